@@ -1,0 +1,151 @@
+"""Checks of a survey as a whole, beyond the shape of each part: ids, scales, conditions, languages.
+
+Each problem carries the dotted path into the file so that the loader can add the line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from feedback.conditions import NUMERIC, comparisons
+from feedback.errors import Problem, did_you_mean
+from feedback.survey import RESERVED_IDS, ScaleQuestion, Text
+
+if TYPE_CHECKING:
+    from feedback.survey import Scale, Survey
+
+Loc = tuple[str | int, ...]
+
+
+def survey_problems(survey: Survey) -> list[Problem]:
+    """Every problem of the survey as a whole; empty when it is valid."""
+    problems: list[Problem] = []
+    problems += _id_problems(survey)
+    problems += _scale_problems(survey)
+    problems += _condition_problems(survey)
+    problems += _language_problems(survey)
+    return problems
+
+
+def _id_problems(survey: Survey) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for loc, question in survey.located_questions():
+        if question.id in RESERVED_IDS:
+            yield Problem(
+                f"'{question.id}' is reserved for conditions; choose another id", (*loc, "id")
+            )
+        if question.id in seen:
+            yield Problem(f"question id '{question.id}' is used twice", (*loc, "id"))
+        seen.add(question.id)
+
+
+def _scale_problems(survey: Survey) -> Iterator[Problem]:
+    for loc, question in survey.located_questions():
+        if (
+            isinstance(question, ScaleQuestion)
+            and isinstance(question.scale, str)
+            and question.scale not in survey.scales
+        ):
+            known = ", ".join(survey.scales) or "none defined"
+            yield Problem(
+                f"unknown scale '{question.scale}' (scales: {known})"
+                + did_you_mean(question.scale, survey.scales),
+                (*loc, "scale"),
+            )
+
+
+def _condition_problems(survey: Survey) -> Iterator[Problem]:
+    earlier: dict[str, Any] = {}
+    every = survey.by_id
+    for loc, question in survey.located_questions():
+        if question.show_if is not None:
+            where = (*loc, "show_if")
+            for compare in comparisons(question.show_if):
+                target = earlier.get(compare.question)
+                if target is None:
+                    if compare.question == question.id:
+                        why = f"'{compare.question}' is this question itself"
+                    elif compare.question in every:
+                        why = f"'{compare.question}' comes later in the survey"
+                    else:
+                        why = f"unknown question '{compare.question}'" + did_you_mean(
+                            compare.question, list(earlier)
+                        )
+                    yield Problem(f"{why}; a condition may refer only to earlier questions", where)
+                    continue
+                message = _comparison_problem(target, compare.op, compare.value)
+                if message:
+                    yield Problem(f"condition on '{compare.question}': {message}", where)
+        earlier[question.id] = question
+
+
+def _comparison_problem(target: Any, op: str, value: Any) -> str | None:
+    if op == "answered":
+        return None
+    kind = target.condition_kind()
+    values = value if isinstance(value, tuple) else (value,)
+    if kind == "none":
+        return f"a {target.type} question cannot be compared; only 'answered' applies"
+    if op in NUMERIC and kind != "number":
+        return f"'{op}' needs a number or rating question, and this is {target.type}"
+    for v in values:
+        if kind == "id":
+            ids = target.answer_ids()
+            if not isinstance(v, str) or v not in ids:
+                return f"unknown value {v!r}, expected one of {', '.join(ids)}" + did_you_mean(
+                    str(v), ids
+                )
+        elif kind == "number" and (isinstance(v, bool) or not isinstance(v, int | float)):
+            return f"expected a number, found {v!r}"
+        elif kind == "bool" and not isinstance(v, bool):
+            return f"expected true or false, found {v!r}"
+        elif kind == "text" and not isinstance(v, str):
+            return f"expected text, found {v!r}"
+    return None
+
+
+def located_texts(survey: Survey) -> Iterator[tuple[Loc, Text]]:
+    """Every visible string of the survey with its path in the file."""
+    for name in ("title", "description", "thank_you"):
+        value = getattr(survey, name)
+        if value is not None:
+            yield (name,), value
+    for name, scale in survey.scales.items():
+        yield from _scale_texts(("scales", name), scale)
+    if survey.sections is not None:
+        for s, section in enumerate(survey.sections):
+            for name in ("title", "intro"):
+                value = getattr(section, name)
+                if value is not None:
+                    yield ("sections", s, name), value
+    for loc, question in survey.located_questions():
+        for sub, value in question.texts():
+            yield (*loc, *sub), value
+        if isinstance(question, ScaleQuestion) and not isinstance(question.scale, str):
+            yield from _scale_texts((*loc, "scale"), question.scale)
+
+
+def _scale_texts(loc: Loc, scale: Scale) -> Iterator[tuple[Loc, Text]]:
+    for i, point in enumerate(scale.points):
+        if point.label is not None:
+            yield (*loc, "points", i, "label"), point.label
+    if scale.na is not None and scale.na.label is not None:
+        yield (*loc, "na", "label"), scale.na.label
+
+
+def _language_problems(survey: Survey) -> Iterator[Problem]:
+    languages = survey.languages
+    for loc, text in located_texts(survey):
+        if isinstance(text, str):
+            continue
+        missing = [lang for lang in languages if not text.get(lang, "").strip()]
+        if missing:
+            yield Problem(f"missing translation: {', '.join(missing)}", loc)
+        for lang in text:
+            if lang not in languages:
+                yield Problem(
+                    f"language '{lang}' is not one of the survey's languages "
+                    f"({', '.join(languages)})" + did_you_mean(lang, languages),
+                    (*loc, lang),
+                )

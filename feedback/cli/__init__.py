@@ -1,0 +1,132 @@
+"""The ``feedback`` command line: a thin click layer over the engine.
+
+Plugins add commands through the ``register_commands`` hook; they are added the first time the group
+looks up or lists its commands, so ``feedback --help`` shows them too.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from feedback import __version__
+from feedback.errors import FeedbackError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CommandError(click.ClickException):
+    """A `FeedbackError` on its way out: its message, and its exit code (2 for invalid input)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class State:
+    """What the group's options chose, and the engine built from them on first use."""
+
+    def __init__(self, project: Path | None):
+        self.project = project
+        self._engines: dict[Path | None, Any] = {}
+
+    def engine(self, db: Path | None = None) -> Any:
+        from feedback.config import load_settings
+        from feedback.engine import Engine
+
+        if db not in self._engines:
+            overrides = {"db": db.resolve()} if db is not None else {}
+            settings = load_settings(self.project, **overrides)
+            self._engines[db] = Engine(settings=settings, pm=plugin_manager())
+        return self._engines[db]
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.close()
+
+
+@functools.cache
+def plugin_manager() -> Any:
+    """The plugin manager of this process (entry points loaded once)."""
+    from feedback.plugins import make_plugin_manager
+
+    return make_plugin_manager()
+
+
+class FeedbackGroup(click.Group):
+    """A group that adds plugin commands on first use and turns project errors into messages."""
+
+    _plugins_added = False
+
+    def _add_plugin_commands(self) -> None:
+        if not self._plugins_added and self.name == "feedback":
+            self._plugins_added = True
+            plugin_manager().hook.register_commands(cli=self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_plugin_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._add_plugin_commands()
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FeedbackError as exc:
+            raise CommandError(str(exc), exc.exit_code) from exc
+
+
+def db_option(func: F) -> F:
+    """``--db PATH`` on every command that touches data."""
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The SQLite database (default: the project's, ./feedback.db).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
+        func
+    )
+
+
+def state() -> State:
+    return click.get_current_context().find_object(State)  # type: ignore[return-value]
+
+
+@click.group(cls=FeedbackGroup, name="feedback")
+@click.version_option(__version__, prog_name="feedback")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project directory holding feedback.toml, surveys/ and feedback.db (default: .).",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """Collect feedback after seminars and turn it into outcomes a funder can trust."""
+    ctx.obj = State(project)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register() -> None:
+    from feedback.cli import data, surveys, system
+
+    cli.add_command(surveys.survey)
+    cli.add_command(data.event)
+    cli.add_command(data.roster)
+    cli.add_command(data.responses)
+    cli.add_command(system.plugins)
+    cli.add_command(system.channels)
+
+
+_register()

@@ -1,0 +1,272 @@
+"""``feedback event``, ``feedback roster`` and ``feedback responses``: the data of a project."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from feedback.cli import CommandError, db_option, json_option, state
+from feedback.errors import InvalidInput, SurveyNotFound, UnknownEvent, did_you_mean
+from feedback.loading import pydantic_problems
+
+
+def _known_event(engine: object, event_id: str) -> None:
+    store = engine.store  # type: ignore[attr-defined]
+    if store.event(event_id) is None:
+        raise UnknownEvent(
+            f"unknown event '{event_id}' (add it with `feedback event add`)"
+            + did_you_mean(event_id, store.event_ids())
+        )
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+@click.group()
+def event() -> None:
+    """Events: one per seminar."""
+
+
+@event.command(name="add")
+@click.argument("event_id", metavar="ID")
+@click.option("--title", required=True, help="The event's title.")
+@click.option("--date", "date_", help="The date, YYYY-MM-DD.")
+@click.option("--city", help="The city.")
+@click.option("--country", help="ISO 3166 two-letter code of the host country, e.g. NL.")
+@click.option("--programme", help="The programme (series of events) it belongs to, as an id.")
+@db_option
+def add_event(
+    event_id: str,
+    title: str,
+    date_: str | None,
+    city: str | None,
+    country: str | None,
+    programme: str | None,
+    db: Path | None,
+) -> None:
+    """Add an event, or update the one with this ID."""
+    from feedback.events import Event
+
+    data = {
+        "id": event_id,
+        "title": title,
+        "date": date_,
+        "city": city,
+        "country": country,
+        "programme": programme,
+    }
+    try:
+        record = Event.model_validate(data)
+    except ValidationError as exc:
+        problems = pydantic_problems(exc, data, Event)
+        names = {"id": "ID", "date": "--date", "country": "--country", "title": "--title"}
+        lines = [f"{names.get(str(p.loc[0]), '--' + str(p.loc[0]))}: {p.message}" for p in problems]
+        raise InvalidInput("\n".join(lines)) from exc
+    store = state().engine(db).store
+    existed = store.event(record.id) is not None
+    store.upsert_event(record.row())
+    click.echo(f"{'updated' if existed else 'added'} event {record.id}: {record.title}")
+
+
+@event.command(name="list")
+@json_option
+@db_option
+def list_events(as_json: bool, db: Path | None) -> None:
+    """List events with their counts of attendees and responses."""
+    store = state().engine(db).store
+    rows = list(
+        store.db.query(
+            """
+            SELECT e.*,
+              (SELECT count(*) FROM attendance a WHERE a.event = e.id AND a.attended) AS attended,
+              (SELECT count(*) FROM responses r WHERE r.event = e.id) AS responses
+            FROM events e ORDER BY e.date, e.id
+            """
+        )
+    )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no events yet: add one with `feedback event add ID --title ...`")
+        return
+    table = Table("id", "title", "date", "city", "country", "attended", "responses")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            escape(row["title"]),
+            row["date"] or "",
+            escape(row["city"] or ""),
+            row["country"] or "",
+            str(row["attended"]),
+            str(row["responses"]),
+        )
+    Console().print(table)
+
+
+# -- roster ---------------------------------------------------------------------------------
+
+
+@click.group()
+def roster() -> None:
+    """The participant roster: who was invited and who attended."""
+
+
+@roster.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--event", "event_id", required=True, help="The event the roster is for.")
+@db_option
+def import_roster(file: Path, event_id: str, db: Path | None) -> None:
+    """Import a roster CSV: name, email, role, country, organisation, attended (yes/no).
+
+    People are matched by email, so importing again updates rather than duplicates. Any problem
+    refuses the whole file (exit 2) and names its line and column.
+    """
+    from feedback import roster as roster_module
+
+    engine = state().engine(db)
+    _known_event(engine, event_id)
+    entries = roster_module.read_roster(file)
+    summary = roster_module.import_roster(engine.store, event_id, entries)
+    click.echo(
+        f"{file}: {len(entries)} people for {event_id}: {summary.added} added, "
+        f"{summary.updated} updated, {summary.attended} attended"
+    )
+
+
+@roster.command(name="list")
+@click.option("--event", "event_id", required=True, help="The event.")
+@json_option
+@db_option
+def list_roster(event_id: str, as_json: bool, db: Path | None) -> None:
+    """List the roster of an event."""
+    engine = state().engine(db)
+    _known_event(engine, event_id)
+    rows = engine.store.roster(event_id)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("name", "email", "role", "country", "organisation", "attended")
+    for row in rows:
+        table.add_row(
+            *(
+                escape(str(row[k] or ""))
+                for k in ("name", "email", "role", "country", "organisation")
+            ),
+            "yes" if row["attended"] else "no",
+        )
+    Console().print(table)
+    click.echo(f"{len(rows)} people, {sum(1 for r in rows if r['attended'])} attended")
+
+
+# -- responses ------------------------------------------------------------------------------
+
+
+@click.group()
+def responses() -> None:
+    """Responses: import from files, export for analysis."""
+
+
+@responses.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+def import_responses(files: tuple[Path, ...], db: Path | None) -> None:
+    """Import responses from JSON Lines files (one response per line) or JSON arrays.
+
+    Each file is all-or-nothing. Prints what was stored, already present and rejected (with the
+    line and the reason); exits 2 when anything was rejected or conflicted.
+    """
+    from feedback.importing import read_response_file
+
+    engine = state().engine(db)
+    trouble = 0
+    for path in files:
+        try:
+            result = engine.submit_many(read_response_file(path))
+        except InvalidInput as exc:
+            click.echo(f"{exc}", err=True)
+            trouble += 1
+            continue
+        if result.received == 0:
+            click.echo(f"{path}: no responses found (only blank lines)", err=True)
+            trouble += 1
+            continue
+        for rejection in result.rejected:
+            click.echo(f"{path}: {rejection.render()}", err=True)
+        if result.rejected_count > len(result.rejected):
+            click.echo(
+                f"{path}: ... and {result.rejected_count - len(result.rejected)} more rejected",
+                err=True,
+            )
+        for rid in result.conflicts:
+            click.echo(
+                f"{path}: response {rid}: a different response with this id is already stored; "
+                "kept in the conflicts table for review",
+                err=True,
+            )
+        if result.rejected_count:
+            click.echo(
+                f"{path}: {result.received} read, {result.rejected_count} rejected: "
+                "nothing stored from this file"
+            )
+        else:
+            click.echo(
+                f"{path}: {result.received} read, {result.stored} stored, "
+                f"{result.already_stored} already present, {len(result.conflicts)} conflicts"
+            )
+        trouble += bool(result.rejected_count or result.conflicts)
+    if trouble:
+        raise CommandError(f"{trouble} of {len(files)} file(s) had problems", 2)
+
+
+@responses.command(name="export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]), default="csv", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option("--event", "event_id", help="Only this event.")
+@click.option("--survey", "survey_id", help="Only this survey.")
+@db_option
+def export_responses(
+    fmt: str, output: Path | None, event_id: str | None, survey_id: str | None, db: Path | None
+) -> None:
+    """Export responses: CSV or XLSX with a column per question, or JSON Lines (re-importable)."""
+    from feedback import exporting
+
+    engine = state().engine(db)
+    store = engine.store
+    if event_id is not None:
+        _known_event(engine, event_id)
+    if fmt == "xlsx" and output is None:
+        raise CommandError("--format xlsx needs -o FILE.xlsx", 2)
+    records = store.iter_responses(event=event_id, survey=survey_id)
+    # newest version first, so the columns follow the current question order
+    versions = [(row["id"], row["version"]) for row in store.survey_versions(survey_id)]
+    surveys = []
+    for sid, version in reversed(versions):
+        try:
+            surveys.append(engine.survey(sid, version))
+        except SurveyNotFound:
+            continue
+    answer_columns = exporting.columns(surveys)
+    if fmt == "xlsx":
+        count = exporting.write_xlsx(records, answer_columns, output)  # type: ignore[arg-type]
+    else:
+        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            if fmt == "jsonl":
+                count = exporting.write_jsonl(records, out)
+            else:
+                count = exporting.write_csv(records, answer_columns, out)
+        finally:
+            if output:
+                out.close()
+    if output:
+        click.echo(f"wrote {count} responses to {output}", err=True)

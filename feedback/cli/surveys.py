@@ -1,0 +1,208 @@
+"""``feedback survey``: validate, show, list, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from feedback.cli import CommandError, json_option, state
+from feedback.errors import FeedbackError, SurveyError
+from feedback.survey import (
+    ChoiceQuestion,
+    MultiChoice,
+    Note,
+    Number,
+    QuestionBase,
+    Rating,
+    ScaleQuestion,
+    Survey,
+    TextQuestion,
+    ThenNow,
+    localise,
+)
+
+
+@click.group()
+def survey() -> None:
+    """Survey definitions: check them, read them, publish their schema."""
+
+
+@survey.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check survey files (default: every survey the project can see).
+
+    Prints every error with its file, line and path; exits 2 when any file is invalid.
+    """
+    engine = state().engine()
+    paths = list(files) or list(engine.survey_files())
+    if not paths:
+        raise CommandError("no survey files given and none found", 2)
+    failed = 0
+    for path in paths:
+        try:
+            loaded = engine.read_survey(path)
+        except SurveyError as exc:
+            failed += 1
+            click.echo(exc.render(), err=True)
+            continue
+        click.echo(
+            f"ok: {path} ({loaded.id}, version {loaded.version}, "
+            f"{len(loaded.all_questions())} questions, languages {', '.join(loaded.languages)})"
+        )
+    if failed:
+        raise CommandError(f"{failed} of {len(paths)} survey file(s) invalid", 2)
+
+
+@survey.command(name="list")
+@json_option
+def list_surveys(as_json: bool) -> None:
+    """List the surveys the project can see, and files that fail to load."""
+    engine = state().engine()
+    found = engine.surveys()
+    rows = [
+        {
+            "id": s.id,
+            "version": s.version,
+            "title": s.text(s.title),
+            "languages": s.languages,
+            "questions": len(s.all_questions()),
+            "file": str(path),
+        }
+        for s, path in found.values()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "version", "title", "languages", "questions", "file")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["version"],
+            escape(row["title"]),
+            ", ".join(row["languages"]),
+            str(row["questions"]),
+            escape(row["file"]),
+        )
+    Console().print(table)
+
+
+@survey.command()
+@click.argument("survey_ref", metavar="[FILE_OR_ID]", required=False)
+@click.option("--lang", help="Language to show (default: the survey's first).")
+def show(survey_ref: str | None, lang: str | None) -> None:
+    """Show a survey as a participant would meet it (default: the shipped post-seminar survey)."""
+    engine = state().engine()
+    loaded = engine.resolve_survey(survey_ref)
+    language = lang or loaded.languages[0]
+    if language not in loaded.languages:
+        raise CommandError(
+            f"--lang: the survey has {', '.join(loaded.languages)}, not '{language}'", 2
+        )
+    Console(highlight=False).print(*render_survey(loaded, language), sep="\n")
+
+
+def render_survey(s: Survey, language: str) -> list[object]:
+    """Rich renderables for a survey in one language."""
+    out: list[object] = []
+    head = f"[bold]{escape(s.text(s.title, language))}[/bold]"
+    if s.description:
+        head += "\n" + escape(s.text(s.description, language))
+    head += (
+        f"\n[dim]id {s.id} · version {s.version} · languages {', '.join(s.languages)} · "
+        f"{'anonymous' if s.anonymous else 'named'} · {len(s.all_questions())} questions[/dim]"
+    )
+    out.append(Panel(head, expand=False))
+    number = 0
+    for section in s.section_list():
+        if section.title:
+            out.append(
+                f"\n[bold underline]{escape(s.text(section.title, language))}[/bold underline]"
+            )
+        if section.intro:
+            out.append(f"[italic]{escape(s.text(section.intro, language))}[/italic]")
+        for question in section.questions:
+            if not isinstance(question, Note):
+                number += 1
+            out.extend(_render_question(s, question, language, number))
+    if s.thank_you:
+        out.append(f"\n[bold]{escape(s.text(s.thank_you, language))}[/bold]")
+    return out
+
+
+def _render_question(s: Survey, q: QuestionBase, language: str, number: int) -> list[object]:
+    label = escape(s.text(q.label, language))
+    if isinstance(q, Note):
+        return [Panel(label, border_style="dim", expand=False)]
+    marks = []
+    if q.required:
+        marks.append("[red]required[/red]")
+    if q.measures:
+        marks.append(f"measures {q.measures}")
+    if q.show_if is not None:
+        marks.append(f"shown if {escape(json.dumps(q.show_if.dump(), default=list))}")
+    meta = f"  [dim]{q.id} · {q.type}{' · ' if marks else ''}{' · '.join(marks)}[/dim]"
+    lines: list[object] = [f"\n[bold]{number}.[/bold] {label}", meta]
+    if q.help:
+        lines.append(f"   [italic]{escape(s.text(q.help, language))}[/italic]")
+    lines.extend(f"   {escape(line)}" for line in _answer_lines(q, language))
+    return lines
+
+
+def _answer_lines(q: QuestionBase, language: str) -> list[str]:
+    if isinstance(q, ChoiceQuestion):
+        box = "☐" if isinstance(q, MultiChoice) else "○"
+        lines = [f"{box} {c.text(language)}" for c in q.choices]
+        if isinstance(q, MultiChoice) and (q.min_selections or q.max_selections):
+            lines.append(f"(choose {q.min_selections} to {q.max_selections or len(q.choices)})")
+        return lines
+    if isinstance(q, ScaleQuestion):
+        scale = q.resolved_scale
+        points = " | ".join(p.text(language) for p in scale.points)
+        na = f"   ({scale.na.text(language)})" if q.allow_na and scale.na else ""
+        if isinstance(q, ThenNow):
+            then = localise(q.then_label, language, "Before the seminar")
+            now = localise(q.now_label, language, "Now")
+            return [f"{then}: {points}{na}", f"{now}: {points}{na}"]
+        return [points + na]
+    if isinstance(q, Rating):
+        low = f" ({localise(q.min_label, language)})" if q.min_label else ""
+        high = f" ({localise(q.max_label, language)})" if q.max_label else ""
+        return [f"{q.min}{low} … {q.max}{high}"]
+    if isinstance(q, Number):
+        bounds = [
+            f"min {q.min:g}" if q.min is not None else "",
+            f"max {q.max:g}" if q.max is not None else "",
+        ]
+        kind = "whole number" if q.integer else "number"
+        return [f"[{kind}{', ' if any(bounds) else ''}{', '.join(b for b in bounds if b)}]"]
+    if isinstance(q, TextQuestion):
+        return [f"[{'long ' if q.long else ''}text, up to {q.max_length} characters]"]
+    if q.type == "yes_no":
+        return ["○ yes   ○ no"]
+    return [f"[{q.type}]"]
+
+
+@survey.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of survey files (for editors' validation and completion)."""
+    engine = state().engine()
+    document = engine.survey_model.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "feedback survey definition"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise FeedbackError(f"{output}: cannot write: {exc.strerror}") from exc
+    click.echo(f"wrote {output}", err=True)

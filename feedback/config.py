@@ -1,0 +1,122 @@
+"""Project settings: ``feedback.toml`` in the project directory, then ``FEEDBACK_*`` variables.
+
+With neither, everything works on defaults: ``./feedback.db`` and ``./surveys/``. Relative paths in the
+file are relative to the project directory. Environment variables win over the file; nested keys use
+``__`` (``FEEDBACK_PROGRAMME__TARGETS__MP=100``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from feedback.errors import InvalidInput, Problem, did_you_mean
+
+CONFIG_NAME = "feedback.toml"
+_toml_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("toml", default=None)
+
+
+class ProgrammeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    targets: dict[str, int] = Field(
+        default_factory=dict,
+        description="Reach targets of the programme, e.g. mp = 100, countries = 15.",
+    )
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Construct with `load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FEEDBACK_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    project_dir: Path = Field(default=Path("."), exclude=True)
+    db: Path = Field(default=Path("feedback.db"), description="The SQLite database file.")
+    surveys_dir: Path = Field(default=Path("surveys"), description="Where survey files live.")
+    default_survey: str = Field(default="post-seminar", description="Survey used when none given.")
+    busy_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a writer waits for another before giving up."
+    )
+    min_cell_size: int = Field(
+        default=5, ge=1, description="Smallest group a report shows a breakdown for."
+    )
+    programme: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_file = _toml_file.get()
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    def path(self, value: Path) -> Path:
+        """A configured path, relative to the project directory unless absolute."""
+        value = value.expanduser()
+        return value if value.is_absolute() else self.project_dir / value
+
+    @property
+    def db_path(self) -> Path:
+        return self.path(self.db)
+
+    @property
+    def surveys_path(self) -> Path:
+        return self.path(self.surveys_dir)
+
+
+def load_settings(project_dir: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings of the project in ``project_dir`` (default: the working directory).
+
+    :raises InvalidInput: ``feedback.toml`` cannot be parsed or holds an unknown or invalid key.
+    """
+    project = Path(project_dir) if project_dir is not None else Path(".")
+    if not project.is_dir():
+        raise InvalidInput(f"{project}: expected a project directory, found none")
+    toml_path = project / CONFIG_NAME
+    if toml_path.exists():
+        try:
+            tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{toml_path}: not valid TOML: {exc}") from exc
+    token = _toml_file.set(toml_path if toml_path.exists() else None)
+    try:
+        return Settings(project_dir=project, **overrides)
+    except ValidationError as exc:
+        raise InvalidInput(_settings_errors(exc, toml_path)) from exc
+    finally:
+        _toml_file.reset(token)
+
+
+def _settings_errors(exc: ValidationError, toml_path: Path) -> str:
+    lines = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden":
+            fields: list[str] = list(Settings.model_fields)
+            if loc[:1] == ("programme",):
+                fields = list(ProgrammeSettings.model_fields)
+            message = f"unknown setting '{loc[-1]}'" + did_you_mean(str(loc[-1]), fields)
+        else:
+            message = f"{error['msg']}, found {error.get('input')!r}"
+        lines.append(Problem(message, loc).render(f"{toml_path} (or FEEDBACK_ variables)"))
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""Exporting stored responses: JSON Lines (the import format), CSV and XLSX (one column per question).
+
+Spreadsheet cells whose text starts with ``= + - @`` (or a tab or carriage return) are prefixed with
+``'`` so that a spreadsheet shows them as text and never runs them as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from feedback.survey import Survey, ThenNow
+
+FORMATS = ("csv", "jsonl", "xlsx")
+META = ("id", "event", "survey", "survey_version", "channel", "language", "submitted")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def columns(surveys: Iterable[Survey]) -> list[str]:
+    """Answer columns: each question once, in survey order; then/now items as two columns."""
+    out: list[str] = []
+    for survey in surveys:
+        for question in survey.all_questions():
+            if not question.answerable:
+                continue
+            names = (
+                [f"{question.id}.then", f"{question.id}.now"]
+                if isinstance(question, ThenNow)
+                else [question.id]
+            )
+            out.extend(n for n in names if n not in out)
+    return out
+
+
+def flatten(answers: dict[str, Any], answer_columns: list[str]) -> list[Any]:
+    """One row of cells for the answer columns."""
+    cells = []
+    for column in answer_columns:
+        base, _, part = column.partition(".")
+        value = answers.get(base)
+        if part and isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list):
+            value = ";".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = json.dumps(value, ensure_ascii=False)
+        cells.append(value)
+    return cells
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
+
+
+def _rows(records: Iterable[dict[str, Any]], answer_columns: list[str]) -> Iterator[list[Any]]:
+    for record in records:
+        row = [record[name] for name in META] + flatten(record["answers"], answer_columns)
+        yield [neutralise(cell) for cell in row]
+
+
+def write_csv(records: Iterable[dict[str, Any]], answer_columns: list[str], out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow([*META, *answer_columns])
+    count = 0
+    for row in _rows(records, answer_columns):
+        writer.writerow(["" if cell is None else _csv_cell(cell) for cell in row])
+        count += 1
+    return count
+
+
+def _csv_cell(cell: Any) -> Any:
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    return cell
+
+
+def write_xlsx(records: Iterable[dict[str, Any]], answer_columns: list[str], path: Path) -> int:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("responses")
+    sheet.append([*META, *answer_columns])
+    count = 0
+    for row in _rows(records, answer_columns):
+        sheet.append(row)
+        count += 1
+    workbook.save(path)
+    return count

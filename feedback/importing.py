@@ -1,0 +1,92 @@
+"""Reading response files as a stream: JSON Lines (one response per line) or a JSON array.
+
+Each item is paired with where it came from ("line 12", "item 3") so that a rejection can say so.
+Nothing is held in memory beyond the item being read; `Engine.submit_many` writes as it goes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import ijson
+
+from feedback.errors import InvalidInput
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+Item = tuple[str, dict[str, Any] | Exception]
+
+
+def _first_char(handle: BinaryIO) -> bytes:
+    while True:
+        block = handle.read(4096)
+        if not block:
+            return b""
+        stripped = block.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if stripped:
+            return stripped[:1]
+
+
+def read_response_file(path: Path) -> Iterator[Item]:
+    """Items of a response file. A JSON array is streamed; anything else is read as JSON Lines.
+
+    :raises InvalidInput: the file cannot be opened, or holds no responses at all.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read: {exc.strerror}") from exc
+    with handle:
+        first = _first_char(handle)
+        if not first:
+            raise InvalidInput(
+                f"{path}: empty file: expected JSON Lines or a JSON array of responses"
+            )
+        handle.seek(0)
+        if first == b"[":
+            yield from _array_items(handle)
+        else:
+            yield from _line_items(handle)
+
+
+def _line_items(handle: BinaryIO) -> Iterator[Item]:
+    for number, raw in enumerate(handle, start=1):
+        where = f"line {number}"
+        if len(raw) > MAX_LINE_BYTES:
+            yield (
+                where,
+                ValueError(f"line too long: {len(raw):,} bytes (at most {MAX_LINE_BYTES:,})"),
+            )
+            continue
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw)
+        except UnicodeDecodeError as exc:
+            yield where, ValueError(f"not UTF-8 text: {exc.reason} at byte {exc.start + 1}")
+            continue
+        except json.JSONDecodeError as exc:
+            yield where, ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(value, dict):
+            yield where, ValueError(f"expected a JSON object, found {type(value).__name__}")
+            continue
+        yield where, value
+
+
+def _array_items(handle: BinaryIO) -> Iterator[Item]:
+    number = 0
+    try:
+        for number, value in enumerate(ijson.items(handle, "item", use_float=True), start=1):
+            where = f"item {number}"
+            if not isinstance(value, dict):
+                yield where, ValueError(f"expected a JSON object, found {type(value).__name__}")
+                continue
+            yield where, value
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as exc:
+        yield f"after item {number}", ValueError(f"not valid JSON: {exc}")

@@ -1,0 +1,94 @@
+"""Numbered schema migrations, recorded in ``_sqlite_migrations`` by sqlite-utils.
+
+Never edit a migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("feedback")
+
+
+def _run(db: Database, script: str) -> None:
+    # Statement by statement: sqlite3's executescript() would commit the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            date TEXT,
+            city TEXT,
+            country TEXT,
+            programme TEXT
+        );
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT UNIQUE COLLATE NOCASE,
+            role TEXT,
+            country TEXT,
+            organisation TEXT
+        );
+        CREATE TABLE attendance (
+            person INTEGER NOT NULL REFERENCES people(id),
+            event TEXT NOT NULL REFERENCES events(id),
+            invited INTEGER NOT NULL DEFAULT 1,
+            attended INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (person, event)
+        );
+        CREATE TABLE surveys (
+            id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            title TEXT,
+            definition TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        );
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            event TEXT NOT NULL REFERENCES events(id),
+            survey TEXT NOT NULL,
+            survey_version TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            language TEXT NOT NULL,
+            submitted TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            FOREIGN KEY (survey, survey_version) REFERENCES surveys(id, version)
+        );
+        CREATE INDEX responses_event_survey ON responses(event, survey);
+        CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY,
+            response_id TEXT NOT NULL,
+            received TEXT NOT NULL,
+            channel TEXT,
+            content TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            UNIQUE (response_id, content_hash)
+        );
+        CREATE TABLE invitations (
+            token_hash TEXT PRIMARY KEY,
+            person INTEGER NOT NULL REFERENCES people(id),
+            event TEXT NOT NULL REFERENCES events(id),
+            survey TEXT NOT NULL,
+            sent TEXT,
+            reminded TEXT,
+            expires TEXT,
+            completed TEXT
+        );
+        CREATE VIEW answers AS
+            SELECT r.id AS response, r.event AS event, r.survey AS survey,
+                   r.survey_version AS survey_version, a.key AS question, a.value AS value
+            FROM responses AS r, json_each(r.answers) AS a;
+        """,
+    )

@@ -1,0 +1,121 @@
+"""Typed objects plugins register, and the registries that own their names.
+
+Plugins call the ``register`` callback a hook passes them; the core checks the type and the name and
+keeps the first registration of a name, reporting any later one as a problem of its plugin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import pluggy
+
+NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A way responses arrive: ``kiosk``, ``web``, ``paper``, ``offline``, ``import`` ..."""
+
+    name: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """An outcome scorer: the constructs it reads and the function that scores them."""
+
+    name: str
+    title: str
+    constructs: tuple[str, ...]
+    score: Callable[..., Any]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A report renderer: its name, the file suffix it writes, and the function that renders."""
+
+    name: str
+    suffix: str
+    render: Callable[..., Any]
+    description: str = ""
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Registry(Generic[T]):
+    """Named objects from plugins, in registration order, with the plugin that gave each."""
+
+    kind: str
+    items: dict[str, T] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items.values())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.items
+
+    def __getitem__(self, name: str) -> T:
+        return self.items[name]
+
+    def names(self) -> list[str]:
+        return list(self.items)
+
+    def add(self, name: str, item: T, owner: str) -> None:
+        if not NAME.match(name):
+            self.problems.append(
+                f"plugin '{owner}' registered {self.kind} '{name}': expected a name of lower-case "
+                "letters, digits, '-' and '_'"
+            )
+        elif name in self.items:
+            self.problems.append(
+                f"plugin '{owner}' registered {self.kind} '{name}', which plugin "
+                f"'{self.owners[name]}' registered first; the first is kept"
+            )
+        else:
+            self.items[name] = item
+            self.owners[name] = owner
+
+
+def collect(
+    pm: pluggy.PluginManager,
+    hook: str,
+    kind: str,
+    accepts: Callable[[Any], bool],
+    expected: str,
+    name_of: Callable[[Any], str] = lambda item: item.name,
+) -> Registry[Any]:
+    """Call one ``register_*`` hook plugin by plugin, so each registration is attributed.
+
+    :param accepts: whether a registered item is of the right kind.
+    :param expected: what the right kind is, in words, for the problem report.
+    """
+    registry: Registry[Any] = Registry(kind)
+    for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
+        owner = impl.plugin_name
+
+        def register(item: Any, owner: str = owner) -> None:
+            if not accepts(item):
+                registry.problems.append(
+                    f"plugin '{owner}' registered {item!r} as a {kind}; expected {expected}"
+                )
+                return
+            registry.add(name_of(item), item, owner)
+
+        try:
+            impl.function(register=register)
+        except Exception as exc:  # a broken plugin must not take the others down
+            registry.problems.append(f"plugin '{owner}' failed in {hook}: {exc!r}")
+    return registry

@@ -1,0 +1,111 @@
+"""A response to a survey and its validation against the survey.
+
+Answer encoding, shared by every channel and import: choice and scale points by their id strings;
+``multi_choice`` a list of ids; ``then_now`` ``{"then": id, "now": id}``; ``rating`` and ``number``
+numbers; ``yes_no`` true/false; ``text`` a string; an unanswered question absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from feedback.errors import Problem, did_you_mean
+from feedback.survey import Language, Slug, Survey
+
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+
+class Response(BaseModel):
+    """One participant's answers to one survey at one event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    survey: Slug
+    survey_version: Version | None = Field(
+        default=None, description="The survey's version; the current one when omitted."
+    )
+    event: Slug
+    channel: Slug
+    language: Language
+    submitted: dt.date = Field(
+        default_factory=dt.date.today, description="The date only: never a time of day."
+    )
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """The response as plain JSON-ready data, in its canonical form."""
+        return {
+            "id": str(self.id),
+            "survey": self.survey,
+            "survey_version": self.survey_version,
+            "event": self.event,
+            "channel": self.channel,
+            "language": self.language,
+            "submitted": self.submitted.isoformat(),
+            "answers": self.answers,
+        }
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """A hash of everything a response says: the same response twice, the same hash."""
+    blob = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
+    """Every problem of the answers against the survey, each located by question id."""
+    problems: list[Problem] = []
+    questions = survey.by_id
+    for key in answers:
+        if key not in questions:
+            problems.append(
+                Problem("unknown question" + did_you_mean(key, list(questions)), (key,))
+            )
+    shown: dict[str, Any] = {}
+    for question in survey.all_questions():
+        present = question.id in answers
+        visible = question.show_if is None or question.show_if.evaluate(shown)
+        if not visible:
+            if present:
+                problems.append(
+                    Problem("answered, but hidden by its show_if condition", (question.id,))
+                )
+            continue
+        if not present:
+            if question.required:
+                problems.append(Problem("required question not answered", (question.id,)))
+            continue
+        value = answers[question.id]
+        if value is None:
+            message: str | None = (
+                "expected an answer, found null (leave an unanswered question out)"
+            )
+        else:
+            message = question.check(value)
+        if message:
+            problems.append(Problem(message, (question.id,)))
+        else:
+            shown[question.id] = value
+    return problems
+
+
+def envelope_problems(survey: Survey, response: Response) -> list[Problem]:
+    """Problems of the response's own fields against the survey (not the answers)."""
+    problems = []
+    if response.language not in survey.languages:
+        problems.append(
+            Problem(
+                f"language '{response.language}' is not one of the survey's "
+                f"({', '.join(survey.languages)})"
+                + did_you_mean(response.language, survey.languages),
+                ("language",),
+            )
+        )
+    return problems

@@ -1,0 +1,248 @@
+"""SQLite through sqlite-utils: connection settings, migrations, write transactions, queries.
+
+The store opens the file itself (WAL, ``synchronous=FULL``, a busy timeout, foreign keys) and hands the
+connection to sqlite-utils. Every write runs inside `Store.write`, a ``BEGIN IMMEDIATE`` transaction,
+so a second writer (another kiosk) waits instead of failing and a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from feedback.errors import StoreError
+from feedback.migrations import migrations
+
+RESPONSE_COLUMNS = (
+    "id",
+    "event",
+    "survey",
+    "survey_version",
+    "channel",
+    "language",
+    "submitted",
+    "answers",
+    "content_hash",
+)
+_INSERT_RESPONSE = (
+    f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in RESPONSE_COLUMNS)})"
+)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """One SQLite database file of the project."""
+
+    def __init__(self, path: str | Path, busy_timeout: float = 10.0, migrate: bool = True):
+        self.path = Path(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from exc
+        self.conn = conn
+        self.db = Database(conn)
+        if migrate:
+            self.migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and schema --------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """A ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error."""
+        if self.conn.in_transaction:
+            with self.db.atomic():  # nested: a savepoint inside the outer transaction
+                yield self.db
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot start a write: {exc}") from exc
+        try:
+            yield self.db
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot commit: {exc}") from exc
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations in one immediate transaction; return their names."""
+        try:
+            if not migrations.pending(self.db):
+                return []
+            with self.write():
+                pending = [m.name for m in migrations.pending(self.db)]
+                migrations.apply(self.db)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot prepare the database: {exc}") from exc
+        return pending
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    # -- events, people, attendance ------------------------------------------------------------
+
+    def upsert_event(self, event: dict[str, Any]) -> None:
+        with self.write():
+            self.db["events"].upsert(event, pk="id")
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM events WHERE id = ?", [event_id]).fetchone()
+        return dict(zip(self._columns("events"), row, strict=True)) if row else None
+
+    def events(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM events ORDER BY date, id"))
+
+    def event_ids(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT id FROM events ORDER BY id")]
+
+    def _columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def person_by_email(self, email: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM people WHERE email = ?", [email]))
+        return rows[0] if rows else None
+
+    def save_person(self, person: dict[str, Any]) -> int:
+        """Insert a person, or update the one with the same email; return the id."""
+        existing = self.person_by_email(person["email"]) if person.get("email") else None
+        if existing is not None:
+            self.db["people"].update(existing["id"], person)
+            return int(existing["id"])
+        return int(self.db["people"].insert(person).last_pk)
+
+    def set_attendance(self, person: int, event: str, invited: bool, attended: bool) -> None:
+        self.db["attendance"].upsert(
+            {"person": person, "event": event, "invited": invited, "attended": attended},
+            pk=("person", "event"),
+        )
+
+    def roster(self, event: str) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                """
+                SELECT p.id, p.name, p.email, p.role, p.country, p.organisation,
+                       a.invited, a.attended
+                FROM attendance a JOIN people p ON p.id = a.person
+                WHERE a.event = ? ORDER BY p.name, p.id
+                """,
+                [event],
+            )
+        )
+
+    # -- surveys -------------------------------------------------------------------------------
+
+    def save_survey_version(
+        self, survey_id: str, version: str, title: str, definition: str
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO surveys (id, version, title, definition, first_seen) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [survey_id, version, title, definition, now()],
+        )
+
+    def survey_definition(self, survey_id: str, version: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT definition FROM surveys WHERE id = ? AND version = ?", [survey_id, version]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def survey_versions(self, survey_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, version, title, first_seen FROM surveys"
+        params: list[Any] = []
+        if survey_id is not None:
+            sql += " WHERE id = ?"
+            params.append(survey_id)
+        return list(self.db.query(sql + " ORDER BY id, first_seen", params))
+
+    # -- responses -----------------------------------------------------------------------------
+
+    def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """``{id: content_hash}`` of the given response ids that are stored."""
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.update(
+                self.conn.execute(
+                    f"SELECT id, content_hash FROM responses WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+        return out
+
+    def insert_responses(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Insert rows (in `RESPONSE_COLUMNS` order) known to be new. Call inside `write`."""
+        self.conn.executemany(_INSERT_RESPONSE, rows)
+
+    def add_conflict(self, response_id: str, channel: str, content: str, content_hash: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO conflicts (response_id, received, channel, content, content_hash)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [response_id, now(), channel, content, content_hash],
+        )
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM conflicts ORDER BY id"))
+
+    def count_responses(self, event: str | None = None, survey: str | None = None) -> int:
+        where, params = _filters(event, survey)
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM responses{where}", params).fetchone()[0]
+        )
+
+    def iter_responses(
+        self, event: str | None = None, survey: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stored responses, oldest first, answers decoded."""
+        where, params = _filters(event, survey)
+        cursor = self.conn.execute(
+            f"SELECT {', '.join(RESPONSE_COLUMNS[:-1])} FROM responses{where} "
+            "ORDER BY submitted, rowid",
+            params,
+        )
+        names = RESPONSE_COLUMNS[:-1]
+        for row in cursor:
+            record = dict(zip(names, row, strict=True))
+            record["answers"] = json.loads(record["answers"])
+            yield record
+
+
+def _filters(event: str | None, survey: str | None) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if event is not None:
+        clauses.append("event = ?")
+        params.append(event)
+    if survey is not None:
+        clauses.append("survey = ?")
+        params.append(survey)
+    return (" WHERE " + " AND ".join(clauses) if clauses else "", params)
