@@ -72,7 +72,9 @@ def _clean_loc(loc: tuple[Any, ...], data: Any, error_type: str) -> Loc:
     current = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
-        if (isinstance(current, Mapping) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+        if (isinstance(current, Mapping) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             kept.append(part)
             current = current[part]
         elif last and error_type == "missing" and isinstance(current, Mapping):
@@ -155,7 +157,9 @@ def _member(loc: tuple[Any, ...], data: Any) -> tuple[Loc, str] | None:
     current = data
     found = None
     for part in loc:
-        if (isinstance(current, Mapping) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+        if (isinstance(current, Mapping) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             current = current[part]
         else:
             found = (tuple(kept), str(part))

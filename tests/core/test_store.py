@@ -1,0 +1,127 @@
+"""The SQLite store on real files: connection settings, migrations, transactions, concurrency."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from feedback.engine import Engine
+from feedback.errors import StoreError
+from feedback.migrations import migrations
+from feedback.store import Store
+
+
+def response(**answers: object) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "survey": "post-seminar",
+        "event": "hague-2011",
+        "channel": "kiosk",
+        "language": "en",
+        "submitted": "2011-01-26",
+        "answers": {"role": "mp", **answers},
+    }
+
+
+def test_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
+    with Store(tmp_path / "f.db", busy_timeout=7.5) as store:
+        pragma = lambda name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") == 7500
+
+
+def test_migrations_are_numbered_recorded_and_applied_once(tmp_path: Path) -> None:
+    path = tmp_path / "f.db"
+    with Store(path) as store:
+        assert store.applied_migrations() == [m.name for m in migrations._migrations]
+        assert store.applied_migrations()[0] == "0001_initial"
+        tables = set(store.db.table_names())
+        assert {"events", "people", "attendance", "surveys", "responses", "conflicts"} <= tables
+        assert {"invitations"} <= tables
+        assert "answers" in store.db.view_names()
+    with Store(path) as again:
+        assert again.migrate() == []
+
+
+def test_write_rolls_back_everything_on_error(tmp_path: Path) -> None:
+    with Store(tmp_path / "f.db") as store:
+        with pytest.raises(RuntimeError), store.write():
+            store.db["events"].insert({"id": "a", "title": "A"})
+            raise RuntimeError("boom")
+        assert store.events() == []
+        assert not store.conn.in_transaction
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    with Store(tmp_path / "f.db") as store, pytest.raises(sqlite3.IntegrityError), store.write():
+        store.set_attendance(999, "no-such-event", invited=True, attended=True)
+
+
+def test_unwritable_location_is_a_clear_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store(tmp_path / "missing-dir" / "f.db")
+
+
+def test_answers_view_gives_long_form(engine: Engine) -> None:
+    engine.submit(response(country="NL", rapporteur_role={"then": "little", "now": "good"}))
+    rows = list(engine.store.db.query("SELECT question, value FROM answers ORDER BY question"))
+    assert [r["question"] for r in rows] == ["country", "rapporteur_role", "role"]
+    assert json.loads(rows[1]["value"]) == {"then": "little", "now": "good"}
+
+
+def _hold_write_lock(path: str, ready: multiprocessing.Event, seconds: float) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO events (id, title) VALUES ('other', 'Held by another writer')")
+    ready.set()
+    time.sleep(seconds)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_second_writer_waits_instead_of_failing(engine: Engine) -> None:
+    """Another process (a second kiosk) holds the write lock; a submit waits, then succeeds."""
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    holder = ctx.Process(
+        target=_hold_write_lock, args=(str(engine.store.path), ready, 1.0), daemon=True
+    )
+    holder.start()
+    assert ready.wait(30)
+    started = time.monotonic()
+    assert engine.submit(response()) == "stored"
+    waited = time.monotonic() - started
+    holder.join(30)
+    assert waited > 0.5  # it really waited for the other writer
+    assert engine.store.count_responses() == 1
+    assert engine.store.event("other") is not None
+
+
+def test_writer_gives_up_after_busy_timeout_and_nothing_is_written(
+    engine: Engine, project: Path
+) -> None:
+    from feedback.config import load_settings
+
+    quick = Engine(
+        settings=load_settings(project, busy_timeout=0.2), pm=engine.pm
+    )  # same database, short patience
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    holder = ctx.Process(
+        target=_hold_write_lock, args=(str(engine.store.path), ready, 2.0), daemon=True
+    )
+    holder.start()
+    assert ready.wait(30)
+    with pytest.raises(StoreError, match="cannot start a write"):
+        quick.submit(response())
+    holder.join(30)
+    quick.close()
+    assert engine.store.count_responses() == 0
