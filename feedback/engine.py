@@ -34,7 +34,7 @@ from feedback.plugins import PluginManager, make_plugin_manager
 from feedback.registry import Channel, Registry, ReportFormat, Scorer, collect
 from feedback.responses import Response, answer_problems, content_hash, envelope_problems
 from feedback.store import Store
-from feedback.survey import BUILTIN_QUESTION_TYPES, QuestionBase, Survey, survey_model
+from feedback.survey import BUILTIN_QUESTION_TYPES, QuestionBase, Survey, survey_model, type_name
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +141,10 @@ class Engine:
             "question type",
             lambda item: isinstance(item, type) and issubclass(item, QuestionBase),
             "a subclass of feedback.survey.QuestionBase",
-            lambda item: str(item.model_fields["type"].default),
+            type_name,
         )
         for builtin in BUILTIN_QUESTION_TYPES:
-            name = str(builtin.model_fields["type"].default)
+            name = type_name(builtin)
             if name in registry:
                 registry.problems.append(
                     f"plugin '{registry.owners[name]}' registered question type '{name}', "
@@ -205,10 +205,19 @@ class Engine:
         return unique
 
     def survey_files(self) -> Iterator[Path]:
+        """Every file of the survey folders that an installed format plugin reads."""
         for directory in self.survey_dirs():
             for path in sorted(directory.iterdir()):
-                if path.suffix.lower() in SURVEY_SUFFIXES and path.is_file():
+                if path.is_file() and not path.name.startswith(".") and self._readable(path):
                     yield path
+
+    def _readable(self, path: Path) -> bool:
+        if path.suffix.lower() in SURVEY_SUFFIXES:
+            return True
+        try:
+            return self.pm.hook.load_survey(path=path) is not None
+        except SurveyError:
+            return True  # a file of a known format with errors: list it, so they are shown
 
     @functools.cached_property
     def _catalogue(self) -> tuple[dict[str, tuple[Survey, Path]], dict[Path, SurveyError]]:
@@ -258,7 +267,11 @@ class Engine:
 
     def resolve_survey(self, path_or_id: str | None) -> Survey:
         """A survey given as a file path or an id (the default survey when ``None``)."""
-        if path_or_id and (Path(path_or_id).suffix.lower() in SURVEY_SUFFIXES or "/" in path_or_id):
+        if path_or_id and (
+            Path(path_or_id).is_file()
+            or Path(path_or_id).suffix.lower() in SURVEY_SUFFIXES
+            or "/" in path_or_id
+        ):
             return self.read_survey(path_or_id)
         return self.survey(path_or_id)
 
@@ -362,7 +375,7 @@ class Engine:
         problems += answer_problems(survey, response.answers)
         if not problems:
             for extra in self.pm.hook.validate_response(survey=survey, response=response):
-                problems += extra or []
+                problems += [p if isinstance(p, Problem) else Problem(str(p)) for p in extra or []]
         return response, problems
 
     def _prepare(self, survey_id: str, version: str | None, saved: set[tuple[str, str]]) -> Survey:

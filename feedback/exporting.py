@@ -88,6 +88,16 @@ def _csv_cell(cell: Any) -> Any:
     return cell
 
 
+def _xlsx_cell(cell: Any) -> Any:
+    # XLSX cannot hold most control characters (openpyxl refuses them): show each as U+FFFD.
+    # Replaced, not removed, so that "\x01=cmd" cannot turn into a formula after `neutralise`.
+    if isinstance(cell, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell)
+    return cell
+
+
 def write_xlsx(records: Iterable[dict[str, Any]], answer_columns: list[str], path: Path) -> int:
     from openpyxl import Workbook
 
@@ -96,7 +106,7 @@ def write_xlsx(records: Iterable[dict[str, Any]], answer_columns: list[str], pat
     sheet.append([*META, *answer_columns])
     count = 0
     for row in _rows(records, answer_columns):
-        sheet.append(row)
+        sheet.append([_xlsx_cell(cell) for cell in row])
         count += 1
     workbook.save(path)
     return count

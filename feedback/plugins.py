@@ -76,7 +76,12 @@ def allowed_plugins() -> set[str] | None:
 def load_entrypoints(pm: PluginManager) -> None:
     """Register every plugin of the entry-point group, recording failures instead of raising."""
     allowed = allowed_plugins()
-    for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: e.name):
+
+    def builtin_first(ep: importlib.metadata.EntryPoint) -> tuple[bool, str]:
+        dist = getattr(ep, "dist", None)
+        return (dist is None or dist.name != "feedback", ep.name)
+
+    for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=builtin_first):
         if allowed is not None and ep.name not in allowed:
             continue
         if pm.has_plugin(ep.name):
@@ -90,11 +95,21 @@ def load_entrypoints(pm: PluginManager) -> None:
             pm.failures.append(PluginFailure(ep.name, source, f"{type(exc).__name__}: {exc}"))
 
 
+def _plugin_name(pm: PluginManager, plugin: Any) -> str:
+    """A readable name: a module's name, or a class (or instance's class) name; made unique."""
+    base = getattr(plugin, "__name__", None) or type(plugin).__name__
+    name, n = base, 1
+    while pm.has_plugin(name):
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
 def make_plugin_manager(entrypoints: bool = True, plugins: Iterable[Any] = ()) -> PluginManager:
     """A new plugin manager: the given plugins, then (unless disabled) the entry points."""
     pm = PluginManager()
     for plugin in plugins:
-        pm.register_from(plugin, None, "explicit")
+        pm.register_from(plugin, _plugin_name(pm, plugin), "explicit")
     if entrypoints:
         load_entrypoints(pm)
     pm.check_pending()

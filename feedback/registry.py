@@ -103,7 +103,9 @@ def collect(
     :param expected: what the right kind is, in words, for the problem report.
     """
     registry: Registry[Any] = Registry(kind)
-    for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
+    # In registration order (pluggy calls the last registered first): built-ins and explicit
+    # plugins are registered before third-party entry points, so they keep their names.
+    for impl in getattr(pm.hook, hook).get_hookimpls():
         owner = impl.plugin_name
 
         def register(item: Any, owner: str = owner) -> None:

@@ -70,13 +70,16 @@ def read_roster(path: Path) -> list[RosterEntry]:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise RosterError(path, [Problem(f"too large for a roster (over {MAX_BYTES:,} bytes)")])
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # whole file: an error locates its line
     except FileNotFoundError as exc:
         raise RosterError(path, [Problem("no such file")]) from exc
     except UnicodeDecodeError as exc:
-        raise RosterError(
-            path, [Problem(f"expected UTF-8 text, found byte 0x{text_byte(exc)} at {exc.start}")]
-        ) from exc
+        line = exc.object[: exc.start].count(b"\n") + 1
+        message = (
+            f"expected UTF-8 text, found byte 0x{text_byte(exc)} "
+            "(save the file as 'CSV UTF-8' in your spreadsheet)"
+        )
+        raise RosterError(path, [Problem(message, line=line)]) from exc
     if not text.strip():
         raise RosterError(
             path, [Problem(f"empty file: expected a header row ({', '.join(COLUMNS)})")]
@@ -119,8 +122,12 @@ def text_byte(exc: UnicodeDecodeError) -> str:
 
 def _header_problems(header: list[str]) -> list[Problem]:
     problems = []
-    for name in header:
-        if name not in COLUMNS:
+    for index, name in enumerate(header, start=1):
+        if not name:
+            problems.append(
+                Problem(f"column {index} has no name (expected: {', '.join(COLUMNS)})", line=1)
+            )
+        elif name not in COLUMNS:
             problems.append(
                 Problem(
                     f"unknown column '{name}' (expected: {', '.join(COLUMNS)})"
@@ -131,8 +138,8 @@ def _header_problems(header: list[str]) -> list[Problem]:
     for name in REQUIRED:
         if name not in header:
             problems.append(Problem(f"missing column '{name}'", line=1))
-    if len(set(header)) != len(header):
-        problems.append(Problem("a column appears twice in the header", line=1))
+    for name in sorted({n for n in header if n and header.count(n) > 1}):
+        problems.append(Problem(f"column '{name}' appears twice in the header", line=1))
     return problems
 
 

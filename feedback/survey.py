@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import math
+import typing
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -427,6 +428,12 @@ class Note(QuestionBase):
 
     def check(self, value: Any) -> str | None:
         return "is a note: nothing is asked, so no answer is expected"
+
+
+def type_name(question_type: type[QuestionBase]) -> str:
+    """The ``type`` a question class answers to: its ``Literal``, e.g. ``"likert"``."""
+    args = typing.get_args(question_type.model_fields["type"].annotation)
+    return str(args[0]) if len(args) == 1 else str(question_type.model_fields["type"].default)
 
 
 BUILTIN_QUESTION_TYPES: tuple[type[QuestionBase], ...] = (

@@ -51,7 +51,7 @@ def add_event(
     programme: str | None,
     db: Path | None,
 ) -> None:
-    """Add an event, or update the one with this ID."""
+    """Add an event, or update the one with this ID (options not given keep their value)."""
     from feedback.events import Event
 
     data = {
@@ -70,7 +70,11 @@ def add_event(
         lines = [f"{names.get(str(p.loc[0]), '--' + str(p.loc[0]))}: {p.message}" for p in problems]
         raise InvalidInput("\n".join(lines)) from exc
     store = state().engine(db).store
-    existed = store.event(record.id) is not None
+    stored = store.event(record.id)
+    existed = stored is not None
+    if stored is not None:
+        given = {k: v for k, v in record.row().items() if data[k] is not None}
+        record = Event.model_validate({**stored, **given})
     store.upsert_event(record.row())
     click.echo(f"{'updated' if existed else 'added'} event {record.id}: {record.title}")
 
@@ -249,6 +253,8 @@ def export_responses(
     records = store.iter_responses(event=event_id, survey=survey_id)
     # newest version first, so the columns follow the current question order
     versions = [(row["id"], row["version"]) for row in store.survey_versions(survey_id)]
+    if survey_id is not None and not versions:
+        engine.survey(survey_id)  # an unknown survey id is an error (with "did you mean")
     surveys = []
     for sid, version in reversed(versions):
         try:
@@ -256,17 +262,22 @@ def export_responses(
         except SurveyNotFound:
             continue
     answer_columns = exporting.columns(surveys)
-    if fmt == "xlsx":
-        count = exporting.write_xlsx(records, answer_columns, output)  # type: ignore[arg-type]
-    else:
-        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            if fmt == "jsonl":
-                count = exporting.write_jsonl(records, out)
-            else:
-                count = exporting.write_csv(records, answer_columns, out)
-        finally:
-            if output:
-                out.close()
+    try:
+        if fmt == "xlsx":
+            count = exporting.write_xlsx(records, answer_columns, output)  # type: ignore[arg-type]
+        else:
+            out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+            try:
+                if fmt == "jsonl":
+                    count = exporting.write_jsonl(records, out)
+                else:
+                    count = exporting.write_csv(records, answer_columns, out)
+            finally:
+                if output:
+                    out.close()
+    except OSError as exc:
+        if output is None:
+            raise
+        raise CommandError(f"{output}: cannot write: {exc.strerror or exc}", 2) from exc
     if output:
         click.echo(f"wrote {count} responses to {output}", err=True)

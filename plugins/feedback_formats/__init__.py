@@ -27,8 +27,22 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans (``yes``/``no``/``on``/``off`` stay strings)."""
 
 
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _no_sexagesimal(tag: str, regexp: re.Pattern[str]) -> re.Pattern[str]:
+    # YAML 1.1 reads 10:30 as the number 630; YAML 1.2 (and a person) reads text.
+    if tag not in _NUMBERS:
+        return regexp
+    return re.compile("^(?!.*:)" + regexp.pattern.removeprefix("^"), regexp.flags)
+
+
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    key: [
+        (tag, _no_sexagesimal(tag, regexp))
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:bool"
+    ]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -64,19 +78,26 @@ def _convert(
         raise yaml.YAMLError("nested more than 100 levels deep")
     positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        merged = len(node.value) - own  # pairs from ``<<: *anchor`` come first; own keys win
         out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        own_keys: set[Any] = set()
+        for i, (key_node, value_node) in enumerate(node.value):
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
                 key = str(key)
-            if key in out:
+            if i < merged:  # merged mappings may overlap: the first one listed wins
+                out[key] = _convert(loader, value_node, (*loc, key), positions, depth + 1)
+                continue
+            if key in own_keys:
                 raise yaml.MarkedYAMLError(
                     "while reading a mapping",
                     node.start_mark,
                     f"the key '{key}' appears twice",
                     key_node.start_mark,
                 )
+            own_keys.add(key)
             out[key] = _convert(loader, value_node, (*loc, key), positions, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -118,11 +139,17 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _tabs_to_spaces(json_text: str) -> str:
+    # YAML refuses tabs where JSON allows them; a JSON string holds no raw tab, and one space
+    # for one tab keeps every line and column.
+    return json_text.replace("\t", " ")
+
+
 def read_json(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     """Parse JSON text; positions come from reading it again as YAML, where that works."""
     data = json.loads(text, object_pairs_hook=_no_duplicates)
     try:
-        _, positions = read_yaml(text)
+        _, positions = read_yaml(_tabs_to_spaces(text))
     except yaml.YAMLError:
         positions = {}
     return data, positions
@@ -141,8 +168,15 @@ def load_survey(path: Path) -> SurveyDocument | None:
             raise SurveyError(
                 path, [Problem(f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
             ) from exc
-        except ValueError as exc:
-            raise SurveyError(path, [Problem(f"not valid JSON: {exc}")]) from exc
+        except ValueError as exc:  # a duplicate key: reading it as YAML says where
+            problem = Problem(f"not valid JSON: {exc}")
+            try:
+                read_yaml(_tabs_to_spaces(text))
+            except yaml.MarkedYAMLError as located:
+                mark = located.problem_mark
+                if mark is not None:
+                    problem = Problem(problem.message, line=mark.line + 1, column=mark.column + 1)
+            raise SurveyError(path, [problem]) from exc
     else:
         try:
             data, positions = read_yaml(text)

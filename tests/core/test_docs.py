@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 HEADING = re.compile(r"^### (\w+)\((.*)\)\s*$", re.MULTILINE)
 
 
-def spec_functions() -> dict[str, object]:
+def spec_functions() -> dict[str, Callable[..., Any]]:
     """Every function of ``feedback.hookspecs`` marked with the ``feedback`` hookspec marker."""
     return {
         name: function
@@ -24,9 +26,9 @@ def spec_functions() -> dict[str, object]:
     }
 
 
-def signature_heading(function: object) -> str:
-    params = ", ".join(inspect.signature(function).parameters)  # type: ignore[arg-type]
-    return f"### {function.__name__}({params})"  # type: ignore[attr-defined]
+def signature_heading(function: Callable[..., Any]) -> str:
+    params = ", ".join(inspect.signature(function).parameters)
+    return f"### {function.__name__}({params})"
 
 
 HOOKS = spec_functions()
@@ -52,7 +54,7 @@ def test_the_marker_finds_the_same_hooks_as_the_plugin_manager() -> None:
 def test_every_hook_has_a_docstring(name: str) -> None:
     doc = inspect.getdoc(HOOKS[name])
     assert doc, f"hook {name} has no docstring"
-    for param in inspect.signature(HOOKS[name]).parameters:  # type: ignore[arg-type]
+    for param in inspect.signature(HOOKS[name]).parameters:
         assert f":param {param}:" in doc, f"hook {name} does not document '{param}'"
 
 
@@ -74,5 +76,6 @@ def test_each_hook_section_quotes_its_hookspec_summary() -> None:
     by_name = {s.split("(", 1)[0]: s for s in sections[1:]}
     for name, function in HOOKS.items():
         summary = " ".join((inspect.getdoc(function) or "").split("\n\n")[0].split())
+        assert name in by_name, f"docs/plugins.md has no section on {name}"
         section = " ".join(by_name[name].split())
         assert summary in section, f"the section on {name} does not give its hookspec summary"

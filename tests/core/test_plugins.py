@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-import feedback_formats
 import pluggy
 import pytest
 
+import feedback_formats
 from feedback import hookimpl
 from feedback.config import load_settings
 from feedback.engine import Engine
@@ -192,10 +192,8 @@ def test_duplicate_names_are_reported_and_the_first_is_kept(
     make_engine: Callable[[PluginManager], Engine],
 ) -> None:
     pm = manager(alpha=Sms("from alpha"), beta=Sms("from beta"))
-    # "First" is the order the hook calls plugins in (pluggy calls later registrations first).
-    first, second = [
-        impl.plugin_name for impl in reversed(pm.hook.register_channels.get_hookimpls())
-    ]
+    # The first registered plugin keeps the name, whatever order pluggy calls hooks in.
+    first, second = "alpha", "beta"
     channels = make_engine(pm).channels
     assert channels.names() == ["sms"]
     assert channels["sms"].title == f"from {first}"
@@ -293,3 +291,27 @@ def test_a_plugin_cannot_replace_a_builtin_question_type(
         "plugin 'shadow' registered question type 'likert', which is built in; "
         "the built-in type is kept"
     ]
+
+
+def test_explicit_plugins_get_readable_unique_names() -> None:
+    pm = make_plugin_manager(entrypoints=False, plugins=[Sms("a"), Sms("b")])
+    assert [info.name for info in pm.info()] == ["Sms", "Sms-2"]
+    assert all(info.source == "explicit" for info in pm.info())
+
+
+def test_earlier_registration_keeps_a_name_against_a_later_plugin(
+    make_engine: Callable[[PluginManager], Engine],
+) -> None:
+    """The built-in channel 'import' cannot be taken over by a plugin registered later."""
+
+    class Squatter:
+        @hookimpl
+        def register_channels(self, register: Callable[[Channel], None]) -> None:
+            register(Channel("import", "Hijacked"))
+
+    pm = make_plugin_manager(entrypoints=True)
+    pm.register(Squatter(), name="zz-squatter")
+    channels = make_engine(pm).channels
+    assert channels["import"].title == "File import"
+    assert channels.owners["import"] == "formats"
+    assert any("zz-squatter" in p and "the first is kept" in p for p in channels.problems)
