@@ -46,6 +46,8 @@ def read_response_file(path: Path) -> Iterator[Item]:
                 f"{path}: empty file: expected JSON Lines or a JSON array of responses"
             )
         handle.seek(0)
+        if handle.read(3) != b"\xef\xbb\xbf":  # a BOM (Notepad, PowerShell) is not JSON
+            handle.seek(0)
         if first == b"[":
             yield from _array_items(handle)
         else:
@@ -61,12 +63,10 @@ def _line_items(handle: BinaryIO) -> Iterator[Item]:
                 ValueError(f"line too long: {len(raw):,} bytes (at most {MAX_LINE_BYTES:,})"),
             )
             continue
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
             continue
         try:
-            value = json.loads(raw)
+            value = json.loads(raw.rstrip(b"\r\n"))  # so a cut-off line's column is right
         except UnicodeDecodeError as exc:
             yield where, ValueError(f"not UTF-8 text: {exc.reason} at byte {exc.start + 1}")
             continue

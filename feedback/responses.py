@@ -15,8 +15,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from feedback.conditions import comparisons
 from feedback.errors import Problem, did_you_mean
-from feedback.survey import Language, Slug, Survey
+from feedback.survey import Language, QuestionBase, Slug, Survey
 
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 
@@ -69,8 +70,19 @@ def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
                 Problem("unknown question" + did_you_mean(key, list(questions)), (key,))
             )
     shown: dict[str, Any] = {}
+    unsure: set[str] = set()  # answered wrongly, or shown only if such an answer allows
     for question in survey.all_questions():
         present = question.id in answers
+        if question.show_if is not None and any(
+            c.question in unsure for c in comparisons(question.show_if)
+        ):
+            # Shown or hidden depends on a wrong answer, reported already: say nothing of
+            # "hidden" or "required" here, only what is wrong with this answer itself.
+            unsure.add(question.id)
+            message = _value_problem(question, answers[question.id]) if present else None
+            if message:
+                problems.append(Problem(message, (question.id,)))
+            continue
         visible = question.show_if is None or question.show_if.evaluate(shown)
         if not visible:
             if present:
@@ -83,17 +95,19 @@ def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
                 problems.append(Problem("required question not answered", (question.id,)))
             continue
         value = answers[question.id]
-        if value is None:
-            message: str | None = (
-                "expected an answer, found null (leave an unanswered question out)"
-            )
-        else:
-            message = question.check(value)
+        message = _value_problem(question, value)
         if message:
             problems.append(Problem(message, (question.id,)))
+            unsure.add(question.id)
         else:
             shown[question.id] = value
     return problems
+
+
+def _value_problem(question: QuestionBase, value: Any) -> str | None:
+    if value is None:
+        return "expected an answer, found null (leave an unanswered question out)"
+    return question.check(value)
 
 
 def envelope_problems(survey: Survey, response: Response) -> list[Problem]:

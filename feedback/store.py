@@ -120,8 +120,15 @@ class Store:
         row = self.conn.execute("SELECT * FROM events WHERE id = ?", [event_id]).fetchone()
         return dict(zip(self._columns("events"), row, strict=True)) if row else None
 
-    def events(self) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM events ORDER BY date, id"))
+    def events(self, with_counts: bool = False) -> list[dict[str, Any]]:
+        """Events by date; with ``attended`` and ``responses`` counts when asked."""
+        counts = (
+            ", (SELECT count(*) FROM attendance a WHERE a.event = e.id AND a.attended)"
+            " AS attended, (SELECT count(*) FROM responses r WHERE r.event = e.id) AS responses"
+            if with_counts
+            else ""
+        )
+        return list(self.db.query(f"SELECT e.*{counts} FROM events e ORDER BY e.date, e.id"))
 
     def event_ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM events ORDER BY id")]

@@ -30,8 +30,9 @@ class CommandError(click.ClickException):
 class State:
     """What the group's options chose, and the engine built from them on first use."""
 
-    def __init__(self, project: Path | None):
+    def __init__(self, project: Path | None, pm: Any = None):
         self.project = project
+        self.pm = pm
         self._engines: dict[Path | None, Any] = {}
 
     def engine(self, db: Path | None = None) -> Any:
@@ -41,7 +42,7 @@ class State:
         if db not in self._engines:
             overrides = {"db": db.resolve()} if db is not None else {}
             settings = load_settings(self.project, **overrides)
-            self._engines[db] = Engine(settings=settings, pm=plugin_manager())
+            self._engines[db] = Engine(settings=settings, pm=self.pm or plugin_manager())
         return self._engines[db]
 
     def close(self) -> None:
@@ -114,7 +115,10 @@ def state() -> State:
 @click.pass_context
 def cli(ctx: click.Context, project: Path | None) -> None:
     """Collect feedback after seminars and turn it into outcomes a funder can trust."""
-    ctx.obj = State(project)
+    from feedback.plugins import PluginManager
+
+    # An embedding program or a test may pass its own plugin manager: invoke(..., obj=pm).
+    ctx.obj = State(project, ctx.obj if isinstance(ctx.obj, PluginManager) else None)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -85,16 +85,7 @@ def add_event(
 def list_events(as_json: bool, db: Path | None) -> None:
     """List events with their counts of attendees and responses."""
     store = state().engine(db).store
-    rows = list(
-        store.db.query(
-            """
-            SELECT e.*,
-              (SELECT count(*) FROM attendance a WHERE a.event = e.id AND a.attended) AS attended,
-              (SELECT count(*) FROM responses r WHERE r.event = e.id) AS responses
-            FROM events e ORDER BY e.date, e.id
-            """
-        )
-    )
+    rows = store.events(with_counts=True)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -250,6 +241,8 @@ def export_responses(
         _known_event(engine, event_id)
     if fmt == "xlsx" and output is None:
         raise CommandError("--format xlsx needs -o FILE.xlsx", 2)
+    if output is not None and not output.parent.is_dir():
+        raise CommandError(f"{output}: cannot write: no folder {output.parent}", 2)
     records = store.iter_responses(event=event_id, survey=survey_id)
     # newest version first, so the columns follow the current question order
     versions = [(row["id"], row["version"]) for row in store.survey_versions(survey_id)]

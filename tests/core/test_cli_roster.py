@@ -1,0 +1,298 @@
+"""``feedback roster import`` and ``feedback roster list`` on real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from feedback.cli import cli
+
+HEADER = "name,email,role,country,organisation,attended\n"
+ROSTER = (
+    HEADER
+    + "Anna de Vries,anna@example.org,MP,nl,Tweede Kamer,yes\n"
+    + "Bob Smith,bob@example.org,ngo,GB,La Strada,no\n"
+    + "Carla Rossi,carla@example.org,national rapporteur,it,,yes\n"
+)
+
+
+def run(project: Path, *args: str) -> Result:
+    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["--project", str(project), *args])
+
+
+def dump(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def people(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT name, email FROM people ORDER BY email").fetchall()
+    finally:
+        conn.close()
+
+
+def roster(project: Path, event: str = "hague-2011", *args: str) -> list[dict]:
+    result = run(project, "roster", "list", "--event", event, "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with the event ``hague-2011`` in its database."""
+    result = run(tmp_path, "event", "add", "hague-2011", "--title", "Hague", "--date", "2011-01-26")
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def test_import_then_list(project: Path) -> None:
+    file = write(project / "roster.csv", ROSTER)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    assert "3 people for hague-2011: 3 added, 0 updated, 2 attended" in result.output
+
+    rows = {r["email"]: r for r in roster(project)}
+    assert set(rows) == {"anna@example.org", "bob@example.org", "carla@example.org"}
+    anna = rows["anna@example.org"]
+    assert (anna["name"], anna["role"], anna["country"], anna["organisation"]) == (
+        "Anna de Vries",
+        "mp",
+        "NL",
+        "Tweede Kamer",
+    )
+    assert anna["attended"] == 1
+    assert rows["bob@example.org"]["attended"] == 0
+    assert rows["carla@example.org"]["role"] == "national_rapporteur"
+    assert rows["carla@example.org"]["organisation"] is None
+
+    table = run(project, "roster", "list", "--event", "hague-2011")
+    assert table.exit_code == 0
+    assert "Anna de Vries" in table.output
+    assert "3 people, 2 attended" in table.output
+
+
+def test_reimport_updates_people_and_attendance_without_duplicates(project: Path) -> None:
+    file = write(project / "roster.csv", ROSTER)
+    assert run(project, "roster", "import", str(file), "--event", "hague-2011").exit_code == 0
+
+    changed = write(
+        project / "roster2.csv",
+        HEADER
+        + "Anna de Vries-Bakker,ANNA@example.org,mp,NL,Tweede Kamer,no\n"
+        + "Bob Smith,bob@example.org,ngo,GB,La Strada,yes\n"
+        + "Carla Rossi,carla@example.org,national_rapporteur,IT,,yes\n"
+        + "Dan Novak,dan@example.org,mp,SI,,yes\n",
+    )
+    result = run(project, "roster", "import", str(changed), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    assert "1 added, 3 updated, 3 attended" in result.output
+
+    assert len(people(project / "feedback.db")) == 4
+    rows = {r["email"].lower(): r for r in roster(project)}
+    assert rows["anna@example.org"]["name"] == "Anna de Vries-Bakker"
+    assert rows["anna@example.org"]["attended"] == 0
+    assert rows["bob@example.org"]["attended"] == 1
+    assert "4 people, 3 attended" in run(project, "roster", "list", "--event", "hague-2011").output
+
+
+def test_same_person_at_two_events_is_one_person(project: Path) -> None:
+    run(project, "event", "add", "riga-2012", "--title", "Riga")
+    file = write(project / "roster.csv", ROSTER)
+    assert run(project, "roster", "import", str(file), "--event", "hague-2011").exit_code == 0
+    riga = write(project / "riga.csv", "name,email,attended\nAnna de Vries,anna@example.org,no\n")
+    result = run(project, "roster", "import", str(riga), "--event", "riga-2012")
+    assert result.exit_code == 0, result.output
+    assert "0 added, 1 updated" in result.output
+
+    assert len(people(project / "feedback.db")) == 3
+    assert [r["email"] for r in roster(project, "riga-2012")] == ["anna@example.org"]
+    assert roster(project, "riga-2012")[0]["attended"] == 0
+    # her attendance at the first event is untouched
+    hague = {r["email"]: r["attended"] for r in roster(project)}
+    assert hague["anna@example.org"] == 1
+
+
+def test_semicolon_csv_with_bom_from_european_excel(project: Path) -> None:
+    text = (
+        "\ufeffName;Email;Role;Country;Organisation;Attended\r\n"
+        'Jürgen Müller;jurgen@example.org;MP;DE;"Bundestag; Ausschuss";ja\r\n'
+        "Åsa Öberg;asa@example.org;ngo;SE;;nee\r\n"
+    )
+    file = write(project / "excel.csv", text)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    rows = {r["email"]: r for r in roster(project)}
+    assert rows["jurgen@example.org"]["name"] == "Jürgen Müller"
+    assert rows["jurgen@example.org"]["organisation"] == "Bundestag; Ausschuss"
+    assert rows["jurgen@example.org"]["attended"] == 1
+    assert rows["asa@example.org"]["name"] == "Åsa Öberg"
+    assert rows["asa@example.org"]["attended"] == 0
+
+
+def test_tab_separated_and_quoted_comma(project: Path) -> None:
+    tsv = write(project / "r.tsv", "name\temail\tattended\nJ. Doe\tj@example.org\ty\n")
+    assert run(project, "roster", "import", str(tsv), "--event", "hague-2011").exit_code == 0
+    quoted = write(project / "q.csv", 'name,email,attended\n"Doe, Jane",jane@example.org,x\n')
+    assert run(project, "roster", "import", str(quoted), "--event", "hague-2011").exit_code == 0
+    assert {r["name"] for r in roster(project)} == {"J. Doe", "Doe, Jane"}
+
+
+BAD_FILES = {
+    "bad email": (
+        HEADER + "Anna,anna@example.org,mp,NL,,yes\nBob,bob(at)example.org,ngo,GB,,no\n",
+        ["roster.csv:3 column 'email': expected an email address, found 'bob(at)example.org'"],
+    ),
+    "bad attended": (
+        HEADER + "Anna,anna@example.org,mp,NL,,maybe\n",
+        ["roster.csv:2 column 'attended': expected yes or no, found 'maybe'"],
+    ),
+    "bad country": (
+        HEADER + "Anna,anna@example.org,mp,Netherlands,,yes\n",
+        ["roster.csv:2 column 'country': expected an ISO 3166 two-letter country code"],
+    ),
+    "empty name": (
+        HEADER + ",anna@example.org,mp,NL,,yes\n",
+        ["roster.csv:2 column 'name': expected a name, found ''"],
+    ),
+    "unknown column": (
+        "name,email,organization,attended\nAnna,anna@example.org,Parliament,yes\n",
+        ["roster.csv:1: unknown column 'organization'", "did you mean 'organisation'?"],
+    ),
+    "missing column": (
+        "name,email,role\nAnna,anna@example.org,mp\n",
+        ["roster.csv:1: missing column 'attended'"],
+    ),
+    "duplicate column": (
+        "name,email,email,attended\nAnna,anna@example.org,anna@example.org,yes\n",
+        ["roster.csv:1: column 'email' appears twice in the header"],
+    ),
+    "unnamed column": (
+        "name;email;attended;;\nAnna;anna@example.org;yes;;\n",
+        ["roster.csv:1: column 4 has no name", "roster.csv:1: column 5 has no name"],
+    ),
+    "duplicate email": (
+        HEADER + "Anna,anna@example.org,mp,NL,,yes\nBob,bob@example.org,ngo,GB,,no\n"
+        "Anna again,Anna@Example.org,mp,NL,,yes\n",
+        ["roster.csv:4 column 'email': 'Anna@Example.org' is also on line 2"],
+    ),
+    "wrong cell count": (
+        HEADER + "Anna,anna@example.org,mp,NL,yes\nBob,bob@example.org,ngo,GB,,no,extra\n",
+        ["roster.csv:2: expected 6 cells, found 5", "roster.csv:3: expected 6 cells, found 7"],
+    ),
+    "header only": (HEADER, ["roster.csv: no participants"]),
+    "empty file": ("\n", ["roster.csv: empty file: expected a header row"]),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_file_is_refused_naming_line_and_column(
+    project: Path, text: str, expected: list[str]
+) -> None:
+    good = write(project / "good.csv", ROSTER)
+    assert run(project, "roster", "import", str(good), "--event", "hague-2011").exit_code == 0
+    before = dump(project / "feedback.db")
+
+    file = write(project / "roster.csv", text)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    for fragment in expected:
+        assert fragment in result.output
+    assert dump(project / "feedback.db") == before
+
+
+def test_every_problem_is_reported_and_nothing_is_stored(project: Path) -> None:
+    before = dump(project / "feedback.db")
+    file = write(
+        project / "roster.csv",
+        HEADER
+        + "Anna,anna@example.org,mp,NL,,yes\n"
+        + "Bob,not-an-email,ngo,GB,,no\n"
+        + "Carla,carla@example.org,mp,IT,,perhaps\n"
+        + "Dan,dan@example.org,mp,SI,,yes\n",
+    )
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 2
+    assert "roster.csv:3 column 'email'" in result.output
+    assert "roster.csv:4 column 'attended'" in result.output
+    assert dump(project / "feedback.db") == before
+    assert roster(project) == []
+
+
+def test_failed_reimport_leaves_earlier_data_as_it_was(project: Path) -> None:
+    file = write(project / "roster.csv", ROSTER)
+    assert run(project, "roster", "import", str(file), "--event", "hague-2011").exit_code == 0
+    before = dump(project / "feedback.db")
+
+    changed = write(
+        project / "changed.csv",
+        HEADER
+        + "Anna Renamed,anna@example.org,mp,NL,,no\n"
+        + "Bob Smith,bob@example.org,ngo,GB,La Strada,sometimes\n",
+    )
+    result = run(project, "roster", "import", str(changed), "--event", "hague-2011")
+    assert result.exit_code == 2
+    assert dump(project / "feedback.db") == before
+    anna = next(r for r in roster(project) if r["email"] == "anna@example.org")
+    assert (anna["name"], anna["attended"]) == ("Anna de Vries", 1)
+
+
+def test_not_utf8_names_the_line(project: Path) -> None:
+    before = dump(project / "feedback.db")
+    file = write(project / "roster.csv", HEADER + "José,jose@example.org,mp,ES,,yes\n", "cp1252")
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 2
+    assert "roster.csv:2: expected UTF-8 text, found byte 0xe9" in result.output
+    assert dump(project / "feedback.db") == before
+
+
+def test_missing_file(project: Path) -> None:
+    result = run(project, "roster", "import", str(project / "nope.csv"), "--event", "hague-2011")
+    assert result.exit_code == 2
+    assert "nope.csv: no such file" in result.output
+
+
+def test_unknown_event_is_refused_with_a_suggestion(project: Path) -> None:
+    before = dump(project / "feedback.db")
+    file = write(project / "roster.csv", ROSTER)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2012")
+    assert result.exit_code == 2
+    assert "unknown event 'hague-2012'" in result.output
+    assert "did you mean 'hague-2011'?" in result.output
+    assert dump(project / "feedback.db") == before
+
+    listed = run(project, "roster", "list", "--event", "hague-2012")
+    assert listed.exit_code == 2
+    assert "unknown event 'hague-2012'" in listed.output
+
+
+def test_db_option_uses_another_file(project: Path) -> None:
+    other = project / "other.db"
+    db = ["--db", str(other)]
+    before = dump(project / "feedback.db")
+    assert run(project, "event", "add", "riga-2012", "--title", "Riga", *db).exit_code == 0
+    file = write(project / "roster.csv", ROSTER)
+
+    result = run(project, "roster", "import", str(file), "--event", "riga-2012", *db)
+    assert result.exit_code == 0, result.output
+
+    assert len(roster(project, "riga-2012", *db)) == 3
+    assert len(people(other)) == 3
+    assert dump(project / "feedback.db") == before
+    # the project's database has no such event
+    assert run(project, "roster", "list", "--event", "riga-2012").exit_code == 2
