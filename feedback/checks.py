@@ -74,10 +74,20 @@ def _condition_problems(survey: Survey) -> Iterator[Problem]:
                         )
                     yield Problem(f"{why}; a condition may refer only to earlier questions", where)
                     continue
+                if _unknown_scale(survey, target):
+                    continue  # reported on the target: it has no points to compare with
                 message = _comparison_problem(target, compare.op, compare.value)
                 if message:
                     yield Problem(f"condition on '{compare.question}': {message}", where)
         earlier[question.id] = question
+
+
+def _unknown_scale(survey: Survey, question: Any) -> bool:
+    return (
+        isinstance(question, ScaleQuestion)
+        and isinstance(question.scale, str)
+        and question.scale not in survey.scales
+    )
 
 
 def _comparison_problem(target: Any, op: str, value: Any) -> str | None:

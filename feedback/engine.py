@@ -32,7 +32,13 @@ from feedback.errors import (
 from feedback.loading import parse_survey, pydantic_problems
 from feedback.plugins import PluginManager, make_plugin_manager
 from feedback.registry import Channel, Registry, ReportFormat, Scorer, collect
-from feedback.responses import Response, answer_problems, content_hash, envelope_problems
+from feedback.responses import (
+    Response,
+    answer_problems,
+    canonical_json,
+    content_hash,
+    envelope_problems,
+)
 from feedback.store import Store
 from feedback.survey import BUILTIN_QUESTION_TYPES, QuestionBase, Survey, survey_model, type_name
 
@@ -307,7 +313,7 @@ class Engine:
         saved: set[tuple[str, str]] = set()
         try:
             with self.store.write():
-                chunk: list[tuple[Response, list[Any]]] = []
+                chunk: list[tuple[Response, list[Any], bool]] = []
                 for where, item in items:
                     result.received += 1
                     response, problems = self._check(item, events, saved)
@@ -319,7 +325,7 @@ class Engine:
                     if result.rejected_count:
                         continue  # nothing will be written: keep checking, skip the database
                     assert response is not None
-                    chunk.append((response, self._row(response)))
+                    chunk.append((response, self._row(response), _names_version(item)))
                     if len(chunk) >= CHUNK:
                         self._write_chunk(chunk, result, stored_responses if notify else None)
                         chunk = []
@@ -396,9 +402,12 @@ class Engine:
         return survey
 
     @staticmethod
-    def _row(response: Response) -> list[Any]:
+    def _row(response: Response, version: str | None = None) -> list[Any]:
+        """The database row of a checked response (``version`` instead of its own, if given)."""
+        if version is not None:
+            response = response.model_copy(update={"survey_version": version})
         record = response.record()
-        answers = json.dumps(record["answers"], sort_keys=True, ensure_ascii=False)
+        answers = canonical_json(record["answers"])
         return [
             record["id"],
             response.event,
@@ -408,35 +417,49 @@ class Engine:
             response.language,
             record["submitted"],
             answers,
-            content_hash(record),
+            content_hash(record, answers),
         ]
 
     def _write_chunk(
         self,
-        chunk: list[tuple[Response, list[Any]]],
+        chunk: list[tuple[Response, list[Any], bool]],
         result: BatchResult,
         stored_responses: list[Response] | None,
     ) -> None:
         if not chunk:
             return
-        stored = self.store.stored_hashes([row[0] for _, row in chunk])
+        stored = self.store.stored_hashes([row[0] for _, row, _ in chunk])
         new_rows = []
-        for response, row in chunk:
+        for response, row, names_version in chunk:
             rid, digest = row[0], row[-1]
             if rid in stored:
-                if stored[rid] == digest:
+                stored_digest, stored_version = stored[rid]
+                if stored_digest == digest or (
+                    # sent again without a version after the survey file changed: compare it
+                    # as the version it was stored under
+                    not names_version
+                    and stored_version != response.survey_version
+                    and stored_digest == self._row(response, stored_version)[-1]
+                ):
                     result.already_stored += 1
                 else:
                     result.conflicts.append(rid)
-                    content = json.dumps(response.record(), sort_keys=True, ensure_ascii=False)
+                    content = canonical_json(response.record())
                     self.store.add_conflict(rid, response.channel, content, digest)
                 continue
-            stored[rid] = digest
+            stored[rid] = (digest, response.survey_version or "")
             new_rows.append(row)
             if stored_responses is not None:
                 stored_responses.append(response)
         self.store.insert_responses(new_rows)
         result.stored += len(new_rows)
+
+
+def _names_version(item: Any) -> bool:
+    """Whether a submitted item named its survey version (rather than taking the current one)."""
+    if isinstance(item, Response):
+        return item.survey_version is not None
+    return isinstance(item, dict) and item.get("survey_version") is not None
 
 
 def _id_of(item: Any) -> str | None:

@@ -196,6 +196,19 @@ def _found(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: What each id pattern of `feedback.survey` allows, in words.
+_PATTERNS = {
+    r"^[a-z][a-z0-9_]*$": "an id of lower-case letters, digits and '_', starting with a letter",
+    r"^[a-z0-9][a-z0-9_-]*$": (
+        "an id of lower-case letters, digits, '_' and '-', starting with a letter or digit"
+    ),
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": (
+        "an id of letters, digits, '_', '.' and '-', starting with a letter or digit"
+    ),
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$": "a language code such as 'en' or 'pt-BR'",
+}
+
+
 def _message(error: Any, loc: Loc, data: Any, model: type[BaseModel]) -> str:
     kind = error["type"]
     msg = str(error["msg"])
@@ -219,11 +232,7 @@ def _message(error: Any, loc: Loc, data: Any, model: type[BaseModel]) -> str:
         )
     if kind == "string_pattern_mismatch":
         pattern = str((error.get("ctx") or {}).get("pattern", ""))
-        if "a-z0-9" in pattern:
-            allowed = "'_' and '-'" if "_-" in pattern else "'_'"
-            expected = f"an id of lower-case letters, digits and {allowed}, starting with a letter"
-        else:
-            expected = f"text matching {pattern}"
+        expected = _PATTERNS.get(pattern, f"text matching {pattern}")
         return f"expected {expected}, found {_found(error['input'])}"
     if msg.startswith("Value error, "):
         return msg[len("Value error, ") :]

@@ -27,7 +27,9 @@ class Response(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    id: uuid.UUID = Field(
+        description="Made when the participant begins, so a response sent twice is stored once."
+    )
     survey: Slug
     survey_version: Version | None = Field(
         default=None, description="The survey's version; the current one when omitted."
@@ -35,9 +37,7 @@ class Response(BaseModel):
     event: Slug
     channel: Slug
     language: Language
-    submitted: dt.date = Field(
-        default_factory=dt.date.today, description="The date only: never a time of day."
-    )
+    submitted: dt.date = Field(description="The date only: never a time of day.")
     answers: dict[str, Any] = Field(default_factory=dict)
 
     def record(self) -> dict[str, Any]:
@@ -54,9 +54,23 @@ class Response(BaseModel):
         }
 
 
-def content_hash(record: dict[str, Any]) -> str:
-    """A hash of everything a response says: the same response twice, the same hash."""
-    blob = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_json(value: Any) -> str:
+    """Compact JSON with sorted keys: the stored form of answers, and what hashes are taken of."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(record: dict[str, Any], answers_json: str | None = None) -> str:
+    """A hash of everything a response says: the same response twice, the same hash.
+
+    ``answers_json`` (the `canonical_json` of the answers, when the caller has it already) gives
+    the same hash without serialising the answers twice.
+    """
+    if answers_json is None:
+        blob = canonical_json(record)
+    else:
+        rest = canonical_json({k: v for k, v in record.items() if k != "answers"})
+        # "answers" sorts first among the fields, so this is the same text as canonical_json(record)
+        blob = '{"answers":' + answers_json + "," + rest[1:]
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -73,8 +87,10 @@ def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
     unsure: set[str] = set()  # answered wrongly, or shown only if such an answer allows
     for question in survey.all_questions():
         present = question.id in answers
-        if question.show_if is not None and any(
-            c.question in unsure for c in comparisons(question.show_if)
+        if (
+            unsure
+            and question.show_if is not None
+            and any(c.question in unsure for c in comparisons(question.show_if))
         ):
             # Shown or hidden depends on a wrong answer, reported already: say nothing of
             # "hidden" or "required" here, only what is wrong with this answer itself.

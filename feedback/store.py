@@ -194,17 +194,17 @@ class Store:
 
     # -- responses -----------------------------------------------------------------------------
 
-    def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        """``{id: content_hash}`` of the given response ids that are stored."""
-        out: dict[str, str] = {}
+    def stored_hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``{id: (content_hash, survey_version)}`` of the given response ids that are stored."""
+        out: dict[str, tuple[str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
-            out.update(
-                self.conn.execute(
-                    f"SELECT id, content_hash FROM responses WHERE id IN ({marks})", chunk
-                ).fetchall()
+            rows = self.conn.execute(
+                f"SELECT id, content_hash, survey_version FROM responses WHERE id IN ({marks})",
+                chunk,
             )
+            out.update((rid, (digest, version)) for rid, digest, version in rows)
         return out
 
     def insert_responses(self, rows: Iterable[Sequence[Any]]) -> None:

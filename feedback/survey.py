@@ -196,6 +196,11 @@ class ChoiceQuestion(QuestionBase):
     def answer_ids(self) -> list[str]:
         return [c.id for c in self.choices]
 
+    @functools.cached_property
+    def choice_set(self) -> frozenset[str]:
+        """The choice ids, for fast membership tests when checking many answers."""
+        return frozenset(self.answer_ids())
+
     def condition_kind(self) -> str:
         return "id"
 
@@ -211,7 +216,7 @@ class SingleChoice(ChoiceQuestion):
     def check(self, value: Any) -> str | None:
         if not isinstance(value, str):
             return f"expected a choice id (text), found {_type_name(value)} {_describe(value)}"
-        if value not in self.answer_ids():
+        if value not in self.choice_set:
             return self._unknown(value)
         return None
 
@@ -235,7 +240,7 @@ class MultiChoice(ChoiceQuestion):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return f"expected a list of choice ids, found {_type_name(value)} {_describe(value)}"
         for v in value:
-            if v not in self.answer_ids():
+            if v not in self.choice_set:
                 return self._unknown(v)
         if len(set(value)) != len(value):
             return "a choice is ticked twice"
@@ -269,6 +274,11 @@ class ScaleQuestion(QuestionBase):
     def answer_ids(self) -> list[str]:
         return self.point_ids()
 
+    @functools.cached_property
+    def point_set(self) -> frozenset[str]:
+        """The point ids an answer may use, for fast membership tests."""
+        return frozenset(self.point_ids())
+
     def condition_kind(self) -> str:
         return "id"
 
@@ -277,7 +287,7 @@ class ScaleQuestion(QuestionBase):
 
         if not isinstance(value, str):
             return f"expected {what}a scale point id, found {_type_name(value)} {_describe(value)}"
-        if value not in self.point_ids():
+        if value not in self.point_set:
             return (
                 f"unknown {what}point {_describe(value)}, expected one of "
                 f"{', '.join(self.point_ids())}" + did_you_mean(value, self.point_ids())
@@ -319,7 +329,10 @@ class ThenNow(ScaleQuestion):
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # an int is always finite; math.isfinite() of one beyond float range raises OverflowError
+    return isinstance(value, int) or math.isfinite(value)
 
 
 class Rating(QuestionBase):
@@ -515,7 +528,12 @@ class Survey(Model):
                 yield ("questions", q), question
 
     def all_questions(self) -> list[QuestionBase]:
-        return [q for _, q in self.located_questions()]
+        """Every question in order (a fresh list: callers may change it)."""
+        return list(self._questions)
+
+    @functools.cached_property
+    def _questions(self) -> tuple[QuestionBase, ...]:
+        return tuple(q for _, q in self.located_questions())
 
     @functools.cached_property
     def by_id(self) -> dict[str, QuestionBase]:
@@ -525,8 +543,19 @@ class Survey(Model):
         return self.by_id[question_id]
 
     def visible(self, answers: dict[str, Any]) -> list[QuestionBase]:
-        """The questions shown, given the answers so far (``show_if`` applied in order)."""
-        return [q for q in self.all_questions() if q.show_if is None or q.show_if.evaluate(answers)]
+        """The questions shown, given the answers so far (``show_if`` applied in order).
+
+        An answer left over on a hidden question counts as no answer, so whatever depends on it
+        is hidden too, as `feedback.responses.answer_problems` sees it.
+        """
+        shown: dict[str, Any] = {}
+        out = []
+        for question in self.all_questions():
+            if question.show_if is None or question.show_if.evaluate(shown):
+                out.append(question)
+                if question.id in answers:
+                    shown[question.id] = answers[question.id]
+        return out
 
     def measures(self, construct: str) -> list[QuestionBase]:
         """Items tagged ``measures: construct``."""

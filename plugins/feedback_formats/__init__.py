@@ -1,7 +1,8 @@
 """Built-in plugin: survey files in YAML and JSON, and the ``import`` channel for response files.
 
 YAML is read as YAML 1.2 would: only ``true``/``false`` are booleans, so a choice ``no`` or the
-country code ``NO`` stays text. Duplicate keys are an error, not a silent overwrite.
+country code ``NO`` stays text, and ``10:30`` is text, not the number 630. Duplicate keys are an
+error, not a silent overwrite; keys merged in with ``<<: *anchor`` may be overridden.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from feedback.loading import SurveyDocument
 from feedback.registry import Channel
 
 MAX_SURVEY_BYTES = 5 * 1024 * 1024
+MAX_VALUES = 200_000
 Loc = tuple[str | int, ...]
 
 
@@ -76,6 +78,11 @@ def _convert(
 ) -> Any:
     if depth > 100:
         raise yaml.YAMLError("nested more than 100 levels deep")
+    if len(positions) >= MAX_VALUES:  # aliases can repeat a part: a short file, a huge survey
+        raise yaml.MarkedYAMLError(
+            problem=f"more than {MAX_VALUES:,} values (does an alias repeat a large part?)",
+            problem_mark=node.start_mark,
+        )
     positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")

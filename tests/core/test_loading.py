@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import feedback_formats
 import pytest
 
+import feedback_formats
 from feedback.config import load_settings
 from feedback.engine import Engine
 from feedback.errors import SurveyError
@@ -187,6 +187,32 @@ def test_bad_question_id_says_what_an_id_is(errors):
     assert "'Again'" in line
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("id", "Post Seminar", "lower-case letters, digits, '_' and '-'"),
+        ("languages", "[EN]", "a language code such as 'en'"),
+        ("choices", "['a b']", "an id of letters, digits, '_', '.' and '-'"),
+    ],
+)
+def test_bad_ids_say_what_that_kind_of_id_allows(errors, field, value, expected):
+    fields = {"id": "s", "languages": "[en]", "choices": "[a]"}
+    fields[field] = value
+    lines = errors(
+        f"id: {fields['id']}\ntitle: T\nlanguages: {fields['languages']}\n"
+        f"questions: [{{type: single_choice, id: q, label: Q, choices: {fields['choices']}}}]\n"
+    )
+    assert len(lines) == 1
+    assert expected in lines[0]
+
+
+def test_choice_ids_may_be_country_codes_and_numbers(read):
+    survey = read(
+        HEAD + "  - {type: single_choice, id: c, label: C, choices: ['NO', 2011, v1.2]}\n"
+    )
+    assert survey.question("c").answer_ids() == ["NO", "2011", "v1.2"]
+
+
 def test_inline_scale_error_is_not_drowned_by_the_named_scale_alternative(errors):
     lines = errors(HEAD + "  - {type: likert, id: q, label: Q, scale: {points: [a]}}\n")
     assert len(lines) == 1
@@ -268,6 +294,16 @@ def test_show_if_comparison_must_fit_the_question(errors, condition, expected):
         + f"  - {{type: text, id: q, label: Q, show_if: {condition}}}\n"
     )
     assert any("questions[4].show_if" in line and expected in line for line in lines), lines
+
+
+def test_condition_on_a_question_with_an_unknown_scale_reports_only_the_scale(errors):
+    lines = errors(
+        HEAD
+        + "  - {type: likert, id: q1, label: Q1, scale: agre5}\n"
+        + "  - {type: yes_no, id: q2, label: Q2, show_if: {q1: a}}\n"
+    )
+    assert len(lines) == 1
+    assert "questions[0].scale: unknown scale 'agre5'" in lines[0]
 
 
 def test_show_if_answered_works_on_any_question(read):
@@ -379,7 +415,7 @@ def test_missing_file(engine, tmp_path):
 def test_unknown_suffix(engine, tmp_path):
     path = tmp_path / "survey.toml"
     path.write_text("id = 's'\n")
-    with pytest.raises(SurveyError, match="no installed plugin reads '.toml' files"):
+    with pytest.raises(SurveyError, match=r"no installed plugin reads '\.toml' files"):
         engine.read_survey(path)
 
 

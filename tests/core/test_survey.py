@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import feedback_formats
 import pytest
 
+import feedback_formats
 from feedback.config import load_settings
 from feedback.engine import Engine, shipped_surveys_dir
 from feedback.errors import SurveyError
@@ -139,6 +139,23 @@ sections:
     assert [q.id for q in survey.all_questions()] == ["role", "again"]
     assert [q.id for q in survey.visible({"role": "ngo"})] == ["role"]
     assert [q.id for q in survey.visible({"role": "mp"})] == ["role", "again"]
+
+
+def test_an_answer_left_on_a_hidden_question_hides_what_depends_on_it():
+    survey = load(
+        """
+id: s
+title: T
+questions:
+  - {type: single_choice, id: role, label: Role, choices: [mp, ngo]}
+  - {type: yes_no, id: network, label: Network, show_if: {role: mp}}
+  - {type: text, id: how, label: How, show_if: {network: true}}
+"""
+    )
+    # the participant said mp, yes; then went back and changed the role
+    answers = {"role": "ngo", "network": True}
+    assert [q.id for q in survey.visible(answers)] == ["role"]
+    assert [q.id for q in survey.visible({**answers, "role": "mp"})] == ["role", "network", "how"]
 
 
 def test_a_flat_question_list_is_one_untitled_section():
