@@ -13,6 +13,7 @@ import json
 import uuid
 from typing import Annotated, Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from feedback.conditions import comparisons
@@ -56,7 +57,10 @@ class Response(BaseModel):
 
 def canonical_json(value: Any) -> str:
     """Compact JSON with sorted keys: the stored form of answers, and what hashes are taken of."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # an integer beyond 64 bits, which orjson does not write
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def content_hash(record: dict[str, Any], answers_json: str | None = None) -> str:
@@ -78,45 +82,42 @@ def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
     """Every problem of the answers against the survey, each located by question id."""
     problems: list[Problem] = []
     questions = survey.by_id
-    for key in answers:
-        if key not in questions:
-            problems.append(
-                Problem("unknown question" + did_you_mean(key, list(questions)), (key,))
-            )
+    if not answers.keys() <= questions.keys():
+        for key in answers:
+            if key not in questions:
+                problems.append(
+                    Problem("unknown question" + did_you_mean(key, list(questions)), (key,))
+                )
     shown: dict[str, Any] = {}
     unsure: set[str] = set()  # answered wrongly, or shown only if such an answer allows
-    for question in survey.all_questions():
-        present = question.id in answers
-        if (
-            unsure
-            and question.show_if is not None
-            and any(c.question in unsure for c in comparisons(question.show_if))
-        ):
-            # Shown or hidden depends on a wrong answer, reported already: say nothing of
-            # "hidden" or "required" here, only what is wrong with this answer itself.
-            unsure.add(question.id)
-            message = _value_problem(question, answers[question.id]) if present else None
-            if message:
-                problems.append(Problem(message, (question.id,)))
-            continue
-        visible = question.show_if is None or question.show_if.evaluate(shown)
-        if not visible:
-            if present:
-                problems.append(
-                    Problem("answered, but hidden by its show_if condition", (question.id,))
-                )
-            continue
+    for question in survey.questions_in_order:  # the hot loop of every import: kept lean
+        qid = question.id
+        present = qid in answers
+        condition = question.show_if
+        if condition is not None:
+            if unsure and any(c.question in unsure for c in comparisons(condition)):
+                # Shown or hidden depends on a wrong answer, reported already: say nothing of
+                # "hidden" or "required" here, only what is wrong with this answer itself.
+                unsure.add(qid)
+                message = _value_problem(question, answers[qid]) if present else None
+                if message:
+                    problems.append(Problem(message, (qid,)))
+                continue
+            if not condition.evaluate(shown):
+                if present:
+                    problems.append(Problem("answered, but hidden by its show_if condition", (qid,)))
+                continue
         if not present:
             if question.required:
-                problems.append(Problem("required question not answered", (question.id,)))
+                problems.append(Problem("required question not answered", (qid,)))
             continue
-        value = answers[question.id]
+        value = answers[qid]
         message = _value_problem(question, value)
         if message:
-            problems.append(Problem(message, (question.id,)))
-            unsure.add(question.id)
+            problems.append(Problem(message, (qid,)))
+            unsure.add(qid)
         else:
-            shown[question.id] = value
+            shown[qid] = value
     return problems
 
 

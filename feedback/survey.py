@@ -529,10 +529,11 @@ class Survey(Model):
 
     def all_questions(self) -> list[QuestionBase]:
         """Every question in order (a fresh list: callers may change it)."""
-        return list(self._questions)
+        return list(self.questions_in_order)
 
     @functools.cached_property
-    def _questions(self) -> tuple[QuestionBase, ...]:
+    def questions_in_order(self) -> tuple[QuestionBase, ...]:
+        """Every question in order, computed once."""
         return tuple(q for _, q in self.located_questions())
 
     @functools.cached_property
