@@ -46,6 +46,8 @@ class Problem:
     loc: tuple[str | int, ...] = ()
     line: int | None = None
     column: int | None = None
+    #: the problem is the key at ``loc`` itself (an unknown key), not its value
+    at_key: bool = False
 
     def render(self, source: str | Path | None = None) -> str:
         where = str(source) if source is not None else ""

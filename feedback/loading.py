@@ -31,9 +31,13 @@ class SurveyDocument:
     data: Any
     source: str | Path | None = None
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: where each mapping key is written, for problems with the key itself ("unknown key")
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
-    def position(self, loc: Loc) -> tuple[int | None, int | None]:
+    def position(self, loc: Loc, at_key: bool = False) -> tuple[int | None, int | None]:
         """The position of ``loc``, or of its nearest ancestor that has one."""
+        if at_key and loc in self.key_positions:
+            return self.key_positions[loc]
         for end in range(len(loc), -1, -1):
             if loc[:end] in self.positions:
                 return self.positions[loc[:end]]
@@ -57,7 +61,7 @@ def parse_survey(document: SurveyDocument, model: type[Survey] = Survey) -> Surv
     if problems:
         located = []
         for problem in problems:
-            line, column = document.position(problem.loc)
+            line, column = document.position(problem.loc, problem.at_key)
             located.append(Problem(problem.message, problem.loc, line, column))
         raise SurveyError(document.source, located)
     return survey
@@ -256,5 +260,5 @@ def pydantic_problems(exc: ValidationError, data: Any, model: type[BaseModel]) -
             found = messages[0].rsplit(", found ", 1)[-1]
             wanted = [m.split(", found ")[0].removeprefix("input should be ") for m in messages]
             messages = [f"expected {' or '.join(wanted)}, found {found}"]
-        problems.extend(Problem(m, loc) for m in messages)
+        problems.extend(Problem(m, loc, at_key=m.startswith("unknown key")) for m in messages)
     return problems

@@ -105,7 +105,9 @@ def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
                 continue
             if not condition.evaluate(shown):
                 if present:
-                    problems.append(Problem("answered, but hidden by its show_if condition", (qid,)))
+                    problems.append(
+                        Problem("answered, but hidden by its show_if condition", (qid,))
+                    )
                 continue
         if not present:
             if question.required:

@@ -75,6 +75,7 @@ def _convert(
     loc: Loc,
     positions: dict[Loc, tuple[int, int]],
     depth: int = 0,
+    key_positions: dict[Loc, tuple[int, int]] | None = None,
 ) -> Any:
     if depth > 100:
         raise yaml.YAMLError("nested more than 100 levels deep")
@@ -94,8 +95,15 @@ def _convert(
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
                 key = str(key)
+            if key_positions is not None:
+                key_positions[(*loc, key)] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
             if i < merged:  # merged mappings may overlap: the first one listed wins
-                out[key] = _convert(loader, value_node, (*loc, key), positions, depth + 1)
+                out[key] = _convert(
+                    loader, value_node, (*loc, key), positions, depth + 1, key_positions
+                )
                 continue
             if key in own_keys:
                 raise yaml.MarkedYAMLError(
@@ -105,11 +113,13 @@ def _convert(
                     key_node.start_mark,
                 )
             own_keys.add(key)
-            out[key] = _convert(loader, value_node, (*loc, key), positions, depth + 1)
+            out[key] = _convert(
+                loader, value_node, (*loc, key), positions, depth + 1, key_positions
+            )
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(loader, item, (*loc, i), positions, depth + 1)
+            _convert(loader, item, (*loc, i), positions, depth + 1, key_positions)
             for i, item in enumerate(node.value)
         ]
     return loader.construct_object(node, deep=True)
@@ -117,12 +127,21 @@ def _convert(
 
 def read_yaml(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     """Parse YAML text into plain data and the position of each part."""
+    data, positions, _ = read_yaml_document(text)
+    return data, positions
+
+
+def read_yaml_document(
+    text: str,
+) -> tuple[Any, dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+    """Parse YAML text: the data, the position of each value, and of each mapping key."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         positions: dict[Loc, tuple[int, int]] = {}
-        data = None if node is None else _convert(loader, node, (), positions)
-        return data, positions
+        keys: dict[Loc, tuple[int, int]] = {}
+        data = None if node is None else _convert(loader, node, (), positions, 0, keys)
+        return data, positions, keys
     finally:
         loader.dispose()
 
@@ -154,12 +173,20 @@ def _tabs_to_spaces(json_text: str) -> str:
 
 def read_json(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     """Parse JSON text; positions come from reading it again as YAML, where that works."""
+    data, positions, _ = read_json_document(text)
+    return data, positions
+
+
+def read_json_document(
+    text: str,
+) -> tuple[Any, dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+    """Parse JSON text: the data, and the positions of values and keys (read as YAML)."""
     data = json.loads(text, object_pairs_hook=_no_duplicates)
     try:
-        _, positions = read_yaml(_tabs_to_spaces(text))
+        _, positions, keys = read_yaml_document(_tabs_to_spaces(text))
     except yaml.YAMLError:
-        positions = {}
-    return data, positions
+        positions, keys = {}, {}
+    return data, positions, keys
 
 
 @hookimpl(trylast=True)
@@ -170,7 +197,7 @@ def load_survey(path: Path) -> SurveyDocument | None:
     text = _read_text(path)
     if suffix == ".json":
         try:
-            data, positions = read_json(text)
+            data, positions, keys = read_json_document(text)
         except json.JSONDecodeError as exc:
             raise SurveyError(
                 path, [Problem(f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
@@ -186,10 +213,10 @@ def load_survey(path: Path) -> SurveyDocument | None:
             raise SurveyError(path, [problem]) from exc
     else:
         try:
-            data, positions = read_yaml(text)
+            data, positions, keys = read_yaml_document(text)
         except yaml.YAMLError as exc:
             raise SurveyError(path, [_yaml_problem(exc)]) from exc
-    return SurveyDocument(data=data, source=path, positions=positions)
+    return SurveyDocument(data=data, source=path, positions=positions, key_positions=keys)
 
 
 @hookimpl

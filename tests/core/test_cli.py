@@ -102,7 +102,7 @@ def test_survey_validate_valid_and_invalid(project: Path) -> None:
     assert result.exit_code == 2
     assert f"{bad_file}:4:5: questions[0]: unknown question type 'likret'" in result.output
     assert "did you mean 'likert'" in result.output
-    assert f"{bad_file}:9:12: questions[1].lable: unknown key 'lable'" in result.output
+    assert f"{bad_file}:9:5: questions[1].lable: unknown key 'lable'" in result.output
 
 
 def test_survey_validate_without_files_checks_the_project(project: Path) -> None:

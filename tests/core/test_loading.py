@@ -73,7 +73,7 @@ def test_unknown_key_names_file_line_column_path_and_suggestion(errors):
 """
     )
     assert (
-        "survey.yaml:9:12: questions[0].lable: unknown key 'lable'; did you mean 'label'?" in lines
+        "survey.yaml:9:5: questions[0].lable: unknown key 'lable'; did you mean 'label'?" in lines
     )
 
 
@@ -86,7 +86,7 @@ def test_unknown_key_far_from_any_name_lists_the_allowed_keys(errors):
 
 def test_unknown_top_level_key(errors):
     lines = errors("id: s\ntitel: T\nquestions: [{type: note, id: n, label: N}]\n")
-    assert "survey.yaml:2:8: titel: unknown key 'titel'; did you mean 'title'?" in lines
+    assert "survey.yaml:2:1: titel: unknown key 'titel'; did you mean 'title'?" in lines
 
 
 def test_unknown_question_type_suggests_the_closest(errors):
@@ -135,7 +135,7 @@ sections:
 """
     )
     assert (
-        "survey.yaml:14:28: sections[1].questions[1].choices[0].lable: unknown key 'lable'; "
+        "survey.yaml:14:21: sections[1].questions[1].choices[0].lable: unknown key 'lable'; "
         "did you mean 'label'?"
     ) in lines
 
