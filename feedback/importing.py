@@ -7,7 +7,7 @@ Nothing is held in memory beyond the item being read; `Engine.submit_many` write
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,6 +21,8 @@ from feedback.responses import Response
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 Item = tuple[str, Response | dict[str, Any] | Exception]
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000
 
 
 def _first_char(handle: BinaryIO) -> bytes:
@@ -33,9 +35,10 @@ def _first_char(handle: BinaryIO) -> bytes:
             return stripped[:1]
 
 
-def read_response_file(path: Path) -> Iterator[Item]:
+def read_response_file(path: Path, progress: Progress | None = None) -> Iterator[Item]:
     """Items of a response file. A JSON array is streamed; anything else is read as JSON Lines.
 
+    :param progress: called now and then with the bytes read so far and the file's size.
     :raises InvalidInput: the file cannot be opened, or holds no responses at all.
     """
     try:
@@ -51,10 +54,16 @@ def read_response_file(path: Path) -> Iterator[Item]:
         handle.seek(0)
         if handle.read(3) != b"\xef\xbb\xbf":  # a BOM (Notepad, PowerShell) is not JSON
             handle.seek(0)
-        if first == b"[":
-            yield from _array_items(handle)
-        else:
-            yield from _line_items(handle)
+        items = _array_items(handle) if first == b"[" else _line_items(handle)
+        if progress is None:
+            yield from items
+            return
+        size = path.stat().st_size
+        for count, item in enumerate(items, start=1):
+            yield item
+            if count % PROGRESS_EVERY == 0:
+                progress(handle.tell(), size)
+        progress(size, size)
 
 
 def _line_items(handle: BinaryIO) -> Iterator[Item]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import DownloadColumn, Progress
 from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
@@ -169,6 +172,23 @@ def responses() -> None:
     """Responses: import from files, export for analysis."""
 
 
+@contextlib.contextmanager
+def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal for files big enough to take a while; nothing otherwise."""
+    console = Console(stderr=True)
+    try:
+        big = path.stat().st_size > 2_000_000
+    except OSError:
+        big = False
+    if not (console.is_terminal and big):
+        yield None
+        return
+    columns = (*Progress.get_default_columns(), DownloadColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"importing {path.name}", total=path.stat().st_size)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 @responses.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
@@ -184,7 +204,8 @@ def import_responses(files: tuple[Path, ...], db: Path | None) -> None:
     trouble = 0
     for path in files:
         try:
-            result = engine.submit_many(read_response_file(path))
+            with _progress_bar(path) as progress:
+                result = engine.submit_many(read_response_file(path, progress))
         except InvalidInput as exc:
             click.echo(f"{exc}", err=True)
             trouble += 1

@@ -100,3 +100,22 @@ def test_items_are_read_as_a_stream(tmp_path: Path) -> None:
     assert next(stream) == ("line 1", {"n": 0})
     assert next(stream) == ("line 2", {"n": 1})
     stream.close()
+
+
+@pytest.mark.parametrize("as_array", [False, True])
+def test_progress_is_reported_as_bytes_read(tmp_path: Path, as_array: bool) -> None:
+    records = [{"n": i, "text": "x" * 50} for i in range(2500)]
+    path = tmp_path / ("r.json" if as_array else "r.jsonl")
+    if as_array:
+        path.write_text(json.dumps(records))
+    else:
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    calls: list[tuple[int, int]] = []
+    read = list(read_response_file(path, lambda done, total: calls.append((done, total))))
+    size = path.stat().st_size
+    assert len(read) == 2500
+    assert len(calls) == 3  # every 1,000 items, and once at the end
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert all(total == size for _, total in calls)
+    assert calls[-1] == (size, size)
+    assert 0 < calls[0][0] < size
