@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from feedback.cli import cli
+from helpers import dump, run
 
 HAGUE = ["hague-2011", "--title", "Good practice exchange", "--date", "2011-01-26"]
 HAGUE_PLACE = ["--city", "The Hague", "--country", "NL"]
-
-
-def run(project: Path, *args: str) -> Result:
-    # a wide terminal, so that tables show whole cells
-    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["--project", str(project), *args])
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def events(project: Path, *args: str) -> list[dict]:

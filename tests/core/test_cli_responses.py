@@ -5,39 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from helpers import dump, make_response, query, run
 from openpyxl import load_workbook
-
-from feedback.cli import cli
 
 FIRST = "11111111-1111-4111-8111-111111111111"
 SECOND = "22222222-2222-4222-8222-222222222222"
-
-
-def run(project: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--project", str(project), *args])
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def stored(db: Path) -> list[tuple]:
@@ -45,18 +22,9 @@ def stored(db: Path) -> list[tuple]:
 
 
 def response(**changes: Any) -> dict[str, Any]:
-    """A valid response to the shipped ``post-seminar`` survey."""
-    data: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "survey": "post-seminar",
-        "event": "hague-2011",
-        "channel": "paper",
-        "language": "en",
-        "submitted": "2011-01-27",
-        "answers": {"role": "mp"},
-    }
-    data.update(changes)
-    return data
+    """A valid response to the shipped ``post-seminar`` survey, on paper, the day after."""
+    data = make_response("post-seminar", {"role": "mp"}, channel="paper", submitted="2011-01-27")
+    return data | changes
 
 
 FULL = response(
@@ -83,11 +51,9 @@ def jsonl(path: Path, *items: Any) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project with the event ``hague-2011`` in its database."""
-    result = run(tmp_path, "event", "add", "hague-2011", "--title", "Hague", "--date", "2011-01-26")
-    assert result.exit_code == 0, result.output
-    return tmp_path
+def project(event_project: Path) -> Path:
+    """A project with the event ``hague-2011`` in its database (the shared ``event_project``)."""
+    return event_project
 
 
 @pytest.fixture

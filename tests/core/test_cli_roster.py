@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from feedback.cli import cli
+from helpers import dump, query, run
 
 HEADER = "name,email,role,country,organisation,attended\n"
 ROSTER = (
@@ -20,24 +17,8 @@ ROSTER = (
 )
 
 
-def run(project: Path, *args: str) -> Result:
-    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["--project", str(project), *args])
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
 def people(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT name, email FROM people ORDER BY email").fetchall()
-    finally:
-        conn.close()
+    return query(db, "SELECT name, email FROM people ORDER BY email")
 
 
 def roster(project: Path, event: str = "hague-2011", *args: str) -> list[dict]:
@@ -52,11 +33,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project with the event ``hague-2011`` in its database."""
-    result = run(tmp_path, "event", "add", "hague-2011", "--title", "Hague", "--date", "2011-01-26")
-    assert result.exit_code == 0, result.output
-    return tmp_path
+def project(event_project: Path) -> Path:
+    """A project with the event ``hague-2011`` in its database (the shared ``event_project``)."""
+    return event_project
 
 
 def test_import_then_list(project: Path) -> None:

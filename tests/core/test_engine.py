@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
+from helpers import make_response, open_engine
 
-import feedback_formats
-from feedback.config import load_settings
 from feedback.engine import Engine, ResponseConflict
 from feedback.errors import ResponseInvalid, SurveyNotFound
-from feedback.plugins import make_plugin_manager
 from feedback.responses import Response
 
 SURVEY = """\
@@ -25,50 +22,16 @@ questions:
   - {type: text, id: why, label: Why, show_if: {role: mp}}
 """
 
-EVENT = {
-    "id": "hague-2011",
-    "title": "Good practice exchange",
-    "date": "2011-01-26",
-    "city": "The Hague",
-    "country": "NL",
-    "programme": None,
-}
-
-
-def make_engine(project: Path) -> Engine:
-    return Engine(
-        settings=load_settings(project),
-        pm=make_plugin_manager(entrypoints=False, plugins=[feedback_formats]),
-    )
-
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "surveys").mkdir()
-    (tmp_path / "surveys" / "s.yaml").write_text(SURVEY, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def engine(project: Path):
-    engine = make_engine(project)
-    engine.store.upsert_event(EVENT)
-    yield engine
-    engine.close()
+def project(project: Path) -> Path:
+    """The shared empty project with the survey ``s``."""
+    (project / "surveys" / "s.yaml").write_text(SURVEY, encoding="utf-8")
+    return project
 
 
 def response(**changes) -> dict:
-    data = {
-        "id": str(uuid.uuid4()),
-        "survey": "s",
-        "event": "hague-2011",
-        "channel": "kiosk",
-        "language": "en",
-        "submitted": "2011-01-26",
-        "answers": {"role": "mp", "score": 8, "why": "Contacts"},
-    }
-    data.update(changes)
-    return data
+    return make_response("s", {"role": "mp", "score": 8, "why": "Contacts"}, **changes)
 
 
 def stored(engine: Engine) -> list[dict]:
@@ -240,7 +203,7 @@ def test_old_versions_stay_readable_after_the_file_changes(engine, project):
         SURVEY.replace("label: Role", "label: Your role").replace("[mp, ngo, other]", "[mp, ngo]"),
         encoding="utf-8",
     )
-    engine = make_engine(project)
+    engine = open_engine(project)
     try:
         new = engine.survey("s")
         assert new.version != old.version
@@ -266,7 +229,7 @@ def test_an_old_version_is_readable_when_the_file_is_gone(engine, project):
     engine.submit(response())
     engine.close()
     (project / "surveys" / "s.yaml").unlink()
-    engine = make_engine(project)
+    engine = open_engine(project)
     try:
         assert engine.survey("s", old.version).version == old.version
     finally:
@@ -302,7 +265,7 @@ def test_each_version_is_snapshotted_once(engine):
 
 def test_a_broken_survey_file_is_named_when_a_survey_is_not_found(project):
     (project / "surveys" / "broken.yaml").write_text("id: broken\ntitle: [\n", encoding="utf-8")
-    engine = make_engine(project)
+    engine = open_engine(project)
     try:
         with pytest.raises(SurveyNotFound) as info:
             engine.survey("broken")
@@ -329,7 +292,7 @@ def test_resent_without_a_version_after_the_file_changed_is_already_stored(engin
     first = response()
     assert engine.submit(first) == "stored"
     (project / "surveys" / "s.yaml").write_text(SURVEY.replace("label: Why", "label: Reason"))
-    later = make_engine(project)
+    later = open_engine(project)
     try:
         assert later.survey("s").version != stored(engine)[0]["survey_version"]
         assert later.submit(dict(first)) == "already_stored"

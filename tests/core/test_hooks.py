@@ -7,21 +7,18 @@ import datetime as dt
 import re
 import sqlite3
 import tomllib
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import click
 import pytest
+from helpers import make_response, pm_with_formats
 
-import feedback_formats
 from feedback import hookimpl
-from feedback.config import load_settings
 from feedback.engine import Engine, ResponseConflict
 from feedback.errors import Problem, ResponseInvalid, SurveyError, SurveyNotFound
 from feedback.loading import SurveyDocument
-from feedback.plugins import make_plugin_manager
 from feedback.registry import Channel, ReportFormat, Scorer
 from feedback.responses import Response
 from feedback.survey import QuestionBase, Survey
@@ -45,63 +42,16 @@ questions:
     measures: rapporteur_support
 """
 
-EVENT = {
-    "id": "hague-2011",
-    "title": "Seminar for parliamentarians",
-    "date": "2011-01-26",
-    "city": "The Hague",
-    "country": "NL",
-    "programme": None,
-}
-
-
-@pytest.fixture(autouse=True)
-def _no_feedback_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings and plugin selection come from the test, not from the shell that runs it."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("FEEDBACK_"):
-            monkeypatch.delenv(name)
-
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "surveys").mkdir()
-    (tmp_path / "surveys" / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def make_engine(project: Path) -> Iterator[Callable[..., Engine]]:
-    """Build engines on the project with the built-in formats plugin plus the given plugins."""
-    engines: list[Engine] = []
-
-    def make(*plugins: Any, event: bool = True) -> Engine:
-        pm = make_plugin_manager(entrypoints=False, plugins=[feedback_formats, *plugins])
-        engine = Engine(settings=load_settings(project), pm=pm)
-        engines.append(engine)
-        if event:
-            engine.store.upsert_event(EVENT)
-        return engine
-
-    yield make
-    for engine in engines:
-        engine.close()
+def project(project: Path) -> Path:
+    """The shared empty project with the survey ``tiny``; ``make_engine`` builds engines on it."""
+    (project / "surveys" / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    return project
 
 
 def response(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "survey": "tiny",
-        "event": "hague-2011",
-        "channel": "kiosk",
-        "language": "en",
-        "submitted": "2011-01-26",
-        "answers": {"role": "mp", "support": "agree"},
-    }
-    data.update(changes)
-    return data
+    return make_response("tiny", {"role": "mp", "support": "agree"}, **changes)
 
 
 def stored_ids(engine: Engine) -> list[str]:
@@ -127,7 +77,7 @@ def test_hook_register_commands(monkeypatch: pytest.MonkeyPatch, project: Path) 
     import feedback.cli
 
     plugin = HelloCommand()
-    pm = make_plugin_manager(entrypoints=False, plugins=[feedback_formats])
+    pm = pm_with_formats()
     pm.register(plugin, name="hello")
     # feedback.cli takes its plugin manager from a process-wide cache and adds plugin commands to
     # the global group once: point it at this manager, on a copy of the group's commands.

@@ -8,15 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import open_engine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import feedback_formats
-from feedback.config import load_settings
-from feedback.engine import Engine
 from feedback.errors import Problem, ResponseInvalid, SurveyError
 from feedback.loading import SurveyDocument, parse_survey
-from feedback.plugins import make_plugin_manager
 from feedback.responses import answer_problems
 from feedback.survey import (
     MultiChoice,
@@ -160,17 +158,24 @@ def _valid_value(question: Any, draw: Any) -> Any:
     raise AssertionError(f"no strategy for {question.type}")
 
 
-@FAST
-@given(data=st.data())
-def test_valid_answers_have_no_problems(survey, data):
+def _valid_answers(survey: Survey, draw: Any) -> dict[str, Any]:
+    """Valid answers in the survey's order: to every required question that shows given the
+    answers so far, and to some of the optional ones."""
     answers: dict[str, Any] = {}
     for question in survey.all_questions():
         if not question.answerable:
             continue
         if question.show_if is not None and not question.show_if.evaluate(answers):
             continue
-        if question.required or data.draw(st.booleans(), label=f"answer {question.id}"):
-            answers[question.id] = _valid_value(question, data.draw)
+        if question.required or draw(st.booleans(), label=f"answer {question.id}"):
+            answers[question.id] = _valid_value(question, draw)
+    return answers
+
+
+@FAST
+@given(data=st.data())
+def test_valid_answers_have_no_problems(survey, data):
+    answers = _valid_answers(survey, data.draw)
     assert answer_problems(survey, answers) == []
 
 
@@ -399,14 +404,7 @@ def mutated_documents(draw: Any) -> Any:
 def test_generated_valid_surveys_load_and_check_answers(document, data):
     survey = parse_survey(SurveyDocument(document, "generated.yaml"))
     assert Survey.model_validate(survey.canonical()).version == survey.version
-    answers: dict[str, Any] = {}
-    for question in survey.all_questions():
-        if not question.answerable:
-            continue
-        if question.show_if is not None and not question.show_if.evaluate(answers):
-            continue
-        if question.required or data.draw(st.booleans()):
-            answers[question.id] = _valid_value(question, data.draw)
+    answers = _valid_answers(survey, data.draw)
     assert answer_problems(survey, answers) == []
     answer_problems(survey, data.draw(answer_maps))
 
@@ -449,10 +447,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory):
     project: Path = tmp_path_factory.mktemp("project")
     (project / "surveys").mkdir()
     (project / "surveys" / "props.yaml").write_text(SURVEY, encoding="utf-8")
-    engine = Engine(
-        settings=load_settings(project),
-        pm=make_plugin_manager(entrypoints=False, plugins=[feedback_formats]),
-    )
+    engine = open_engine(project)
     engine.store.upsert_event({"id": "hague-2011", "title": "Good practice exchange"})
     yield engine
     engine.close()

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import open_engine
 
-import feedback_formats
-from feedback.config import load_settings
 from feedback.engine import Engine
 from feedback.errors import SurveyError
 from feedback.loading import SurveyDocument, parse_survey
-from feedback.plugins import make_plugin_manager
 from feedback.survey import Survey
 
 HEAD = """\
@@ -27,10 +25,7 @@ questions:
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    return Engine(
-        settings=load_settings(tmp_path),
-        pm=make_plugin_manager(entrypoints=False, plugins=[feedback_formats]),
-    )
+    return open_engine(tmp_path)
 
 
 @pytest.fixture

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import importlib.metadata
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import pluggy
 import pytest
+from helpers import open_engine
 
 import feedback_formats
 from feedback import hookimpl
-from feedback.config import load_settings
 from feedback.engine import Engine
 from feedback.errors import SurveyError
 from feedback.plugins import GROUP, LOAD_ENV, PluginManager, make_plugin_manager
@@ -21,26 +20,13 @@ from feedback.registry import Channel, Scorer
 from feedback.survey import Likert, QuestionBase, Survey
 
 
-@pytest.fixture(autouse=True)
-def _no_feedback_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plugin selection and settings come from the test, not from the shell that runs it."""
-    for name in list(os.environ):
-        if name.startswith("FEEDBACK_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture
-def make_engine(tmp_path: Path) -> Iterator[Callable[[PluginManager], Engine]]:
-    engines: list[Engine] = []
-
-    def make(pm: PluginManager) -> Engine:
-        engine = Engine(settings=load_settings(tmp_path), pm=pm)
-        engines.append(engine)
-        return engine
-
-    yield make
-    for engine in engines:
-        engine.close()
+def make_engine(
+    tmp_path: Path, close_after: Callable[[Engine], Engine]
+) -> Callable[[PluginManager], Engine]:
+    """Engines on ``tmp_path`` with the given plugin manager as it is, closed when the test ends
+    (the shared ``make_engine`` adds the formats plugin and an event: these tests choose)."""
+    return lambda pm: close_after(open_engine(tmp_path, pm))
 
 
 def names(pm: PluginManager) -> set[str]:

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from helpers import make_response
 from pydantic import ValidationError
 
 import feedback_formats
@@ -215,17 +216,7 @@ def test_problem_renders_with_its_question_id(survey):
 
 
 def make(**changes) -> Response:
-    data = {
-        "id": str(uuid.uuid4()),
-        "survey": "s",
-        "event": "hague-2011",
-        "channel": "kiosk",
-        "language": "en",
-        "submitted": "2011-01-26",
-        "answers": {"role": "ngo"},
-    }
-    data.update(changes)
-    return Response.model_validate(data)
+    return Response.model_validate(make_response("s", {"role": "ngo"}, **changes))
 
 
 def test_response_language_must_be_one_of_the_survey(survey):

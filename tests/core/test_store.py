@@ -6,10 +6,11 @@ import json
 import multiprocessing
 import sqlite3
 import time
-import uuid
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
+from helpers import make_response
 
 from feedback.engine import Engine
 from feedback.errors import StoreError
@@ -18,15 +19,7 @@ from feedback.store import Store
 
 
 def response(**answers: object) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "survey": "post-seminar",
-        "event": "hague-2011",
-        "channel": "kiosk",
-        "language": "en",
-        "submitted": "2011-01-26",
-        "answers": {"role": "mp", **answers},
-    }
+    return make_response("post-seminar", {"role": "mp", **answers})
 
 
 def test_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
@@ -87,15 +80,19 @@ def _hold_write_lock(path: str, ready: multiprocessing.Event, seconds: float) ->
     conn.close()
 
 
-def test_second_writer_waits_instead_of_failing(engine: Engine) -> None:
-    """Another process (a second kiosk) holds the write lock; a submit waits, then succeeds."""
+def hold_write_lock(db: Path, seconds: float) -> BaseProcess:
+    """Another process holding the write lock on ``db`` for ``seconds``, once it holds it."""
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
-    holder = ctx.Process(
-        target=_hold_write_lock, args=(str(engine.store.path), ready, 1.0), daemon=True
-    )
+    holder = ctx.Process(target=_hold_write_lock, args=(str(db), ready, seconds), daemon=True)
     holder.start()
     assert ready.wait(30)
+    return holder
+
+
+def test_second_writer_waits_instead_of_failing(engine: Engine) -> None:
+    """Another process (a second kiosk) holds the write lock; a submit waits, then succeeds."""
+    holder = hold_write_lock(engine.store.path, 1.0)
     started = time.monotonic()
     assert engine.submit(response()) == "stored"
     waited = time.monotonic() - started
@@ -113,13 +110,7 @@ def test_writer_gives_up_after_busy_timeout_and_nothing_is_written(
     quick = Engine(
         settings=load_settings(project, busy_timeout=0.2), pm=engine.pm
     )  # same database, short patience
-    ctx = multiprocessing.get_context("spawn")
-    ready = ctx.Event()
-    holder = ctx.Process(
-        target=_hold_write_lock, args=(str(engine.store.path), ready, 2.0), daemon=True
-    )
-    holder.start()
-    assert ready.wait(30)
+    holder = hold_write_lock(engine.store.path, 2.0)
     with pytest.raises(StoreError, match="cannot start a write"):
         quick.submit(response())
     holder.join(30)

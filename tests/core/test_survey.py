@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import open_engine
 
 import feedback_formats
-from feedback.config import load_settings
-from feedback.engine import Engine, shipped_surveys_dir
+from feedback.engine import shipped_surveys_dir
 from feedback.errors import SurveyError
 from feedback.loading import SurveyDocument, parse_survey
-from feedback.plugins import make_plugin_manager
 from feedback.survey import Survey
 
 ALL_TYPES = """
@@ -337,9 +336,6 @@ def test_shipped_surveys_load(tmp_path: Path):
     files = [p for p in sorted(directory.glob("*")) if p.suffix in (".yaml", ".yml", ".json")]
     if not files:
         pytest.skip("no shipped surveys yet")
-    engine = Engine(
-        settings=load_settings(tmp_path),
-        pm=make_plugin_manager(entrypoints=False, plugins=[feedback_formats]),
-    )
+    engine = open_engine(tmp_path)
     for path in files:
         assert engine.read_survey(path).all_questions()

@@ -6,15 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import open_engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import feedback_formats
-from feedback.config import load_settings
 from feedback.engine import Engine
 from feedback.errors import SurveyError
 from feedback.loading import SurveyDocument
-from feedback.plugins import make_plugin_manager
 from feedback.survey import Survey
 
 SURVEY = {
@@ -30,10 +29,7 @@ SURVEY = {
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    return Engine(
-        settings=load_settings(tmp_path),
-        pm=make_plugin_manager(entrypoints=False, plugins=[feedback_formats]),
-    )
+    return open_engine(tmp_path)
 
 
 @pytest.fixture
@@ -302,10 +298,7 @@ yaml_fragments = st.sampled_from(
 def test_any_text_reads_to_a_survey_or_a_survey_error(tmp_path_factory, text, suffix):
     path = tmp_path_factory.mktemp("random") / f"survey{suffix}"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    engine = Engine(
-        settings=load_settings(path.parent),
-        pm=make_plugin_manager(entrypoints=False, plugins=[feedback_formats]),
-    )
+    engine = open_engine(path.parent)
     try:
         survey = engine.read_survey(path)
     except SurveyError as exc:
