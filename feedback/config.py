@@ -36,6 +36,40 @@ class ProgrammeSettings(BaseModel):
     )
 
 
+class KioskSettings(BaseModel):
+    """``[kiosk]``: the terminal kiosk at the venue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event: str | None = Field(default=None, description="Event the kiosk collects for.")
+    idle_timeout: float = Field(
+        default=90.0, gt=0, description="Seconds without a key press before answers are discarded."
+    )
+    idle_warning: float = Field(
+        default=15.0, ge=0, description="Seconds of visible countdown before the reset."
+    )
+    thank_you_seconds: float = Field(
+        default=6.0, gt=0, description="Seconds the thank-you screen stays up."
+    )
+    pin_hash: str | None = Field(
+        default=None,
+        description="Hash of the staff PIN (make one with `feedback kiosk --hash-pin`); "
+        "or give the PIN in the environment variable FEEDBACK_KIOSK_PIN.",
+    )
+    high_contrast: bool = Field(default=False, description="Start in the high-contrast theme.")
+    write_timeout: float = Field(
+        default=3.0,
+        gt=0,
+        description="Seconds a submit waits for the database before the response is spooled.",
+    )
+    spool: Path | None = Field(
+        default=None, description="The spool file (default: next to the database)."
+    )
+    retry_seconds: float = Field(
+        default=20.0, gt=0, description="How often spooled responses are retried."
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable. Construct with `load_settings`."""
 
@@ -54,6 +88,7 @@ class Settings(BaseSettings):
         default=5, ge=1, description="Smallest group a report shows a breakdown for."
     )
     programme: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -113,8 +148,9 @@ def _settings_errors(exc: ValidationError, toml_path: Path) -> str:
         loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
             fields: list[str] = list(Settings.model_fields)
-            if loc[:1] == ("programme",):
-                fields = list(ProgrammeSettings.model_fields)
+            sections = {"programme": ProgrammeSettings, "kiosk": KioskSettings}
+            if loc[:1] and loc[0] in sections:
+                fields = list(sections[str(loc[0])].model_fields)
             message = f"unknown setting '{loc[-1]}'" + did_you_mean(str(loc[-1]), fields)
         else:
             message = f"{error['msg']}, found {error.get('input')!r}"

@@ -84,6 +84,10 @@ class Store:
             raise StoreError(f"{self.path}: cannot start a write: {exc}") from exc
         try:
             yield self.db
+        except sqlite3.OperationalError as exc:  # disk full, read-only file, lock lost
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write: {exc}") from exc
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -221,8 +225,14 @@ class Store:
     def conflicts(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM conflicts ORDER BY id"))
 
-    def count_responses(self, event: str | None = None, survey: str | None = None) -> int:
+    def count_responses(
+        self, event: str | None = None, survey: str | None = None, submitted: str | None = None
+    ) -> int:
+        """Stored responses, optionally of one event, survey, and submission date (YYYY-MM-DD)."""
         where, params = _filters(event, survey)
+        if submitted is not None:
+            where += (" AND" if where else " WHERE") + " submitted = ?"
+            params.append(submitted)
         return int(
             self.conn.execute(f"SELECT count(*) FROM responses{where}", params).fetchone()[0]
         )

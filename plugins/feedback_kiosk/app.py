@@ -1,0 +1,313 @@
+"""The kiosk application: the shell that moves a participant from screen to screen.
+
+Build it with `make_app`. It owns the global keys (locked by default: the quit, suspend and copy
+keys do nothing), the idle timer, and the one place a response leaves the kiosk: `KioskApp.submit`,
+which hands it to `Engine.submit` or, when the database cannot take it, to the spool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from feedback.engine import Engine
+from feedback.errors import FeedbackError, StoreError
+from feedback.survey import Survey
+from feedback_kiosk.i18n import words
+from feedback_kiosk.screens.attract import AttractScreen
+from feedback_kiosk.screens.idle import IdleScreen
+from feedback_kiosk.screens.operator import OperatorScreen
+from feedback_kiosk.screens.pin import PinScreen
+from feedback_kiosk.screens.review import ReviewScreen
+from feedback_kiosk.screens.survey import SurveyScreen
+from feedback_kiosk.screens.thanks import ThanksScreen
+from feedback_kiosk.session import KioskSession
+from feedback_kiosk.spool import Spool
+
+log = logging.getLogger(__name__)
+
+HIGH_CONTRAST = Theme(
+    name="kiosk-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFFFF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    success="#00FF00",
+    warning="#FFFF00",
+    error="#FF5555",
+    dark=True,
+)
+DEFAULT_THEME = "textual-dark"
+LOCKED_KEYS = "ctrl+c,ctrl+q,ctrl+z,ctrl+backslash,ctrl+p,ctrl+s,ctrl+x,ctrl+y,ctrl+v"
+
+
+@dataclass
+class KioskOptions:
+    """How the kiosk behaves; the CLI fills this from settings and options."""
+
+    event: str
+    survey: Survey
+    language: str | None = None
+    locked: bool = True
+    pin_hash: str | None = None
+    data_entry: bool = False
+    high_contrast: bool = False
+    idle_timeout: float = 90.0
+    idle_warning: float = 15.0
+    thank_you_seconds: float = 6.0
+    retry_seconds: float = 20.0
+    spool: Path | None = None
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    """A survey kiosk for one event. Participants come and go; staff leave with Ctrl+O and a PIN."""
+
+    CSS_PATH = "kiosk.tcss"
+    TITLE = "feedback kiosk"
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+    BINDINGS = [
+        Binding(LOCKED_KEYS, "locked_key", show=False, priority=True),
+        Binding("ctrl+o", "operator", show=False, priority=True),
+        Binding("f2", "toggle_contrast", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, engine: Engine, options: KioskOptions, clock: Callable[[], float] = time.monotonic
+    ):
+        super().__init__()
+        self.engine = engine
+        self.options = options
+        self.clock = clock
+        self.session: KioskSession | None = None
+        self.spool = Spool(options.spool or _default_spool(engine))
+        self.last_activity = clock()
+        self.forms_entered = 0
+        self.submitted: list[str] = []  # ids handed over this run, stored or spooled
+        self.spooled = 0
+        self._idle_screen: IdleScreen | None = None
+
+    # -- start ---------------------------------------------------------------------------------
+
+    @property
+    def survey(self) -> Survey:
+        return self.options.survey
+
+    @property
+    def event_title(self) -> str:
+        try:
+            row = self.engine.store.event(self.options.event)
+        except FeedbackError:
+            row = None
+        return str(row["title"]) if row else self.options.event
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if self.options.high_contrast else DEFAULT_THEME
+        self.replay_spool()
+        self.set_interval(0.25, self._idle_tick)
+        self.set_interval(self.options.retry_seconds, self.replay_spool)
+        if self.options.data_entry:
+            self.begin(self.options.language or self.survey.languages[0])
+        else:
+            self.reset()
+
+    # -- moving between screens ----------------------------------------------------------------
+
+    def _show(self, screen: Any) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def reset(self) -> None:
+        """Forget the participant (nothing is kept) and wait for the next one."""
+        self.session = None
+        self._idle_screen = None
+        self.last_activity = self.clock()
+        if self.options.data_entry:
+            self.begin(self.options.language or self.survey.languages[0])
+            return
+        languages = (
+            [self.options.language] if self.options.language else list(self.survey.languages)
+        )
+        title = " / ".join(
+            dict.fromkeys(self.survey.text(self.survey.title, lang) for lang in languages)
+        )
+        self._show(AttractScreen(title, self.event_title, languages))
+
+    def begin(self, language: str) -> None:
+        """A participant starts: a new session (and a new response id) in their language."""
+        self.session = KioskSession(
+            self.survey,
+            self.options.event,
+            language,
+            channel="paper" if self.options.data_entry else "kiosk",
+        )
+        self.last_activity = self.clock()
+        self.show_survey()
+
+    def _status(self) -> str:
+        if not self.options.data_entry or self.session is None:
+            return ""
+        return self.session.words["forms_entered"].format(n=self.forms_entered)
+
+    def show_survey(self) -> None:
+        assert self.session is not None
+        self._show(SurveyScreen(self.session, self.event_title, self._status()))
+
+    def show_review(self) -> None:
+        assert self.session is not None
+        self._show(ReviewScreen(self.session))
+
+    # -- the one way out -----------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Make the answers durable (database, or else the spool), then thank the participant."""
+        session = self.session
+        if session is None:
+            return
+        response = session.response()
+        try:
+            self.engine.submit(response)
+        except (StoreError, sqlite3.Error) as exc:
+            log.warning("database not writable, response %s spooled: %s", response.id, exc)
+            self.spool.append(response)
+            self.spooled += 1
+        self.submitted.append(str(response.id))
+        self.session = None
+        if self.options.data_entry:
+            self.forms_entered += 1
+            self.notify(words(response.language)["form_saved"], timeout=2)
+            self.reset()
+            return
+        w = words(response.language)
+        thanks = self.survey.text(self.survey.thank_you, response.language, w["thank_you"])
+        self._show(ThanksScreen(thanks, w["next_participant"], self.options.thank_you_seconds))
+
+    def replay_spool(self) -> None:
+        """Store what waits in the spool, if the database takes it now."""
+        if not self.spool.pending():
+            return
+        try:
+            result = self.spool.replay(self.engine)
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            log.warning("spool replay failed: %s", exc)
+            return
+        if result.stored or result.already_stored:
+            log.info("spool: %s stored, %s already present", result.stored, result.already_stored)
+
+    # -- idle ----------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+        ):
+            self.last_activity = self.clock()
+            if self._idle_screen is not None and isinstance(event, events.MouseDown):
+                self._dismiss_idle()
+        await super().on_event(event)
+
+    def _dismiss_idle(self) -> None:
+        if self._idle_screen is not None and self.screen is self._idle_screen:
+            self._idle_screen.dismiss()
+        self._idle_screen = None
+
+    def _idle_tick(self) -> None:
+        if self.session is None or self.options.data_entry:
+            return
+        idle = self.clock() - self.last_activity
+        timeout, warning = self.options.idle_timeout, self.options.idle_warning
+        if idle >= timeout:
+            self.reset()
+            return
+        if idle >= timeout - warning:
+            left = timeout - idle
+            if self._idle_screen is None:
+                w = self.session.words
+                self._idle_screen = IdleScreen(w["still_there"], w["reset_in"], left)
+                self.push_screen(self._idle_screen, callback=lambda _: self._idle_closed())
+            elif self.screen is self._idle_screen:
+                self._idle_screen.show_remaining(left)
+        elif self._idle_screen is not None:
+            self._dismiss_idle()
+
+    def _idle_closed(self) -> None:
+        self._idle_screen = None
+        self.last_activity = self.clock()
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_locked_key(self) -> None:
+        """Quit, suspend, copy and paste keys: ignored while locked; Ctrl+Q quits when unlocked."""
+        if not self.options.locked:
+            self.exit()
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def action_operator(self) -> None:
+        if isinstance(self.screen, PinScreen | OperatorScreen):
+            return
+        if not self.options.locked or self.options.pin_hash is None:
+            self._open_operator()
+            return
+        language = self.session.language if self.session else self.survey.languages[0]
+        self.push_screen(PinScreen(self.options.pin_hash, words(language)), self._pin_done)
+
+    def _pin_done(self, ok: bool | None) -> None:
+        if ok:
+            self._open_operator()
+
+    def _open_operator(self) -> None:
+        store = self.engine.store
+        try:
+            events_ = [(e["id"], e["title"]) for e in store.events()]
+            today = store.count_responses(
+                event=self.options.event, submitted=dt.date.today().isoformat()
+            )
+        except (FeedbackError, sqlite3.Error):
+            events_, today = [(self.options.event, self.event_title)], -1
+        mode = (
+            "data entry (paper)"
+            if self.options.data_entry
+            else ("locked" if self.options.locked else "unlocked")
+        )
+        screen = OperatorScreen(self.options.event, events_, today, self.spool.pending(), mode)
+        self.push_screen(screen, self._operator_done)
+
+    def _operator_done(self, choice: str | None) -> None:
+        self.last_activity = self.clock()
+        if choice == "exit":
+            self.exit()
+        elif choice == "retry":
+            self.replay_spool()
+        elif choice and choice.startswith("event:"):
+            self.options.event = choice.removeprefix("event:")
+            self.reset()
+
+
+def _default_spool(engine: Engine) -> Path:
+    db = engine.settings.db_path
+    return db.with_name(db.name + ".spool")
+
+
+def make_app(engine: Engine, options: KioskOptions, **kwargs: Any) -> KioskApp:
+    """The kiosk app for an engine and options (the factory the CLI and the tests use)."""
+    return KioskApp(engine, options, **kwargs)

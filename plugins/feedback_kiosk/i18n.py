@@ -1,0 +1,93 @@
+"""The kiosk's own words, in every language a shipped survey offers (English is the fallback)."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "language_name": "English",
+        "begin": "Press Enter or click to begin",
+        "choose_language": "Choose your language",
+        "next": "Next",
+        "back": "Back",
+        "submit": "Submit",
+        "review": "Check your answers",
+        "review_intro": "Choose an answer to change it, or submit when you are ready.",
+        "change": "Change",
+        "not_answered": "(not answered)",
+        "question_of": "Question {n} of {total}",
+        "required": "Please answer this question to continue.",
+        "both_rows": "Please choose an answer in both rows.",
+        "before": "Before the seminar",
+        "now": "Now",
+        "yes": "Yes",
+        "no": "No",
+        "characters": "{n} of {max} characters",
+        "thank_you": "Thank you! Your answers have been saved.",
+        "next_participant": "The next participant can start in a moment.",
+        "still_there": "Are you still there?",
+        "reset_in": "Your answers will be cleared in {n} seconds. Press any key to continue.",
+        "hint_choice": "Number keys or arrows to choose · Enter: next · Esc: back",
+        "hint_text": "Tab: to the buttons · Esc: back",
+        "hint_review": "Tab: move · Enter: choose · Esc: back",
+        "expected_number": "Please type a number.",
+        "expected_whole": "Please type a whole number.",
+        "between": "Please give a number from {min} to {max}.",
+        "at_least": "Please give a number of at least {min}.",
+        "at_most": "Please give a number of at most {max}.",
+        "select_between": "Please choose between {min} and {max} options.",
+        "forms_entered": "{n} forms entered",
+        "form_saved": "Form saved. Next form.",
+        "staff_pin": "Staff PIN",
+        "wrong_pin": "Wrong PIN.",
+        "locked_out": "Too many attempts. Try again in {n} seconds.",
+    },
+    "nl": {
+        "language_name": "Nederlands",
+        "begin": "Druk op Enter of klik om te beginnen",
+        "choose_language": "Kies uw taal",
+        "next": "Volgende",
+        "back": "Terug",
+        "submit": "Versturen",
+        "review": "Controleer uw antwoorden",
+        "review_intro": "Kies een antwoord om het te wijzigen, of verstuur als u klaar bent.",
+        "change": "Wijzigen",
+        "not_answered": "(niet beantwoord)",
+        "question_of": "Vraag {n} van {total}",
+        "required": "Beantwoord deze vraag om verder te gaan.",
+        "both_rows": "Kies een antwoord in beide rijen.",
+        "before": "Vóór het seminar",
+        "now": "Nu",
+        "yes": "Ja",
+        "no": "Nee",
+        "characters": "{n} van {max} tekens",
+        "thank_you": "Dank u wel! Uw antwoorden zijn opgeslagen.",
+        "next_participant": "De volgende deelnemer kan zo beginnen.",
+        "still_there": "Bent u er nog?",
+        "reset_in": "Uw antwoorden worden over {n} seconden gewist. Druk op een toets om door te gaan.",
+        "hint_choice": "Cijfertoetsen of pijltjes om te kiezen · Enter: volgende · Esc: terug",
+        "hint_text": "Tab: naar de knoppen · Esc: terug",
+        "hint_review": "Tab: verplaatsen · Enter: kiezen · Esc: terug",
+        "expected_number": "Typ een getal.",
+        "expected_whole": "Typ een geheel getal.",
+        "between": "Geef een getal van {min} tot {max}.",
+        "at_least": "Geef een getal van minstens {min}.",
+        "at_most": "Geef een getal van hoogstens {max}.",
+        "select_between": "Kies tussen {min} en {max} opties.",
+        "forms_entered": "{n} formulieren ingevoerd",
+        "form_saved": "Formulier opgeslagen. Volgend formulier.",
+        "staff_pin": "Pincode medewerkers",
+        "wrong_pin": "Onjuiste pincode.",
+        "locked_out": "Te veel pogingen. Probeer het over {n} seconden opnieuw.",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    """The kiosk's words in ``language``, English for any word or language not translated."""
+    base = WORDS["en"]
+    own = WORDS.get(language) or WORDS.get(language.split("-")[0], {})
+    return {**base, **own}
+
+
+def language_name(language: str) -> str:
+    return WORDS.get(language, {}).get("language_name", language)

@@ -1,0 +1,54 @@
+"""The attract screen: the event, the languages, "press Enter or click to begin"."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Static
+
+from feedback_kiosk.i18n import language_name, words
+
+
+class AttractScreen(Screen):
+    BINDINGS = [
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+        *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, title: str, event_title: str, languages: list[str]) -> None:
+        super().__init__(id="attract")
+        self.survey_title = title
+        self.event_title = event_title
+        self.languages = languages
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="attract-box"):
+            yield Static(self.event_title, id="attract-event", markup=False)
+            yield Static(self.survey_title, id="attract-title", markup=False)
+            prompts = " / ".join(words(lang)["choose_language"] for lang in self.languages)
+            yield Static(prompts, id="attract-choose", markup=False)
+            with Center(), Horizontal(id="languages"):
+                for n, lang in enumerate(self.languages, start=1):
+                    label = (
+                        f"{n}  {language_name(lang)}"
+                        if len(self.languages) > 1
+                        else language_name(lang)
+                    )
+                    yield Button(label, id=f"lang-{lang}", classes="language")
+            begin = " / ".join(dict.fromkeys(words(lang)["begin"] for lang in self.languages))
+            yield Static(begin, id="attract-begin", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id and event.button.id.startswith("lang-"):
+            self.app.begin(event.button.id.removeprefix("lang-"))  # type: ignore[attr-defined]
+
+    def action_pick(self, n: int) -> None:
+        if 1 <= n <= len(self.languages):
+            self.app.begin(self.languages[n - 1])  # type: ignore[attr-defined]

@@ -1,0 +1,159 @@
+"""The survey screen: one step at a time (a section's intro, or one question), Back and Next."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, ProgressBar, Static
+
+from feedback.survey import Note
+from feedback_kiosk.session import KioskSession
+from feedback_kiosk.widgets import question_widget
+from feedback_kiosk.widgets.messages import Answered, GoOn, NotAnAnswer, RowAnswered
+
+
+class SurveyScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", show=False),
+        Binding("backspace", "back", show=False),
+        Binding("enter", "next", show=False),
+    ]
+
+    def __init__(self, session: KioskSession, event_title: str, status: str = "") -> None:
+        super().__init__(id="survey")
+        self.session = session
+        self.event_title = event_title
+        self.status = status
+
+    def compose(self) -> ComposeResult:
+        w = self.session.words
+        with Horizontal(id="top"):
+            yield Static(self.event_title, id="event-title", markup=False)
+            yield Static(self.status, id="status", markup=False)
+            yield Static("", id="counter")
+        yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+        yield VerticalScroll(id="body")
+        yield Static("", id="error", markup=False)
+        with Horizontal(id="nav"):
+            yield Button(w["back"], id="back")
+            yield Button(w["next"], id="next", variant="primary")
+        yield Static("", id="hint", markup=False)
+
+    async def on_mount(self) -> None:
+        await self.show_step()
+
+    async def show_step(self) -> None:
+        """Draw the current step; the review when the questions are done."""
+        session = self.session
+        step = session.step()
+        if step is None:
+            self.app.show_review()  # type: ignore[attr-defined]
+            return
+        w = session.words
+        body = self.query_one("#body", VerticalScroll)
+        await body.remove_children()
+        self.query_one("#error", Static).update("")
+        section = session.survey.section_list()[step.section]
+        number, total = session.position()
+        self.query_one("#counter", Static).update(
+            w["question_of"].format(n=max(number, 1), total=total)
+        )
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(total, 1), progress=max(number - 1, 0))
+        self.query_one("#back", Button).disabled = not self._can_go_back()
+        if step.question is None:
+            parts = []
+            if section.title is not None:
+                parts.append(
+                    Static(session.text(section.title), classes="section-title", markup=False)
+                )
+            if section.intro is not None:
+                parts.append(
+                    Static(session.text(section.intro), classes="section-intro", markup=False)
+                )
+            await body.mount_all(parts)
+            self.query_one("#hint", Static).update(w["hint_choice"].split(" · ", 1)[1])
+            self.query_one("#next", Button).focus()
+            return
+        question = step.question
+        label = session.text(question.label)
+        if question.required:
+            label += " *"
+        parts = [Static(label, classes="question-label", markup=False)]
+        if question.help is not None:
+            parts.append(Static(session.text(question.help), classes="question-help", markup=False))
+        widget = question_widget(
+            question,
+            session.answers.get(question.id),
+            session.partial.get(question.id, {}),
+            session.language,
+            w,
+        )
+        parts.append(widget)
+        await body.mount_all(parts)
+        typed = question.type in ("number", "text")
+        hint = (
+            w["hint_choice"].split(" · ", 1)[1]
+            if isinstance(question, Note)
+            else w["hint_text" if typed else "hint_choice"]
+        )
+        self.query_one("#hint", Static).update(hint)
+        answers = self.query("#answer, #row-then")
+        if answers and not isinstance(question, Note):
+            answers.first().focus()
+        else:
+            self.query_one("#next", Button).focus()
+        body.scroll_home(animate=False)
+
+    def _can_go_back(self) -> bool:
+        steps = [s.key for s in self.session.steps()]
+        return bool(steps) and self.session.current != steps[0]
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    async def action_next(self) -> None:
+        problem = self.session.problem()
+        if problem:
+            self.query_one("#error", Static).update(problem)
+            self.app.bell()
+            return
+        self.session.next()
+        await self.show_step()
+
+    async def action_back(self) -> None:
+        if self.session.back():
+            await self.show_step()
+
+    @on(Button.Pressed, "#next")
+    async def _next_pressed(self) -> None:
+        await self.action_next()
+
+    @on(Button.Pressed, "#back")
+    async def _back_pressed(self) -> None:
+        await self.action_back()
+
+    # -- answers from the widgets --------------------------------------------------------------
+
+    def on_answered(self, message: Answered) -> None:
+        self.session.set_answer(message.question_id, message.value)
+        self.query_one("#error", Static).update("")
+        self._update_counter()
+
+    def on_row_answered(self, message: RowAnswered) -> None:
+        self.session.set_row(message.question_id, message.row, message.point)
+        self.query_one("#error", Static).update("")
+
+    def on_not_an_answer(self, message: NotAnAnswer) -> None:
+        self.session.set_invalid(message.question_id, message.why)
+
+    async def on_go_on(self, message: GoOn) -> None:
+        message.stop()
+        await self.action_next()
+
+    def _update_counter(self) -> None:
+        number, total = self.session.position()
+        counter = self.session.words["question_of"].format(n=max(number, 1), total=total)
+        self.query_one("#counter", Static).update(counter)

@@ -1,0 +1,27 @@
+"""Thank you: shown once the answers are safe, then back to the attract screen by itself."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class ThanksScreen(Screen):
+    def __init__(self, message: str, note: str, seconds: float) -> None:
+        super().__init__(id="thanks")
+        self.message = message
+        self.note = note
+        self.seconds = seconds
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="thanks-box"):
+            yield Static(self.message, id="thanks-message", markup=False)
+            yield Static(self.note, id="thanks-note", markup=False)
+
+    def on_mount(self) -> None:
+        self.set_timer(self.seconds, self.app.reset)  # type: ignore[attr-defined]
+
+    def on_key(self) -> None:
+        self.app.reset()  # type: ignore[attr-defined]

@@ -1,0 +1,241 @@
+"""One participant's pass through a survey, kept in memory only: steps, answers, and the response.
+
+No user interface here: the screens drive a `KioskSession`, and the tests can too. Partial answers
+never leave this object; only `response()` at the end makes something to store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from feedback.responses import Response
+from feedback.survey import MultiChoice, Note, Number, QuestionBase, Survey, ThenNow
+from feedback_kiosk.i18n import words
+
+
+@dataclass(frozen=True)
+class Step:
+    """A screen of the survey: a section's intro, or one question."""
+
+    key: str
+    section: int
+    question: QuestionBase | None = None
+
+    @property
+    def is_intro(self) -> bool:
+        return self.question is None
+
+
+class KioskSession:
+    """The answers of one participant, and where they are in the survey."""
+
+    def __init__(
+        self,
+        survey: Survey,
+        event: str,
+        language: str,
+        channel: str = "kiosk",
+        today: dt.date | None = None,
+    ):
+        self.survey = survey
+        self.event = event
+        self.language = language
+        self.channel = channel
+        self.today = today
+        self.id = uuid.uuid4()  # made when the participant begins: a resend is stored once
+        self.answers: dict[str, Any] = {}
+        self.partial: dict[str, dict[str, str]] = {}  # then/now rows answered so far
+        self.invalid: dict[str, str] = {}  # typed text that is not yet an answer, and why
+        self.words = words(language)
+        steps = self.steps()
+        self.current = steps[0].key if steps else "review"
+
+    # -- the path through the survey -----------------------------------------------------------
+
+    def visible_ids(self) -> set[str]:
+        return {q.id for q in self.survey.visible(self.answers)}
+
+    def steps(self) -> list[Step]:
+        """The steps shown for the answers so far (``show_if`` applied)."""
+        visible = self.visible_ids()
+        out: list[Step] = []
+        for s, section in enumerate(self.survey.section_list()):
+            questions = [q for q in section.questions if q.id in visible]
+            if not questions:
+                continue
+            if section.intro is not None or section.title is not None:
+                out.append(Step(f"intro:{s}", s))
+            out.extend(Step(f"q:{q.id}", s, q) for q in questions)
+        return out
+
+    def step(self) -> Step | None:
+        """The current step; ``None`` on the review."""
+        for step in self.steps():
+            if step.key == self.current:
+                return step
+        return None
+
+    def position(self) -> tuple[int, int]:
+        """(number of the current question, questions in all), counting only questions asked."""
+        questions = [s for s in self.steps() if not s.is_intro and not isinstance(s.question, Note)]
+        keys = [s.key for s in questions]
+        if self.current in keys:
+            return keys.index(self.current) + 1, len(keys)
+        done = 0
+        for step in self.steps():
+            if step.key == self.current:
+                break
+            done += step.key in keys
+        if self.current == "review":
+            return len(keys), len(keys)
+        return min(done + 1, len(keys)), len(keys)  # an intro: the question that comes next
+
+    def problem(self) -> str | None:
+        """Why the participant cannot go on from the current step, in their language."""
+        step = self.step()
+        if step is None or step.question is None:
+            return None
+        question = step.question
+        value = self.answers.get(question.id)
+        if isinstance(question, ThenNow) and question.id in self.partial and value is None:
+            return self.words["both_rows"]
+        if question.id in self.invalid:
+            return self.invalid[question.id]
+        if value is None:
+            return self.words["required"] if question.required else None
+        if question.check(value) is None:
+            return None
+        return self._explain(question)
+
+    def _explain(self, question: QuestionBase) -> str:
+        """A participant's words for an answer the question refuses."""
+        w = self.words
+        if isinstance(question, MultiChoice):
+            top = question.max_selections or len(question.choices)
+            return w["select_between"].format(min=question.min_selections, max=top)
+        if isinstance(question, Number):
+            low, high = question.min, question.max
+            if low is not None and high is not None:
+                return w["between"].format(min=f"{low:g}", max=f"{high:g}")
+            if low is not None:
+                return w["at_least"].format(min=f"{low:g}")
+            if high is not None:
+                return w["at_most"].format(max=f"{high:g}")
+            return w["expected_whole"] if question.integer else w["expected_number"]
+        return str(question.check(self.answers[question.id]))
+
+    def next(self) -> bool:
+        """Go on; ``False`` (and stay) while the current step has a problem."""
+        if self.problem():
+            return False
+        steps = self.steps()
+        keys = [s.key for s in steps]
+        if self.current not in keys:
+            self.current = "review"
+            return True
+        index = keys.index(self.current)
+        self.current = keys[index + 1] if index + 1 < len(keys) else "review"
+        return True
+
+    def back(self) -> bool:
+        """Go back one step; ``False`` on the first."""
+        keys = [s.key for s in self.steps()]
+        if self.current == "review":
+            if not keys:
+                return False
+            self.current = keys[-1]
+            return True
+        if self.current not in keys or keys.index(self.current) == 0:
+            return False
+        self.current = keys[keys.index(self.current) - 1]
+        return True
+
+    def go_to(self, question_id: str) -> None:
+        """Jump to a question (from the review)."""
+        self.current = f"q:{question_id}"
+
+    # -- answers -------------------------------------------------------------------------------
+
+    def set_answer(self, question_id: str, value: Any) -> None:
+        """Record an answer; ``None`` clears it. Hidden answers are kept but never submitted."""
+        self.invalid.pop(question_id, None)
+        if value is None or value == [] or value == "":
+            self.answers.pop(question_id, None)
+        else:
+            self.answers[question_id] = value
+
+    def set_invalid(self, question_id: str, why: str) -> None:
+        """Typed input that is not an answer yet (a number field holding "abc")."""
+        self.answers.pop(question_id, None)
+        self.invalid[question_id] = why
+
+    def set_row(self, question_id: str, row: str, point: str) -> None:
+        """One row of a then/now question; the answer is complete once both rows are."""
+        rows = self.partial.setdefault(question_id, {})
+        rows[row] = point
+        if set(rows) == {"then", "now"}:
+            self.answers[question_id] = {"then": rows["then"], "now": rows["now"]}
+
+    def submitted_answers(self) -> dict[str, Any]:
+        """The answers to visible questions only: what the participant saw is what is stored."""
+        visible = self.visible_ids()
+        return {k: v for k, v in self.answers.items() if k in visible}
+
+    def review_items(self) -> list[tuple[QuestionBase, str]]:
+        """Each visible question asked, with its answer as the participant would read it."""
+        shown = self.visible_ids()
+        items = []
+        for question in self.survey.all_questions():
+            if question.id in shown and question.answerable:
+                items.append((question, self.describe(question, self.answers.get(question.id))))
+        return items
+
+    def describe(self, question: QuestionBase, value: Any) -> str:
+        if value is None:
+            return self.words["not_answered"]
+        labels = self.labels(question)
+        if isinstance(value, bool):
+            return self.words["yes"] if value else self.words["no"]
+        if isinstance(value, dict):
+            return (
+                f"{self.words['before']}: {labels.get(value['then'], value['then'])} · "
+                f"{self.words['now']}: {labels.get(value['now'], value['now'])}"
+            )
+        if isinstance(value, list):
+            return ", ".join(labels.get(v, v) for v in value)
+        if isinstance(question, Number) and isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return labels.get(str(value), str(value))
+
+    def labels(self, question: QuestionBase) -> dict[str, str]:
+        """Option ids to their labels in the participant's language."""
+        from feedback.survey import ChoiceQuestion, ScaleQuestion
+
+        if isinstance(question, ChoiceQuestion):
+            return {c.id: c.text(self.language) for c in question.choices}
+        if isinstance(question, ScaleQuestion):
+            scale = question.resolved_scale
+            out = {p.id: p.text(self.language) for p in scale.points}
+            if scale.na is not None:
+                out[scale.na.id] = scale.na.text(self.language)
+            return out
+        return {}
+
+    def text(self, value: Any, default: str = "") -> str:
+        return self.survey.text(value, self.language, default)
+
+    def response(self) -> Response:
+        """The response to store."""
+        return Response(
+            id=self.id,
+            survey=self.survey.id,
+            survey_version=self.survey.version,
+            event=self.event,
+            channel=self.channel,
+            language=self.language,
+            submitted=self.today or dt.date.today(),
+            answers=self.submitted_answers(),
+        )

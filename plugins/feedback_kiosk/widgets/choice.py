@@ -1,0 +1,74 @@
+"""Single choice, multiple choice, likert, rating and yes/no: all are `Choices` underneath."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+
+from feedback.survey import MultiChoice, QuestionBase, Rating, ScaleQuestion, YesNo
+from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row
+from feedback_kiosk.widgets.messages import Answered, GoOn
+
+
+class ChoiceQuestionWidget(Widget):
+    """Any question answered by picking options."""
+
+    DEFAULT_CSS = "ChoiceQuestionWidget { height: auto; }"
+
+    def __init__(self, question: QuestionBase, value: Any, language: str, words: dict[str, str]):
+        super().__init__()
+        self.question = question
+        self.value = value
+        self.language = language
+        self.words = words
+
+    def _choices(self) -> tuple[list[Choice], bool, bool, bool]:
+        """(options, multiple, in a row, numbered)"""
+        q = self.question
+        if isinstance(q, YesNo):
+            return (
+                [Choice("yes", self.words["yes"]), Choice("no", self.words["no"])],
+                False,
+                True,
+                False,
+            )
+        if isinstance(q, Rating):
+            options = [Choice(str(n), str(n)) for n in range(q.min, q.max + 1)]
+            return options, False, True, True
+        if isinstance(q, ScaleQuestion):
+            scale = q.resolved_scale
+            options = [Choice(p.id, p.text(self.language)) for p in scale.points]
+            if q.allow_na and scale.na is not None:
+                options.append(Choice(scale.na.id, scale.na.text(self.language), apart=True))
+            return (
+                options,
+                False,
+                fits_in_a_row([o.label for o in options], self.app.size.width),
+                False,
+            )
+        options = [Choice(c.id, c.text(self.language)) for c in q.choices]  # type: ignore[attr-defined]
+        return options, isinstance(q, MultiChoice), False, False
+
+    def compose(self) -> ComposeResult:
+        options, multiple, row, numbered = self._choices()
+        value = self.value
+        if isinstance(self.question, YesNo) and isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(self.question, Rating) and value is not None:
+            value = str(value)
+        yield Choices(options, value, multiple=multiple, row=row, numbered=numbered, id="answer")
+
+    def on_choices_changed(self, event: Choices.Changed) -> None:
+        event.stop()
+        value: Any = event.value
+        if isinstance(self.question, YesNo) and value is not None:
+            value = value == "yes"
+        elif isinstance(self.question, Rating) and value is not None:
+            value = int(value)
+        self.post_message(Answered(self.question.id, value))
+
+    def on_choices_confirmed(self, event: Choices.Confirmed) -> None:
+        event.stop()
+        self.post_message(GoOn())

@@ -1,0 +1,61 @@
+"""A text question: one line, or several for a long answer, with a length counter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Input, Label, TextArea
+
+from feedback.survey import TextQuestion
+from feedback_kiosk.widgets.messages import Answered, GoOn
+
+
+class TextWidget(Widget):
+    DEFAULT_CSS = """
+    TextWidget { height: auto; padding: 0 1; }
+    TextWidget TextArea { height: 6; }
+    TextWidget .counter { color: $text-muted; width: 100%; text-align: right; }
+    """
+
+    def __init__(self, question: TextQuestion, value: Any, words: dict[str, str]):
+        super().__init__()
+        self.question = question
+        self.value = value if isinstance(value, str) else ""
+        self.words = words
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        if q.long:
+            area = TextArea(self.value, id="answer", soft_wrap=True, show_line_numbers=False)
+            yield area
+        else:
+            yield Input(self.value, max_length=q.max_length, id="answer")
+        yield Label(self._count(len(self.value)), classes="counter")
+
+    def _count(self, n: int) -> str:
+        return self.words["characters"].format(n=n, max=self.question.max_length)
+
+    def _changed(self, text: str) -> None:
+        limit = self.question.max_length
+        if len(text) > limit:
+            text = text[:limit]
+        self.query_one(".counter", Label).update(self._count(len(text)))
+        self.post_message(Answered(self.question.id, text.strip() and text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._changed(event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        area = event.text_area
+        if len(area.text) > self.question.max_length:  # pasted past the limit: cut it there
+            area.load_text(area.text[: self.question.max_length])
+            return
+        self._changed(area.text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(GoOn())
