@@ -40,6 +40,7 @@ class AttractScreen(Screen):
                     yield Button(label, id=f"lang-{lang}", classes="language")
             begin = " / ".join(dict.fromkeys(words(lang)["begin"] for lang in self.languages))
             yield Static(begin, id="attract-begin", markup=False)
+            yield Static("F2: high contrast", id="attract-keys", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Button).focus()
