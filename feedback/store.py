@@ -99,6 +99,21 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot commit: {exc}") from exc
 
+    def can_write(self, wait: float = 0.05) -> bool:
+        """Whether a write could start now (waiting at most ``wait`` seconds for another writer)."""
+        if self.conn.in_transaction:
+            return True
+        previous = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("ROLLBACK")
+            return True
+        except sqlite3.Error:
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {previous}")
+
     def migrate(self) -> list[str]:
         """Apply pending migrations in one immediate transaction; return their names."""
         try:

@@ -131,10 +131,18 @@ class KioskApp(App[None], inherit_bindings=False):
     def _show(self, screen: Any) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        if len(self.screen_stack) == 2:
-            self.switch_screen(screen)
-        else:
+        if len(self.screen_stack) < 2:
             self.push_screen(screen)
+        elif self.screen.id == screen.id:
+            # a new screen of the same kind (the attract screen after switching event, a fresh
+            # form in data entry) cannot take the id while the old one holds it: remove that first
+            self.call_next(self._replace_screen_of_same_kind, screen)
+        else:
+            self.switch_screen(screen)
+
+    async def _replace_screen_of_same_kind(self, screen: Any) -> None:
+        await self.pop_screen()
+        await self.push_screen(screen)
 
     def reset(self) -> None:
         """Forget the participant (nothing is kept) and wait for the next one."""
@@ -186,8 +194,10 @@ class KioskApp(App[None], inherit_bindings=False):
         response = session.response()
         try:
             self.engine.submit(response)
-        except (StoreError, sqlite3.Error) as exc:
-            log.warning("database not writable, response %s spooled: %s", response.id, exc)
+        except (FeedbackError, sqlite3.Error) as exc:
+            # not writable now (or refused for a reason the participant cannot fix): kept safe in
+            # the spool; a replay stores it, or moves it to <spool>.refused for staff to review
+            log.warning("response %s spooled: %s", response.id, exc)
             self.spool.append(response)
             self.spooled += 1
         self.submitted.append(str(response.id))
@@ -202,10 +212,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self._show(ThanksScreen(thanks, w["next_participant"], self.options.thank_you_seconds))
 
     def replay_spool(self) -> None:
-        """Store what waits in the spool, if the database takes it now."""
+        """Store what waits in the spool, if the database takes it now (checked without waiting)."""
         if not self.spool.pending():
             return
         try:
+            if not self.engine.store.can_write():
+                return  # still locked: try again later rather than freeze the kiosk
             result = self.spool.replay(self.engine)
         except (StoreError, sqlite3.Error, OSError) as exc:
             log.warning("spool replay failed: %s", exc)
@@ -231,6 +243,9 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _idle_tick(self) -> None:
         if self.session is None or self.options.data_entry:
+            return
+        if any(isinstance(s, PinScreen | OperatorScreen) for s in self.screen_stack):
+            self.last_activity = self.clock()  # staff are at the kiosk
             return
         idle = self.clock() - self.last_activity
         timeout, warning = self.options.idle_timeout, self.options.idle_warning

@@ -85,16 +85,18 @@ class Spool:
                 return result
             keep: list[dict[str, Any]] = []
             refused: list[dict[str, Any]] = []
-            for record in records:
+            for index, record in enumerate(records):
                 try:
                     status = engine.submit(record)
                 except FeedbackError as exc:
                     if exc.exit_code == 2:  # invalid or conflicting: never storable as it is
                         refused.append({**record, "_refused": str(exc)})
                         result.refused += 1
-                    else:  # the database is still not writable
-                        keep.append(record)
-                    continue
+                        continue
+                    # the database is still not writable: keep the rest for the next try rather
+                    # than wait for it once per response
+                    keep.extend(records[index:])
+                    break
                 if status == "stored":
                     result.stored += 1
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -26,7 +27,10 @@ class IdleScreen(ModalScreen[None]):
     def show_remaining(self, seconds: float) -> None:
         self.query_one("#idle-countdown", Static).update(self._text(seconds))
 
-    def on_key(self) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # the key only wakes the kiosk: stopped here, it cannot also answer or go on underneath
+        event.stop()
+        event.prevent_default()
         self.dismiss()
 
     def on_click(self) -> None:

@@ -64,6 +64,10 @@ class SurveyScreen(Screen):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(total, 1), progress=max(number - 1, 0))
         self.query_one("#back", Button).disabled = not self._can_go_back()
+        for button in self.query("#nav Button").results(Button):
+            # a new step is a new page: a press of the same button there must count, however
+            # soon (Textual ignores presses during a button's 0.2 s "pressed" effect)
+            button.remove_class("-active")
         if step.question is None:
             parts = []
             if section.title is not None:

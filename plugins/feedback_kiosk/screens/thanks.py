@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -23,5 +24,8 @@ class ThanksScreen(Screen):
     def on_mount(self) -> None:
         self.set_timer(self.seconds, self.app.reset)  # type: ignore[attr-defined]
 
-    def on_key(self) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # stopped here: the key must not also act on the attract screen (and begin a survey)
+        event.stop()
+        event.prevent_default()
         self.app.reset()  # type: ignore[attr-defined]

@@ -166,6 +166,12 @@ class Choices(Widget, can_focus=True):
             box.set_class(choice.id in self.selected, "-selected")
             box.update(self._text(box.index))
 
+    def _scroll_to_highlight(self) -> None:
+        """Keep the highlighted option in view: a long list (31 countries) runs past the screen."""
+        for box in self.query(OptionBox):
+            if box.index == self.highlight:
+                box.scroll_visible(animate=False)
+
     def pick(self, index: int) -> None:
         """Select (single) or toggle (multiple) the option at ``index``."""
         if not 0 <= index < len(self.choices):
@@ -182,12 +188,14 @@ class Choices(Widget, can_focus=True):
         else:
             self.selected = [choice_id]
         self._refresh_classes()
+        self._scroll_to_highlight()
         self.post_message(self.Changed(self, self.value))
 
     def action_move(self, step: int) -> None:
         self._moved = True
         self.highlight = max(0, min(len(self.choices) - 1, self.highlight + step))
         self._refresh_classes()
+        self._scroll_to_highlight()
 
     def action_vertical(self, step: int) -> None:
         """In a column, move; in a row, leave it (a then/now question has two rows)."""
@@ -202,7 +210,12 @@ class Choices(Widget, can_focus=True):
         self.pick(self.highlight)
 
     def action_confirm(self) -> None:
-        if not self.multiple and not self.selected and self._moved:
+        # single choice: Enter takes the option the arrows moved to, also over an earlier answer
+        if (
+            not self.multiple
+            and self._moved
+            and self.choices[self.highlight].id not in self.selected
+        ):
             self.pick(self.highlight)
         self.post_message(self.Confirmed(self))
 

@@ -28,7 +28,8 @@ class NumberWidget(Widget):
 
     def compose(self) -> ComposeResult:
         q = self.question
-        text = "" if self.value is None else f"{self.value:g}"
+        # str, not :g, which keeps six digits: 1234567 would come back as 1.23457e+06 (1234570)
+        text = "" if self.value is None else str(self.value)
         yield Input(text, type="integer" if q.integer else "number", id="answer")
         if q.unit is not None:
             yield Label(localise(q.unit, self.language))
@@ -45,7 +46,12 @@ class NumberWidget(Widget):
             why = self.words["expected_whole" if self.question.integer else "expected_number"]
             self.post_message(NotAnAnswer(self.question.id, why))
             return
-        value: int | float = int(number) if self.question.integer or number.is_integer() else number
+        value: int | float = number
+        if number.is_integer():
+            try:
+                value = int(text)  # exactly as typed: float would round a long number
+            except ValueError:
+                value = int(number)
         if self.question.integer and not number.is_integer():
             self.post_message(NotAnAnswer(self.question.id, self.words["expected_whole"]))
             return

@@ -1,0 +1,267 @@
+"""Each question type at the kiosk: how it is answered, what it says when the answer will not do,
+and what is stored. The test survey ``types`` (in ``kiosk_helpers``) has one question of each."""
+
+from __future__ import annotations
+
+import pytest
+from kiosk_helpers import (
+    TYPES_SURVEY,
+    current,
+    go_to,
+    jump,
+    press,
+    rows,
+    text_of,
+    type_text,
+    wait_for,
+)
+from textual.widgets import Input, TextArea
+
+from feedback_kiosk.widgets.choices import Choices, OptionBox
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def types_app(kiosk, write_survey):
+    write_survey("types", TYPES_SURVEY)
+    return kiosk("types")
+
+
+def options(app, selector: str = "#answer") -> list[OptionBox]:
+    return list(app.screen.query_one(selector, Choices).query(OptionBox))
+
+
+async def test_a_note_asks_nothing_and_is_not_counted(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        assert current(app) == "q:intro_note"
+        assert "A note: nothing to answer here." in text_of(app, ".question-label")
+        assert text_of(app, "#counter") == "Question 1 of 10"  # ten questions, the note not one
+        assert app.focused is app.screen.query_one("#next")
+        await press(pilot, "enter")
+        assert current(app) == "q:colour"
+        assert text_of(app, "#counter") == "Question 1 of 10"
+
+
+async def test_a_required_question_says_so_and_stays(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "colour")
+        assert text_of(app, ".question-label") == "Favourite colour *"
+        await press(pilot, "enter")
+        assert current(app) == "q:colour"
+        assert text_of(app, "#error") == "Please answer this question to continue."
+        await press(pilot, "2")
+        assert text_of(app, "#error") == ""  # answering clears the message
+        await press(pilot, "enter")
+        assert current(app) == "q:topics"
+        assert app.session.answers == {"colour": "green"}
+
+
+async def test_single_choice_by_arrows_and_enter_picks_the_highlighted_option(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "colour")
+        await press(pilot, "down", "down", "enter")
+        assert app.session.answers["colour"] == "blue"
+        assert current(app) == "q:topics"
+        await press(pilot, "escape")  # back: the answer is shown, and arrows then Enter change it
+        assert "(•) Blue" in str(options(app)[2].render())
+        await press(pilot, "up", "enter")
+        assert app.session.answers["colour"] == "green"
+
+
+async def test_a_long_list_keeps_the_highlighted_option_in_view(kiosk):
+    app = kiosk()  # the shipped survey: 31 countries, more than a 24-line screen shows
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "country")
+        body = app.screen.query_one("#body")
+        netherlands = options(app)[19]
+        assert not body.region.contains_region(netherlands.region)
+        await press(pilot, *["down"] * 19)
+        assert netherlands.has_class("-highlight")
+        await wait_for(pilot, lambda: body.region.contains_region(netherlands.region), 1.0)
+        await press(pilot, "enter")
+        assert app.session.answers["country"] == "NL"
+
+
+async def test_multiple_choice_keeps_within_min_and_max(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "topics")
+        await press(pilot, "1", "enter")
+        assert current(app) == "q:topics"
+        assert text_of(app, "#error") == "Please choose between 2 and 3 options."
+        await press(pilot, "3", "4", "5", "enter")  # four ticked: one too many
+        assert current(app) == "q:topics"
+        assert text_of(app, "#error") == "Please choose between 2 and 3 options."
+        await press(pilot, "1")  # untick law
+        assert [str(o.render()) for o in options(app)][:2] == ["1 [ ] Law", "2 [ ] Care"]
+        await press(pilot, "enter")
+        assert current(app) == "q:agreement"
+        assert app.session.answers["topics"] == ["police", "media", "money"]
+
+
+async def test_likert_sets_dont_know_apart(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "agreement")
+        boxes = options(app)
+        assert [str(b.render()) for b in boxes] == [
+            "1 Disagree",
+            "2 Neutral",
+            "3 Agree",
+            "4 Don't know",
+        ]
+        assert [b.has_class("-apart") for b in boxes] == [False, False, False, True]
+        await press(pilot, "4")
+        assert boxes[3].has_class("-selected")
+        await press(pilot, "enter")
+        assert app.session.answers["agreement"] == "dont_know"
+
+
+async def test_then_now_needs_both_rows(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "growth")
+        assert app.focused is app.screen.query_one("#row-then")
+        await press(pilot, "1", "enter")  # Enter on the first row moves to the second
+        assert app.focused is app.screen.query_one("#row-now")
+        await press(pilot, "enter")
+        assert current(app) == "q:growth"
+        assert text_of(app, "#error") == "Please choose an answer in both rows."
+        assert "growth" not in app.session.answers
+        await press(pilot, "3")
+        assert text_of(app, "#error") == ""
+        await press(pilot, "enter")
+        assert current(app) == "q:score"
+        assert app.session.answers["growth"] == {"then": "disagree", "now": "agree"}
+
+
+async def test_a_rating_takes_two_digit_numbers(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "score")
+        assert [str(b.render()) for b in options(app)] == [str(n) for n in range(11)]
+        await press(pilot, "1", "0")
+        assert app.session.answers["score"] == 10
+        assert options(app)[10].has_class("-selected")
+        await press(pilot, "7", "3")  # no option 73: the last digit alone
+        assert app.session.answers["score"] == 3
+
+
+async def test_yes_no_is_stored_as_true_or_false(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "again")
+        assert [str(b.render()) for b in options(app)] == ["1 Yes", "2 No"]
+        await press(pilot, "2", "enter")
+        assert app.session.answers["again"] is False
+        assert current(app) == "q:age"
+
+
+async def test_a_number_says_what_is_wrong_with_it(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "age")
+        field = app.screen.query_one("#answer", Input)
+        await type_text(pilot, "abc")
+        assert field.value == ""  # letters are not taken
+        await type_text(pilot, "-")
+        await press(pilot, "enter")
+        assert current(app) == "q:age"
+        assert text_of(app, "#error") == "Please type a whole number."
+        await type_text(pilot, "5")
+        await press(pilot, "enter")
+        assert text_of(app, "#error") == "Please give a number from 18 to 99."
+        await press(pilot, "backspace", "backspace")
+        await type_text(pilot, "42")
+        await press(pilot, "enter")
+        assert current(app) == "q:weight"
+        assert app.session.answers["age"] == 42
+        await type_text(pilot, ".")
+        await press(pilot, "enter")
+        assert text_of(app, "#error") == "Please type a number."
+        await press(pilot, "backspace")
+        await type_text(pilot, "72.5")
+        await press(pilot, "enter")
+        assert app.session.answers["weight"] == 72.5
+
+
+async def test_a_number_comes_back_as_it_was_typed(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "weight")
+        await type_text(pilot, "1234567")
+        await press(pilot, "enter", "escape")  # on, and back again
+        assert current(app) == "q:weight"
+        assert app.screen.query_one("#answer", Input).value == "1234567"
+        assert app.session.answers["weight"] == 1234567
+
+
+async def test_text_counts_characters_up_to_the_limit(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "nickname")
+        assert text_of(app, ".counter") == "0 of 10 characters"
+        await type_text(pilot, "Bob")
+        assert text_of(app, ".counter") == "3 of 10 characters"
+        await type_text(pilot, " by the builder")
+        assert app.screen.query_one("#answer", Input).value == "Bob by the"
+        assert text_of(app, ".counter") == "10 of 10 characters"
+        await press(pilot, "enter")
+        assert current(app) == "q:story"
+        assert isinstance(app.focused, TextArea)
+        await type_text(pilot, "Line one")
+        await press(pilot, "enter")  # a new line, not the next step
+        await type_text(pilot, "two")
+        assert current(app) == "q:story"
+        assert text_of(app, ".counter") == "12 of 50 characters"
+        await press(pilot, "tab", "tab", "enter")  # Tab to the buttons, then Next
+        assert current(app) == "review"
+        assert app.session.answers["story"] == "Line one\ntwo"
+
+
+async def test_every_type_is_stored_as_answered(types_app, engine):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter", "enter")
+        await press(pilot, "3", "enter")
+        await press(pilot, "1", "2", "enter")
+        await press(pilot, "3", "enter")
+        await press(pilot, "1", "enter", "3", "enter")
+        await press(pilot, "7", "enter")
+        await press(pilot, "1", "enter")
+        await type_text(pilot, "30")
+        await press(pilot, "enter")
+        await press(pilot, "enter")  # weight: skipped
+        await type_text(pilot, "Al")
+        await press(pilot, "enter")
+        await go_to(pilot, "review")
+        await press(pilot, "enter")
+        assert app.screen.id == "thanks"
+    [row] = rows(engine)
+    assert row["survey"] == "types"
+    assert row["answers"] == {
+        "colour": "blue",
+        "topics": ["law", "care"],
+        "agreement": "agree",
+        "growth": {"then": "disagree", "now": "agree"},
+        "score": 7,
+        "again": True,
+        "age": 30,
+        "nickname": "Al",
+    }
