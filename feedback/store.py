@@ -186,6 +186,17 @@ class Store:
             )
         )
 
+    def attendance(self) -> list[dict[str, Any]]:
+        """Every (person, event) of every roster, with the person's role and country."""
+        return list(
+            self.db.query(
+                """
+                SELECT a.event, a.invited, a.attended, p.id AS person, p.role, p.country
+                FROM attendance a JOIN people p ON p.id = a.person ORDER BY a.event, p.id
+                """
+            )
+        )
+
     # -- surveys -------------------------------------------------------------------------------
 
     def save_survey_version(

@@ -1,0 +1,150 @@
+"""Scoring: what a scorer is given (`ScoringContext`) and what it returns (`ScoreResult`).
+
+Scorers are plugins (``register_scorers``): each names the constructs it reads (``measures:`` tags)
+and returns typed results with their denominators, intervals and methods, so that every report
+format can state them. Breakdowns by stakeholder group and country obey the minimum cell size.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from feedback.survey import QuestionBase, Survey
+
+
+class Cell(BaseModel):
+    """One group of a breakdown. A suppressed cell carries no numbers at all."""
+
+    group: str
+    label: str
+    n: int | None = None
+    k: int | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    suppressed: bool = False
+
+
+class Breakdown(BaseModel):
+    """A result split by a grouping (``role`` or ``country``)."""
+
+    by: str
+    cells: list[Cell] = Field(default_factory=list)
+    note: str | None = None
+
+
+with warnings.catch_warnings():
+    # ``construct`` is the natural name of the field (and a JSON key users rely on); pydantic
+    # warns that it shadows the deprecated ``BaseModel.construct``, which this class never uses.
+    warnings.filterwarnings("ignore", message='Field name "construct"')
+
+    class ScoreResult(BaseModel):
+        """One outcome figure, with everything a funder needs to trust it."""
+
+        scorer: str
+        construct: str
+        label: str
+        item: str | None = Field(default=None, description="The question id; None for a summary.")
+        event: str | None = Field(default=None, description="The event; None for the programme.")
+        n: int = Field(description="How many answered (don't know / N/A and missing not included).")
+        n_na: int = 0
+        n_missing: int = 0
+        k: int | None = None
+        estimate: float | None = None
+        ci_low: float | None = None
+        ci_high: float | None = None
+        p_value: float | None = None
+        effect_size: float | None = None
+        effect_size_name: str | None = None
+        unit: str = Field(default="proportion", description="proportion, median, score, count ...")
+        method: str = ""
+        summary: str = Field(default="", description="The result as a plain sentence.")
+        details: dict[str, Any] = Field(default_factory=dict)
+        breakdowns: list[Breakdown] = Field(default_factory=list)
+        notes: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class ScoringContext:
+    """Everything a scorer may read, gathered once: responses, surveys, attendance, settings."""
+
+    event: str | None
+    events: list[dict[str, Any]]
+    responses: list[dict[str, Any]]
+    surveys: dict[tuple[str, str], Survey]
+    attendance: list[dict[str, Any]]
+    min_cell_size: int = 5
+    targets: dict[str, int] = field(default_factory=dict)
+    programme: bool = False
+    #: scorers may keep what they compute once per context here (e.g. visible questions)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def items(self, construct: str) -> list[QuestionBase]:
+        """Questions measuring ``construct`` in any survey version used, once per question id."""
+        found: dict[str, QuestionBase] = {}
+        for survey in self.surveys.values():
+            for question in survey.measures(construct):
+                found.setdefault(question.id, question)
+        return list(found.values())
+
+    def answers(self, question_id: str) -> Iterator[tuple[dict[str, Any], Any]]:
+        """(response, answer or None) for every response whose survey asks ``question_id``."""
+        for response in self.responses:
+            if question_id in self._asked(response["survey"], response["survey_version"]):
+                yield response, response["answers"].get(question_id)
+
+    def _asked(self, survey: str, version: str) -> frozenset[str]:
+        asked = self.cache.setdefault("asked", {})
+        if (survey, version) not in asked:
+            definition = self.surveys.get((survey, version))
+            ids = (q.id for q in definition.all_questions()) if definition else ()
+            asked[(survey, version)] = frozenset(ids)
+        return asked[(survey, version)]
+
+    def group_of(self, response: dict[str, Any], by: str) -> str | None:
+        """The stakeholder group (the ``role`` answer) or ``country`` a response gives."""
+        value = response["answers"].get(by)
+        return value if isinstance(value, str) else None
+
+
+def build_context(engine: Any, event: str | None = None, programme: bool = False) -> ScoringContext:
+    """Gather what the scorers read: one event's responses, or every event's for the programme.
+
+    :raises UnknownEvent: ``event`` is not in the database.
+    """
+    from feedback.errors import UnknownEvent, did_you_mean
+
+    store = engine.store
+    events = store.events()
+    if event is not None and store.event(event) is None:
+        raise UnknownEvent(
+            f"--event: unknown event '{event}'" + did_you_mean(event, [e["id"] for e in events])
+        )
+    responses = list(store.iter_responses(event=None if programme else event))
+    surveys: dict[tuple[str, str], Survey] = {}
+    for key in {(r["survey"], r["survey_version"]) for r in responses}:
+        surveys[key] = engine.survey(*key)
+    attendance = store.attendance()
+    return ScoringContext(
+        event=event,
+        events=events,
+        responses=responses,
+        surveys=surveys,
+        attendance=attendance,
+        min_cell_size=engine.settings.min_cell_size,
+        targets=dict(engine.settings.programme.targets),
+        programme=programme,
+    )
+
+
+def score(engine: Any, context: ScoringContext) -> list[ScoreResult]:
+    """Run every registered scorer on the context, in registration order."""
+    results: list[ScoreResult] = []
+    for scorer in engine.scorers:
+        results.extend(scorer.score(context))
+    return results

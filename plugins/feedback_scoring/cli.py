@@ -1,0 +1,75 @@
+"""``feedback score``: the outcome figures of an event, or of the programme, in the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from feedback.cli import CommandError, db_option, json_option, state
+from feedback.scoring import ScoreResult, build_context
+from feedback.scoring import score as run_scorers
+
+
+def _figure(result: ScoreResult) -> str:
+    if result.estimate is None:
+        return "–"
+    if result.unit in ("proportion", "pairs"):
+        text = f"{result.k} of {result.n} ({result.estimate * 100:.0f}%)"
+        if result.ci_low is not None and result.ci_high is not None:
+            text += f"\n95% CI {result.ci_low * 100:.0f}–{result.ci_high * 100:.0f}%"
+        return text
+    if result.unit == "count":
+        return f"{result.k} MPs of {result.n} participants"
+    return f"{result.estimate:.2f}" if result.unit == "alpha" else f"{result.estimate:g}"
+
+
+def results_for(db: Path | None, event: str | None, programme: bool) -> list[ScoreResult]:
+    if event is None and not programme:
+        raise CommandError("give --event ID, or --programme for every event so far", 2)
+    engine = state().engine(db)
+    context = build_context(engine, event, programme)
+    if not context.responses and not context.attendance:
+        where = "the programme" if programme else f"event '{event}'"
+        raise CommandError(
+            f"{where} has no responses and no roster yet: nothing to score "
+            "(import responses with `feedback responses import`, a roster with "
+            "`feedback roster import`)",
+            1,
+        )
+    return run_scorers(engine, context)
+
+
+@click.command()
+@click.option("--event", help="The event to score.")
+@click.option("--programme", is_flag=True, help="Every event so far, together.")
+@json_option
+@db_option
+def score(event: str | None, programme: bool, as_json: bool, db: Path | None) -> None:
+    """Score the outcomes: reach, awareness, support, cooperation, contacts, satisfaction.
+
+    Each figure comes with its denominator, interval and method; "don't know" and unanswered
+    questions are counted apart. --json prints a list of objects for other tools.
+    """
+    results = results_for(db, event, programme)
+    if as_json:
+        click.echo(
+            json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False)
+        )
+        return
+    console = Console()
+    table = Table("scorer", "item", "figure", "p", "n/a", "summary", show_lines=True)
+    for result in results:
+        table.add_row(
+            result.scorer,
+            escape(result.item or result.label),
+            _figure(result),
+            "" if result.p_value is None else f"{result.p_value:.3g}",
+            str(result.n_na) if result.n_na else "",
+            escape(result.summary),
+        )
+    console.print(table)
