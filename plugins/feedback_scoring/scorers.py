@@ -26,7 +26,7 @@ from feedback_scoring import stats
 
 GROUPINGS = ("role", "country")
 MP = "mp"
-SELF_REPORTED = "self-reported change (retrospective pre/post)"
+SELF_REPORTED = "self-reported change, retrospective pre/post"
 
 
 # -- reading answers ---------------------------------------------------------------------------
@@ -103,6 +103,18 @@ def labels(context: ScoringContext, by: str) -> dict[str, str]:
 
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def p_text(p: float) -> str:
+    """A p-value as a report states it: "p < 0.001" rather than a spuriously exact tiny number."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def number(value: float | None) -> str:
+    """A median or mean for a sentence: at most two decimals, no trailing zeros."""
+    if value is None:
+        return "–"
+    return f"{round(value, 2):g}"
 
 
 def achieved(k: int, target: int) -> str:
@@ -297,13 +309,13 @@ def _change_result(
     if change.n_pairs == 0:
         summary = f"No then/now pairs yet on “{label}”."
     else:
-        p = "" if change.p_value is None else f"; Wilcoxon p = {change.p_value:.3g}"
+        p = "" if change.p_value is None else f"; Wilcoxon {p_text(change.p_value)}"
         r = "" if change.effect_size is None else f", r = {change.effect_size:.2f}"
         summary = (
             f"{label}: rose for {change.rose} of {change.n_pairs} participants "
             f"({_pct(rose.estimate)}, {interval(rose.ci_low, rose.ci_high)}), stayed the same for "
-            f"{change.same}, fell for {change.fell}; median {change.median_then:g} before, "
-            f"{change.median_now:g} now{scale}{p}{r} ({SELF_REPORTED})."
+            f"{change.same}, fell for {change.fell}; median {number(change.median_then)} before, "
+            f"{number(change.median_now)} now{scale}{p}{r} ({SELF_REPORTED})."
         )
     return ScoreResult(
         scorer="awareness",
@@ -333,7 +345,7 @@ def _change_result(
             "points": points,
         },
         breakdowns=breakdowns(context, answered, lambda v: v[1] > v[0]),
-        notes=[SELF_REPORTED],
+        notes=[stats.SELF_REPORTED],
     )
 
 
@@ -422,6 +434,13 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
         answers = Answers(context, question)
         mps = [(r, v) for r, v in answers.answered if context.group_of(r, "role") == MP]
         k = sum(1 for _, v in mps if v is True)
+        missing_mps = sum(
+            1
+            for response, value in context.answers(question.id)
+            if value is None
+            and context.group_of(response, "role") == MP
+            and _visible(context, response, question.id)
+        )
         total = 0
         for count_question in counts:
             for response, value in context.answers(count_question.id):
@@ -443,7 +462,7 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
                 item=question.id,
                 event=context.event,
                 n=len(mps),
-                n_missing=answers.n_missing,
+                n_missing=missing_mps,
                 k=k,
                 estimate=share.estimate,
                 ci_low=share.ci_low,
@@ -483,11 +502,12 @@ def _satisfaction(context: ScoringContext) -> list[ScoreResult]:
             estimate = dist.median
             method = "median and distribution of the ratings"
             summary = (
-                f"{label}: median {dist.median:g} on {points[0]}–{points[-1]} (n = {dist.n})."
+                f"“{label}”: median {number(dist.median)} on {points[0]}–{points[-1]} (n = {dist.n})."
                 if dist.n
                 else f"No answers yet on “{label}”."
             )
-            if isinstance(question, Rating) and question.min == 0 and question.max == 10 and dist.n:
+            nps_item = construct == "satisfaction" and isinstance(question, Rating)
+            if nps_item and question.min == 0 and question.max == 10 and dist.n:
                 score = stats.nps([int(v) for v in values])
                 details.update(
                     nps=score.score,

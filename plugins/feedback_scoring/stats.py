@@ -311,25 +311,26 @@ def paired_change(then: Sequence[float | None], now: Sequence[float | None]) -> 
         method: Any = "exact"
         correction = False
         how = "exact null distribution"
-    elif _wilcoxon_takes_permutations():
+    elif m <= EXACT_LIMIT and _wilcoxon_takes_permutations():
         method = _permutation_method()
         correction = False
-        why = f"more than {EXACT_LIMIT} changed pairs" if m > EXACT_LIMIT else "tied changes"
         if 2**m <= N_RESAMPLES:
-            how = f"permutation test over all {2**m} sign assignments ({why})"
+            how = f"permutation test over all {2**m} sign assignments (tied changes)"
         else:
             floor = Fraction(2, N_RESAMPLES + 1)
             how = (
                 f"permutation test over {N_RESAMPLES} random sign assignments, fixed seed "
-                f"{PERMUTATION_SEED} ({why}; p cannot fall below {float(floor):g})"
+                f"{PERMUTATION_SEED} (tied changes; p cannot fall below {float(floor):g})"
             )
     else:
         method = "approx"
         correction = True
-        how = (
-            "normal approximation with continuity correction (the installed scipy offers no "
-            "permutation test for this test)"
+        why = (
+            f"more than {EXACT_LIMIT} changed pairs"
+            if m > EXACT_LIMIT
+            else "the installed scipy offers no permutation test for this test"
         )
+        how = f"normal approximation with continuity correction, ties corrected ({why})"
     # The differences themselves are handed over (scipy's advice, avoiding round-off in x - y);
     # zeros are already gone, which zero_method="wilcox" would have done in the same way.
     result = sps.wilcoxon(
