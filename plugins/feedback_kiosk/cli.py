@@ -181,6 +181,7 @@ def kiosk(
         stored = len(app.submitted)
         if stored:
             spooled = f", {app.spooled} of them in the spool" if app.spooled else ""
-            click.echo(f"kiosk closed: {stored} responses this session{spooled}", err=True)
+            noun = "response" if stored == 1 else "responses"
+            click.echo(f"kiosk closed: {stored} {noun} this session{spooled}", err=True)
     finally:
         engine.close()

@@ -107,7 +107,7 @@ class SurveyScreen(Screen):
         self.query_one("#hint", Static).update(hint)
         answers = self.query("#answer, #row-then")
         if answers and not isinstance(question, Note):
-            answers.first().focus()
+            answers.first().focus(scroll_visible=False)  # the question stays in view
         else:
             self.query_one("#next", Button).focus()
         body.scroll_home(animate=False)

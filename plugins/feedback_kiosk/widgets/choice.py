@@ -6,8 +6,9 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.widget import Widget
+from textual.widgets import Label
 
-from feedback.survey import MultiChoice, QuestionBase, Rating, ScaleQuestion, YesNo
+from feedback.survey import MultiChoice, QuestionBase, Rating, ScaleQuestion, YesNo, localise
 from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row
 from feedback_kiosk.widgets.messages import Answered, GoOn
 
@@ -15,7 +16,10 @@ from feedback_kiosk.widgets.messages import Answered, GoOn
 class ChoiceQuestionWidget(Widget):
     """Any question answered by picking options."""
 
-    DEFAULT_CSS = "ChoiceQuestionWidget { height: auto; }"
+    DEFAULT_CSS = """
+    ChoiceQuestionWidget { height: auto; }
+    ChoiceQuestionWidget .rating-ends { color: $text-muted; padding: 0 2; }
+    """
 
     def __init__(self, question: QuestionBase, value: Any, language: str, words: dict[str, str]):
         super().__init__()
@@ -59,6 +63,19 @@ class ChoiceQuestionWidget(Widget):
         elif isinstance(self.question, Rating) and value is not None:
             value = str(value)
         yield Choices(options, value, multiple=multiple, row=row, numbered=numbered, id="answer")
+        if isinstance(self.question, Rating) and (
+            self.question.min_label or self.question.max_label
+        ):
+            ends = []
+            if self.question.min_label:
+                ends.append(
+                    f"{self.question.min} = {localise(self.question.min_label, self.language)}"
+                )
+            if self.question.max_label:
+                ends.append(
+                    f"{self.question.max} = {localise(self.question.max_label, self.language)}"
+                )
+            yield Label("   ·   ".join(ends), classes="rating-ends", markup=False)
 
     def on_choices_changed(self, event: Choices.Changed) -> None:
         event.stop()

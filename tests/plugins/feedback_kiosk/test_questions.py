@@ -265,3 +265,25 @@ async def test_every_type_is_stored_as_answered(types_app, engine):
         "age": 30,
         "nickname": "Al",
     }
+
+
+async def test_a_long_list_opens_with_its_question_in_view(kiosk):
+    """Focusing the 31 countries must not scroll the question itself out of sight."""
+    app = kiosk()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "country")
+        await pilot.pause(0.5)  # longer than any scroll animation
+        body = app.screen.query_one("#body")
+        label = app.screen.query_one(".question-label")
+        assert body.region.contains_region(label.region)
+
+
+async def test_a_rating_names_its_ends(kiosk):
+    app = kiosk()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "usefulness")
+        ends = text_of(app, ".rating-ends")
+        assert ends.startswith("0 = ") and " = " in ends.split("·")[-1]
+        assert "10 = " in ends
