@@ -5,8 +5,7 @@ Never edit a migration that has shipped: add the next number.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from feedback.sqlite import Database, Migrations
 
 migrations = Migrations("feedback")
 

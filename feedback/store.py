@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from feedback.sqlite import Database
 
 from feedback.errors import StoreError
 from feedback.migrations import migrations

@@ -177,15 +177,19 @@ def test_db_option_chooses_the_database(project: Path) -> None:
     assert [e["id"] for e in listed] == ["rome-2012"]
 
 
-def test_importing_feedback_loads_no_ui_library() -> None:
+def test_importing_feedback_loads_no_ui_library(tmp_path: Path) -> None:
+    """The core (engine, store) loads no UI library, and not numpy (sqlite-utils would)."""
     code = (
         "import sys, feedback, feedback.engine, feedback.cli, feedback.store;"
         "from feedback.engine import Engine;"
         "e = Engine(); e.survey('post-seminar');"
-        "bad = [m for m in ('textual', 'starlette', 'uvicorn') if m in sys.modules];"
+        "e.store.count_responses();"
+        "bad = [m for m in ('textual', 'starlette', 'uvicorn', 'numpy') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
