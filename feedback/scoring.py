@@ -131,7 +131,7 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
         surveys[key] = engine.survey(*key)
     attendance = store.attendance()
     return ScoringContext(
-        event=event,
+        event=None if programme else event,
         events=events,
         responses=responses,
         surveys=surveys,

@@ -15,10 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from feedback.sqlite import Database
-
 from feedback.errors import StoreError
 from feedback.migrations import migrations
+from feedback.sqlite import Database
 
 RESPONSE_COLUMNS = (
     "id",

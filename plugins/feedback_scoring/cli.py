@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
-from feedback.scoring import ScoreResult, build_context
+from feedback.scoring import ScoreResult, ScoringContext, build_context
 from feedback.scoring import score as run_scorers
 
 
@@ -28,12 +28,14 @@ def _figure(result: ScoreResult) -> str:
     return f"{result.estimate:.2f}" if result.unit == "alpha" else f"{result.estimate:g}"
 
 
-def results_for(db: Path | None, event: str | None, programme: bool) -> list[ScoreResult]:
+def context_for(db: Path | None, event: str | None, programme: bool) -> ScoringContext:
+    """The scoring context the options ask for; a clear error when there is nothing to score."""
     if event is None and not programme:
         raise CommandError("give --event ID, or --programme for every event so far", 2)
     engine = state().engine(db)
     context = build_context(engine, event, programme)
-    if not context.responses and not context.attendance:
+    roster = [a for a in context.attendance if programme or a["event"] == event]
+    if not context.responses and not roster:
         where = "the programme" if programme else f"event '{event}'"
         raise CommandError(
             f"{where} has no responses and no roster yet: nothing to score "
@@ -41,7 +43,12 @@ def results_for(db: Path | None, event: str | None, programme: bool) -> list[Sco
             "`feedback roster import`)",
             1,
         )
-    return run_scorers(engine, context)
+    return context
+
+
+def results_for(db: Path | None, event: str | None, programme: bool) -> list[ScoreResult]:
+    """Every scorer's results for the options given."""
+    return run_scorers(state().engine(db), context_for(db, event, programme))
 
 
 @click.command()

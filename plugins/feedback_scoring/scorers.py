@@ -241,7 +241,11 @@ def agreement_scorer(construct: str, title: str, verb: str) -> Scorer:
                         context, answers.answered, lambda v, q=question: agrees(q, v)
                     ),
                     notes=notes,
-                    details={"mp_k": k_mp, "mp_n": len(mps)},
+                    details=(
+                        {"mp_k": k_mp, "mp_n": len(mps)}
+                        if len(mps) >= context.min_cell_size
+                        else {}
+                    ),
                 )
             )
         return results
@@ -447,13 +451,19 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
                 if context.group_of(response, "role") == MP and isinstance(value, int | float):
                     total += int(value)
         share = stats.proportion(k, len(mps))
-        summary = (
-            f"{k} of {len(mps)} MPs who answered have already passed on contacts of other MPs"
-            + (f" ({total} contacts in all)" if counts else "")
-            + "."
-            if mps
-            else "No MP answered the question on contacts yet."
-        )
+        if not mps:
+            summary = "No MP answered the question on contacts yet."
+        elif len(mps) < context.min_cell_size:
+            summary = (
+                f"Fewer than {context.min_cell_size} MPs answered the question on contacts: "
+                "their answers are not reported on their own."
+            )
+        else:
+            summary = (
+                f"{k} of {len(mps)} MPs who answered have already passed on contacts of other MPs"
+                + (f" ({total} contacts in all)" if counts else "")
+                + "."
+            )
         results.append(
             ScoreResult(
                 scorer="contacts",

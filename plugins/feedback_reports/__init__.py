@@ -1,0 +1,54 @@
+"""Built-in plugin: outcome reports in HTML, Markdown and JSON, and `feedback report`.
+
+A report puts the outcomes first, as plain sentences with their denominators and intervals (the
+"Outcomes" of a seminar report to a funder), then each result in detail with its breakdowns (small
+groups suppressed), the methods and caveats, and the free-text comments set apart for review.
+Jinja2 is imported when a report is rendered, matplotlib only when HTML is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from feedback import hookimpl
+from feedback.registry import ReportFormat
+from feedback_reports.model import Report
+
+__all__ = ["Report", "register_commands", "register_report_formats"]
+
+
+def render_html(report: Report) -> str:
+    """One self-contained HTML file: inline CSS and SVG charts, a strict CSP, no scripts."""
+    from feedback_reports.render import render_html
+
+    return render_html(report)
+
+
+def render_markdown(report: Report) -> str:
+    """Markdown: the same sections and tables as HTML, without charts."""
+    from feedback_reports.render import render_markdown
+
+    return render_markdown(report)
+
+
+def render_json(report: Report) -> str:
+    """JSON: title, event, generated, results (as `ScoreResult` dumps), comments, and more."""
+    from feedback_reports.render import render_json
+
+    return render_json(report)
+
+
+@hookimpl
+def register_report_formats(register: Callable[[ReportFormat], None]) -> None:
+    register(ReportFormat("html", ".html", render_html, "One self-contained page with charts."))
+    register(ReportFormat("md", ".md", render_markdown, "Markdown, tables without charts."))
+    register(ReportFormat("json", ".json", render_json, "JSON for other tools."))
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from feedback_reports.cli import report
+
+    cli.add_command(report)

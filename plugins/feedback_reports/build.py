@@ -1,0 +1,355 @@
+"""Gather a `Report` from a scoring context: results in report order, answer distributions for the
+charts, free-text comments for review, and, for a programme, each event's results.
+
+The scorers run once for the context (unless their results are handed in) and, for a programme
+report, once more per event on that event's part of the same context: the responses are read from
+the database once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from feedback.errors import FeedbackError
+from feedback.scoring import ScoreResult, ScoringContext, score
+from feedback.survey import ChoiceQuestion, Likert, ScaleQuestion, Survey, TextQuestion, ThenNow
+from feedback_reports.model import (
+    Comment,
+    EventResults,
+    ItemDistribution,
+    Report,
+    ScalePoint,
+)
+
+#: The order of the "Outcomes" section: the seed report's order (reach first). Scorers not named
+#: here follow in registration order.
+OUTCOME_ORDER = (
+    "reach",
+    "awareness",
+    "rapporteur_support",
+    "ngo_cooperation",
+    "inform_colleagues",
+    "contacts",
+    "next_event_support",
+    "satisfaction",
+)
+#: Scorers whose results qualify other results (shown in detail and methods, not as outcomes).
+METHOD_ONLY = frozenset({"reliability"})
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+Step = Callable[[str], None]
+
+
+class NothingToReport(FeedbackError):
+    """The event (or programme) has no responses yet."""
+
+    exit_code = 1
+
+
+# -- ordering and redaction --------------------------------------------------------------------
+
+
+def order_key(result: ScoreResult) -> int:
+    try:
+        return OUTCOME_ORDER.index(result.scorer)
+    except ValueError:
+        return len(OUTCOME_ORDER) + (1 if result.scorer in METHOD_ONLY else 0)
+
+
+def in_report_order(results: Iterable[ScoreResult]) -> list[ScoreResult]:
+    """Outcomes in `OUTCOME_ORDER` (stable: each scorer keeps its own order), method checks last."""
+    return sorted(results, key=order_key)
+
+
+def is_outcome(result: ScoreResult) -> bool:
+    return result.scorer not in METHOD_ONLY and bool(result.summary)
+
+
+def redact(result: ScoreResult, min_cell_size: int) -> ScoreResult:
+    """A copy without counts of groups smaller than ``min_cell_size`` kept in ``details``.
+
+    The agreement scorers keep the MPs' counts (``mp_k``, ``mp_n``) in their details even when
+    there are too few MPs to show them; a report must not print them, JSON included.
+    """
+    details = result.details
+    mp_n = details.get("mp_n")
+    if isinstance(mp_n, int) and 0 < mp_n < min_cell_size:
+        details = {k: v for k, v in details.items() if k not in ("mp_k", "mp_n")}
+        return result.model_copy(update={"details": details})
+    return result
+
+
+# -- what the context holds besides results ----------------------------------------------------
+
+
+def _survey_of(context: ScoringContext, response: dict[str, Any]) -> Survey | None:
+    return context.surveys.get((response["survey"], response["survey_version"]))
+
+
+def comments(context: ScoringContext) -> list[Comment]:
+    """Free-text answers, by question (in survey order), sorted within each question.
+
+    Sorting (rather than keeping the order of submission) keeps one person's answers to different
+    questions from being matched up by position. Nothing about the respondent is kept.
+    """
+    order: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for survey in context.surveys.values():
+        for question in survey.all_questions():
+            if isinstance(question, TextQuestion) and question.id not in labels:
+                order[question.id] = len(order)
+                labels[question.id] = survey.text(question.label, "en")
+    found: list[tuple[int, str, str]] = []
+    for response in context.responses:
+        survey = _survey_of(context, response)
+        if survey is None:
+            continue
+        for question_id, value in response["answers"].items():
+            if (
+                question_id in labels
+                and isinstance(value, str)
+                and value.strip()
+                and isinstance(survey.by_id.get(question_id), TextQuestion)
+            ):
+                found.append((order[question_id], value.strip(), question_id))
+    found.sort(key=lambda item: (item[0], item[1].casefold(), item[1]))
+    return [Comment(labels[qid], text) for _, text, qid in found]
+
+
+def _points(question: ScaleQuestion) -> list[ScalePoint]:
+    return [ScalePoint(p.id, p.text("en")) for p in question.resolved_scale.points]
+
+
+def distributions(context: ScoringContext) -> list[ItemDistribution]:
+    """Answer counts per scale point of every tagged likert and then/now item.
+
+    Likert: each point counted, "don't know" apart. Then/now: the complete pairs only (both sides
+    on the scale), so "before" and "now" describe the same people. An item answered by fewer than
+    ``min_cell_size`` people is marked suppressed and carries no counts.
+    """
+    questions: dict[str, tuple[Survey, ScaleQuestion]] = {}
+    for survey in context.surveys.values():
+        for question in survey.all_questions():
+            if question.measures and isinstance(question, Likert | ThenNow):
+                questions.setdefault(question.id, (survey, question))
+    out = []
+    for question_id, (survey, question) in questions.items():
+        scale = question.resolved_scale
+        ids = scale.ids()
+        na = scale.na.id if scale.na is not None else None
+        label = survey.text(question.label, "en")
+        if isinstance(question, ThenNow):
+            then = dict.fromkeys(ids, 0)
+            now = dict.fromkeys(ids, 0)
+            n = 0
+            for _, value in context.answers(question_id):
+                if (
+                    isinstance(value, dict)
+                    and value.get("then") in then
+                    and value.get("now") in now
+                ):
+                    then[value["then"]] += 1
+                    now[value["now"]] += 1
+                    n += 1
+            dist = ItemDistribution(
+                item=question_id,
+                label=label,
+                construct=question.measures or "",
+                kind="then_now",
+                points=_points(question),
+                n=n,
+                then=then,
+                now=now,
+                then_label=survey.text(question.then_label, "en", "Before the seminar"),
+                now_label=survey.text(question.now_label, "en", "Now"),
+            )
+        else:
+            counts = dict.fromkeys(ids, 0)
+            n_na = 0
+            for _, value in context.answers(question_id):
+                if value in counts:
+                    counts[value] += 1
+                elif na is not None and value == na:
+                    n_na += 1
+            dist = ItemDistribution(
+                item=question_id,
+                label=label,
+                construct=question.measures or "",
+                kind="likert",
+                points=_points(question),
+                n=sum(counts.values()),
+                n_na=n_na,
+                na_label=scale.na.text("en") if scale.na is not None else None,
+                counts=counts,
+            )
+        if 0 < dist.n + dist.n_na < context.min_cell_size:
+            dist = dataclasses.replace(dist, counts={}, then={}, now={}, suppressed=True)
+        out.append(dist)
+    return out
+
+
+def event_contexts(context: ScoringContext) -> list[tuple[dict[str, Any], ScoringContext]]:
+    """Each event of a programme with its own context, cut from the programme's (no new reads).
+
+    Events with neither responses nor a roster (planned ones) are left out.
+    """
+    by_event: dict[str, list[dict[str, Any]]] = {}
+    for response in context.responses:
+        by_event.setdefault(response["event"], []).append(response)
+    rostered = {a["event"] for a in context.attendance}
+    out = []
+    for event in context.events:
+        responses = by_event.get(event["id"], [])
+        if not responses and event["id"] not in rostered:
+            continue
+        used = {(r["survey"], r["survey_version"]) for r in responses}
+        out.append(
+            (
+                event,
+                dataclasses.replace(
+                    context,
+                    event=event["id"],
+                    programme=False,
+                    responses=responses,
+                    surveys={k: v for k, v in context.surveys.items() if k in used},
+                    cache={},
+                ),
+            )
+        )
+    return out
+
+
+# -- wording -----------------------------------------------------------------------------------
+
+
+def long_date(value: Any) -> str:
+    """``2011-01-26`` -> ``26 January 2011`` (English, whatever the locale)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def country_names(context: ScoringContext) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for survey in context.surveys.values():
+        question = survey.by_id.get("country")
+        if isinstance(question, ChoiceQuestion):
+            for choice in question.choices:
+                names.setdefault(choice.id, choice.text("en"))
+    return names
+
+
+def event_line(event: dict[str, Any], countries: dict[str, str]) -> str:
+    country = countries.get(event.get("country") or "", event.get("country") or "")
+    place = ", ".join(p for p in (event.get("city"), country) if p)
+    return " · ".join(p for p in (place, long_date(event.get("date"))) if p)
+
+
+def today() -> dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` (reproducible reports)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def build_report(
+    engine: Any,
+    context: ScoringContext,
+    results: list[ScoreResult] | None = None,
+    *,
+    generated: dt.date | None = None,
+    step: Step | None = None,
+) -> Report:
+    """The report of ``context`` (an event's, or the programme's when ``context.programme``).
+
+    :param results: the context's results when already scored (``feedback score``'s), else the
+        scorers run here.
+    :param step: called with a description before each stage (a progress bar).
+    :raises NothingToReport: the context holds no responses.
+    """
+    step = step or (lambda _: None)
+    if not context.responses:
+        where = "the programme" if context.programme else f"event '{context.event}'"
+        rostered = context.programme or any(a["event"] == context.event for a in context.attendance)
+        hint = (
+            "; `feedback score` shows the reach from the roster alone"
+            if rostered
+            else ", and a roster with `feedback roster import`"
+        )
+        raise NothingToReport(
+            f"{where} has no responses yet: nothing to report (import them with "
+            f"`feedback responses import`{hint})"
+        )
+    minimum = context.min_cell_size
+    if results is None:
+        step("scoring")
+        results = score(engine, context)
+    per_event: list[EventResults] = []
+    if context.programme:
+        for event, sub in event_contexts(context):
+            step(f"scoring {event['id']}")
+            per_event.append(
+                EventResults(
+                    event=event,
+                    n_responses=len(sub.responses),
+                    results=[redact(r, minimum) for r in in_report_order(score(engine, sub))],
+                )
+            )
+    step("counting answers")
+    countries = country_names(context)
+    event = None
+    if context.programme:
+        settings = getattr(engine, "settings", None)
+        name = getattr(getattr(settings, "programme", None), "title", None) or "The programme"
+        title = f"{name}: outcomes so far"
+        dates = [long_date(e.event.get("date")) for e in per_event if e.event.get("date")]
+        span = f", {dates[0]} to {dates[-1]}" if len(dates) > 1 else ""
+        count = len(per_event)
+        subtitle = f"{count} event{'s' if count != 1 else ''}{span}"
+    else:
+        event = next((e for e in context.events if e["id"] == context.event), None)
+        event = event or {"id": context.event, "title": context.event}
+        title = f"{event.get('title') or event['id']}: outcomes"
+        subtitle = event_line(event, countries)
+    titles = {s.name: s.title for s in getattr(engine, "scorers", [])}
+    return Report(
+        title=title,
+        event=event,
+        programme=context.programme,
+        generated=generated or today(),
+        min_cell_size=minimum,
+        results=[redact(r, minimum) for r in in_report_order(results)],
+        comments=comments(context),
+        events=per_event,
+        distributions=distributions(context),
+        subtitle=subtitle,
+        n_responses=len(context.responses),
+        scorer_titles=titles,
+        country_names=countries,
+    )

@@ -1,0 +1,82 @@
+"""The built-in report formats: HTML and Markdown from Jinja2 templates, and JSON.
+
+Both templates render the same view of a `Report` (`feedback_reports.view`). HTML adds inline SVG
+charts (`feedback_reports.charts`, which imports matplotlib, only when HTML is rendered).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+from feedback_reports.build import long_date
+from feedback_reports.model import Report
+from feedback_reports.view import view
+
+# -- Jinja -------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def md(text: Any) -> str:
+    """Text safe in Markdown: no markup, no HTML, one line (for headings, lists, cells)."""
+    value = " ".join(str(text).split())
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = re.sub(r"^([#+\-=])(?=\s|$)", r"\\\1", value)  # a heading, list or rule marker
+    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", value)  # an ordered list marker
+
+
+def md_quote(text: str) -> str:
+    """A comment as a Markdown block quote, its line breaks kept, no markup."""
+    lines = [md(line) for line in str(text).splitlines()] or [""]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
+
+
+@functools.cache
+def environment(kind: str) -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("feedback_reports", "templates"),
+        autoescape=kind == "html",
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    env.filters["md_quote"] = md_quote
+    env.filters["long_date"] = long_date
+    return env
+
+
+def render_html(report: Report) -> str:
+    """One self-contained HTML file: inline CSS, inline SVG charts, a strict CSP, no scripts."""
+    from markupsafe import Markup
+
+    from feedback_reports import charts
+
+    context = view(report)
+    draw = {
+        "reach": lambda spec: charts.reach_chart(report.results, spec.key),
+        "cumulative": lambda spec: charts.cumulative_chart(report.events, spec.key),
+        "then_now": lambda spec: charts.then_now_chart(spec.items, spec.key),
+        "likert": lambda spec: charts.likert_chart(spec.items, spec.key),
+    }
+    drawn: dict[str, Any] = {}
+    for section in context["sections"]:
+        for spec in section.charts:
+            chart = draw[spec.kind](spec)
+            if chart is not None:
+                drawn[spec.key] = Markup(chart.svg)
+    return environment("html").get_template("report.html.j2").render(**context, charts=drawn)
+
+
+def render_markdown(report: Report) -> str:
+    return environment("md").get_template("report.md.j2").render(**view(report))
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
