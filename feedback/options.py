@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from pydantic import (
@@ -86,7 +87,9 @@ class Scale(Model):
 
     def score(self, point: str) -> int | None:
         """1-based position of a point on the scale; ``None`` for N/A or unknown."""
-        try:
-            return self.ids().index(point) + 1
-        except ValueError:
-            return None
+        return self.positions.get(point)
+
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each point's 1-based position, computed once."""
+        return {p.id: i for i, p in enumerate(self.points, start=1)}

@@ -172,8 +172,9 @@ class ScaleQuestion(QuestionBase):
     allow_na: bool = Field(default=True, description="Offer the scale's N/A point, if it has one.")
     _scale: Scale | None = PrivateAttr(default=None)
 
-    @property
+    @functools.cached_property
     def resolved_scale(self) -> Scale:
+        """The scale itself (a named one, once the survey resolved it); kept once found."""
         if isinstance(self.scale, Scale):
             return self.scale
         if self._scale is None:

@@ -94,22 +94,19 @@ class ScoringContext:
 
     def answers(self, question_id: str) -> Iterator[tuple[dict[str, Any], Any]]:
         """(response, answer or None) for every response whose survey asks ``question_id``."""
-        for response in self.responses:
-            if question_id in self._asked(response["survey"], response["survey_version"]):
+        asking = {key for key, survey in self.surveys.items() if question_id in survey.by_id}
+        if len(asking) == len(self.surveys):  # every version asks it: no need to look
+            for response in self.responses:
                 yield response, response["answers"].get(question_id)
-
-    def _asked(self, survey: str, version: str) -> frozenset[str]:
-        asked = self.cache.setdefault("asked", {})
-        if (survey, version) not in asked:
-            definition = self.surveys.get((survey, version))
-            ids = (q.id for q in definition.all_questions()) if definition else ()
-            asked[(survey, version)] = frozenset(ids)
-        return asked[(survey, version)]
+            return
+        for response in self.responses:
+            if (response["survey"], response["survey_version"]) in asking:
+                yield response, response["answers"].get(question_id)
 
     def group_of(self, response: dict[str, Any], by: str) -> str | None:
         """The stakeholder group (the ``role`` answer) or ``country`` a response gives."""
         value = response["answers"].get(by)
-        return value if isinstance(value, str) else None
+        return value if value.__class__ is str else None
 
 
 def build_context(engine: Any, event: str | None = None, programme: bool = False) -> ScoringContext:

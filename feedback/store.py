@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from feedback.errors import StoreError
 from feedback.migrations import migrations
 from feedback.sqlite import Database
@@ -275,7 +277,7 @@ class Store:
         names = RESPONSE_COLUMNS[:-1]
         for row in cursor:
             record = dict(zip(names, row, strict=True))
-            record["answers"] = json.loads(record["answers"])
+            record["answers"] = orjson.loads(record["answers"])
             yield record
 
 

@@ -38,20 +38,22 @@ class Answers:
     def __init__(self, context: ScoringContext, question: QuestionBase):
         self.question = question
         self.answered: list[tuple[dict[str, Any], Any]] = []
-        self.n_na = 0
-        self.n_missing = 0
+        unanswered: list[dict[str, Any]] = []
         na = _na_id(question)
+        n_na = 0
+        keep, skip = self.answered.append, unanswered.append
+        # the hot loop of scoring (responses x items): kept lean
         for response, value in context.answers(question.id):
             if value is None:
-                if _visible(context, response, question.id):
-                    self.n_missing += 1
-                continue
-            if na is not None and (
-                value == na or (isinstance(value, dict) and na in value.values())
+                skip(response)
+            elif na is not None and (
+                value == na or (value.__class__ is dict and na in value.values())
             ):
-                self.n_na += 1
-                continue
-            self.answered.append((response, value))
+                n_na += 1
+            else:
+                keep((response, value))
+        self.n_na = n_na
+        self.n_missing = sum(1 for r in unanswered if _visible(context, r, question.id))
 
     @property
     def n(self) -> int:
@@ -67,27 +69,31 @@ def _na_id(question: QuestionBase) -> str | None:
 
 def _visible(context: ScoringContext, response: dict[str, Any], question_id: str) -> bool:
     """Whether the participant was shown the question (``show_if`` on their own answers)."""
+    survey = context.surveys[(response["survey"], response["survey_version"])]
+    if survey.by_id[question_id].show_if is None:
+        return True  # shown to everyone who got this far
     cache = context.cache.setdefault("visible", {})
     key = response["id"]
     if key not in cache:
-        survey = context.surveys[(response["survey"], response["survey_version"])]
         cache[key] = {q.id for q in survey.visible(response["answers"])}
     return question_id in cache[key]
 
 
-def agrees(question: QuestionBase, value: Any) -> bool:
-    """Agreement: yes, or a point above the middle of the scale (below it, for reverse items)."""
+def agreement(question: QuestionBase) -> Callable[[Any], bool]:
+    """Whether an answer agrees: yes, or a point above the middle of the scale (below it, for
+    reverse-coded items), or a rating above the middle. Built once per item: it runs per answer."""
     if isinstance(question, YesNo):
-        return value is True
+        return lambda value: value is True
     if isinstance(question, ScaleQuestion):
         ids = question.resolved_scale.ids()
         half = len(ids) // 2  # a middle point (odd scales) is neither
         upper, lower = ids[len(ids) - half :], ids[:half]
-        return value in (lower if getattr(question, "reverse", False) else upper)
+        agreeing = frozenset(lower if getattr(question, "reverse", False) else upper)
+        return agreeing.__contains__
     if isinstance(question, Rating):
         middle = (question.min + question.max) / 2
-        return isinstance(value, int | float) and value > middle
-    return False
+        return lambda value: isinstance(value, int | float) and value > middle
+    return lambda value: False
 
 
 def labels(context: ScoringContext, by: str) -> dict[str, str]:
@@ -190,11 +196,12 @@ def agreement_scorer(construct: str, title: str, verb: str) -> Scorer:
             if not isinstance(question, Likert | YesNo | Rating):
                 continue
             answers = Answers(context, question)
-            k = sum(1 for _, v in answers.answered if agrees(question, v))
+            agree = agreement(question)
+            k = sum(1 for _, v in answers.answered if agree(v))
             share = stats.proportion(k, answers.n)
             label = _label(context, question)
             mps = [(r, v) for r, v in answers.answered if context.group_of(r, "role") == MP]
-            k_mp = sum(1 for _, v in mps if agrees(question, v))
+            k_mp = sum(1 for _, v in mps if agree(v))
             notes = []
             if answers.n == 0:
                 summary = f"No answers yet on “{label}”."
@@ -237,9 +244,7 @@ def agreement_scorer(construct: str, title: str, verb: str) -> Scorer:
                         else ""
                     ),
                     summary=summary,
-                    breakdowns=breakdowns(
-                        context, answers.answered, lambda v, q=question: agrees(q, v)
-                    ),
+                    breakdowns=breakdowns(context, answers.answered, agree),
                     notes=notes,
                     details=(
                         {"mp_k": k_mp, "mp_n": len(mps)}
@@ -265,8 +270,9 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
         answers = Answers(context, question)
         scale = question.resolved_scale
         then, now, answered = [], [], []
+        position = scale.positions.get
         for response, value in answers.answered:
-            a, b = scale.score(value["then"]), scale.score(value["now"])
+            a, b = position(value["then"]), position(value["now"])
             if a is None or b is None:
                 continue
             then.append(a)
@@ -553,22 +559,23 @@ def _satisfaction(context: ScoringContext) -> list[ScoreResult]:
 # -- reliability -------------------------------------------------------------------------------
 
 
-def _item_score(question: QuestionBase, value: Any) -> float | None:
-    if isinstance(question, ThenNow):
-        value = value.get("now") if isinstance(value, dict) else None
+def item_scorer(question: QuestionBase) -> Callable[[Any], float | None]:
+    """The numeric score of an answer to an item (then/now: its "now"; reverse items recoded);
+    ``None`` for N/A or no answer. Built once per item: it runs per answer."""
     if isinstance(question, ScaleQuestion):
-        scale = question.resolved_scale
-        score = scale.score(value) if isinstance(value, str) else None
-        if score is None:
-            return None
-        return (
-            float(len(scale.points) + 1 - score)
-            if getattr(question, "reverse", False)
-            else float(score)
+        size = len(question.resolved_scale.points)
+        positions = question.resolved_scale.positions
+        if getattr(question, "reverse", False):
+            positions = {point: size + 1 - score for point, score in positions.items()}
+        table = {point: float(score) for point, score in positions.items()}
+        if isinstance(question, ThenNow):
+            return lambda v: table.get(v.get("now")) if v.__class__ is dict else None
+        return lambda v: table.get(v) if v.__class__ is str else None
+    if isinstance(question, Rating):
+        return lambda v: (
+            float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
         )
-    if isinstance(question, Rating) and isinstance(value, int | float):
-        return float(value)
-    return None
+    return lambda v: None
 
 
 def _reliability(context: ScoringContext) -> list[ScoreResult]:
@@ -583,10 +590,12 @@ def _reliability(context: ScoringContext) -> list[ScoreResult]:
     for construct, items in sorted(constructs.items()):
         if len(items) < 2:
             continue
+        scorers = [(q.id, item_scorer(q)) for q in items]
         rows = []
         for response in context.responses:
-            scores = [_item_score(q, response["answers"].get(q.id)) for q in items]
-            if all(s is not None for s in scores):
+            answers = response["answers"]
+            scores = [score(answers.get(qid)) for qid, score in scorers]
+            if None not in scores:
                 rows.append(scores)
         alpha = stats.cronbach_alpha(rows) if rows else None
         if alpha is None or alpha.alpha is None:

@@ -275,25 +275,24 @@ def paired_change(then: Sequence[float | None], now: Sequence[float | None]) -> 
     """
     if len(then) != len(now):
         raise ValueError(f"then has {len(then)} answers but now has {len(now)}")
-    pairs = [(t, n) for t, n in zip(then, now, strict=True) if not (_missing(t) or _missing(n))]
-    before = np.array([float(t) for t, _ in pairs], dtype=float)  # type: ignore[arg-type]
-    after = np.array([float(n) for _, n in pairs], dtype=float)  # type: ignore[arg-type]
+    both = np.array([then, now], dtype=float)  # None becomes NaN: missing, like NaN itself
+    complete = ~np.isnan(both).any(axis=0)
+    before, after = both[0][complete], both[1][complete]
+    n_pairs = int(complete.sum())
     differences = after - before
     rose = int(np.count_nonzero(differences > 0))
     fell = int(np.count_nonzero(differences < 0))
-    same = len(pairs) - rose - fell
+    same = n_pairs - rose - fell
     changed = differences[differences != 0]
     m = int(changed.size)
     effect = _rank_biserial(changed)
 
-    head = (
-        f"{SELF_REPORTED}: {len(pairs)} then/now pairs ({rose} rose, {same} unchanged, {fell} fell)"
-    )
+    head = f"{SELF_REPORTED}: {n_pairs} then/now pairs ({rose} rose, {same} unchanged, {fell} fell)"
     effect_text = "effect size: matched-pairs rank-biserial correlation of the ranked changes"
     if m < 2:
         reason = "no pair changed" if m == 0 else "only one pair changed"
         return PairedChange(
-            n_pairs=len(pairs),
+            n_pairs=n_pairs,
             rose=rose,
             same=same,
             fell=fell,
@@ -341,7 +340,7 @@ def paired_change(then: Sequence[float | None], now: Sequence[float | None]) -> 
         method=method,
     )
     return PairedChange(
-        n_pairs=len(pairs),
+        n_pairs=n_pairs,
         rose=rose,
         same=same,
         fell=fell,
@@ -383,7 +382,8 @@ def cronbach_alpha(items: Sequence[Sequence[float | None]], confidence: float = 
     k = widths.pop() if widths else 0
     if rows and k < 2:
         raise ValueError("Cronbach's alpha needs at least two items")
-    complete = [row for row in rows if not any(_missing(v) for v in row)]
+    table = np.array(rows, dtype=float).reshape(len(rows), k)  # None becomes NaN
+    complete = table[~np.isnan(table).any(axis=1)]
     n = len(complete)
     dropped = len(rows) - n
     head = (
@@ -392,7 +392,7 @@ def cronbach_alpha(items: Sequence[Sequence[float | None]], confidence: float = 
     )
     if n < 2:
         return Alpha(k, n, None, None, None, f"{head}; too few respondents for alpha")
-    data = np.array(complete, dtype=float)
+    data = complete
     item_variances = data.var(axis=0, ddof=1).sum()
     total_variance = data.sum(axis=1).var(ddof=1)
     if total_variance == 0:
