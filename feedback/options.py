@@ -87,7 +87,10 @@ class Scale(Model):
 
     def score(self, point: str) -> int | None:
         """1-based position of a point on the scale; ``None`` for N/A or unknown."""
-        return self.positions.get(point)
+        try:
+            return self.positions.get(point)
+        except TypeError:  # an unhashable answer (a list, a mapping) is no point of a scale
+            return None
 
     @functools.cached_property
     def positions(self) -> dict[str, int]:

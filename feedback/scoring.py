@@ -7,6 +7,8 @@ format can state them. Breakdowns by stakeholder group and country obey the mini
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,6 +109,23 @@ class ScoringContext:
         """The stakeholder group (the ``role`` answer) or ``country`` a response gives."""
         value = response["answers"].get(by)
         return value if value.__class__ is str else None
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while many response records are read and scored.
+
+    Responses are plain dicts and lists without reference cycles, so reference counting frees
+    them; a full collection would walk every record read so far, again and again (it made
+    scoring grow faster than linearly). The collector runs again, once, afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build_context(engine: Any, event: str | None = None, programme: bool = False) -> ScoringContext:

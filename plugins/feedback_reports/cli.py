@@ -100,7 +100,7 @@ def report(
     with breakdowns (groups of fewer than the minimum cell size are not shown); methods and
     caveats; the free-text comments set apart for review.
     """
-    from feedback.scoring import score
+    from feedback.scoring import paused_gc, score
     from feedback_reports.build import build_report, event_contexts
     from feedback_scoring.cli import context_for
 
@@ -116,7 +116,7 @@ def report(
             2,
         )
     chosen = formats[fmt]
-    with _progress(4) as step:
+    with _progress(4) as step, paused_gc():
         step("reading answers")
         context = context_for(db, event, programme)
         step("scoring")

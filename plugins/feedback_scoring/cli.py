@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
-from feedback.scoring import ScoreResult, ScoringContext, build_context
+from feedback.scoring import ScoreResult, ScoringContext, build_context, paused_gc
 from feedback.scoring import score as run_scorers
 
 
@@ -62,7 +62,8 @@ def score(event: str | None, programme: bool, as_json: bool, db: Path | None) ->
     Each figure comes with its denominator, interval and method; "don't know" and unanswered
     questions are counted apart. --json prints a list of objects for other tools.
     """
-    results = results_for(db, event, programme)
+    with paused_gc():
+        results = results_for(db, event, programme)
     if as_json:
         click.echo(
             json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False)
