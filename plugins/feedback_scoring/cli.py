@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -62,7 +63,13 @@ def score(event: str | None, programme: bool, as_json: bool, db: Path | None) ->
     Each figure comes with its denominator, interval and method; "don't know" and unanswered
     questions are counted apart. --json prints a list of objects for other tools.
     """
-    with paused_gc():
+    status = Console(stderr=True)
+    with (
+        paused_gc(),
+        status.status("reading and scoring the responses...")
+        if status.is_terminal
+        else contextlib.nullcontext(),
+    ):
         results = results_for(db, event, programme)
     if as_json:
         click.echo(
