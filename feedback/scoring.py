@@ -94,16 +94,23 @@ class ScoringContext:
                 found.setdefault(question.id, question)
         return list(found.values())
 
+    def asking(self, question_id: str) -> list[dict[str, Any]]:
+        """The responses whose survey version asks ``question_id``, in order (computed once)."""
+        cache = self.cache.setdefault("asking", {})
+        if question_id not in cache:
+            versions = {key for key, s in self.surveys.items() if question_id in s.by_id}
+            if len(versions) == len(self.surveys):  # every version asks it
+                cache[question_id] = self.responses
+            else:
+                cache[question_id] = [
+                    r for r in self.responses if (r["survey"], r["survey_version"]) in versions
+                ]
+        return cache[question_id]
+
     def answers(self, question_id: str) -> Iterator[tuple[dict[str, Any], Any]]:
         """(response, answer or None) for every response whose survey asks ``question_id``."""
-        asking = {key for key, survey in self.surveys.items() if question_id in survey.by_id}
-        if len(asking) == len(self.surveys):  # every version asks it: no need to look
-            for response in self.responses:
-                yield response, response["answers"].get(question_id)
-            return
-        for response in self.responses:
-            if (response["survey"], response["survey_version"]) in asking:
-                yield response, response["answers"].get(question_id)
+        for response in self.asking(question_id):
+            yield response, response["answers"].get(question_id)
 
     def group_of(self, response: dict[str, Any], by: str) -> str | None:
         """The stakeholder group (the ``role`` answer) or ``country`` a response gives."""

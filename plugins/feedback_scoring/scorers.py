@@ -7,7 +7,7 @@ A question hidden by ``show_if`` was not asked and counts nowhere.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,7 +43,9 @@ class Answers:
         n_na = 0
         keep, skip = self.answered.append, unanswered.append
         # the hot loop of scoring (responses x items): kept lean
-        for response, value in context.answers(question.id):
+        qid = question.id
+        for response in context.asking(qid):
+            value = response["answers"].get(qid)
             if value is None:
                 skip(response)
             elif na is not None and (
@@ -142,16 +144,14 @@ def breakdowns(
 ) -> list[Breakdown]:
     """Share of ``hit`` answers by stakeholder group and by country, small cells suppressed."""
     out = []
+    hits = [bool(hit(value)) for _, value in answered]  # once, for every grouping
     for by in GROUPINGS:
-        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for response, value in answered:
-            group = context.group_of(response, by)
-            if group is None:
-                continue
-            counts[group][1] += 1
-            counts[group][0] += bool(hit(value))
-        if not counts:
+        groups = [response["answers"].get(by) for response, _ in answered]
+        sizes = Counter(g for g in groups if g.__class__ is str)
+        if not sizes:
             continue
+        found = Counter(g for g, h in zip(groups, hits, strict=True) if h and g.__class__ is str)
+        counts = {g: [found[g], n] for g, n in sizes.items()}
         names = labels(context, by)
         hidden = stats.suppress({g: n for g, (_, n) in counts.items()}, context.min_cell_size)
         cells = []
@@ -263,8 +263,8 @@ def agreement_scorer(construct: str, title: str, verb: str) -> Scorer:
 
 def _awareness(context: ScoringContext) -> list[ScoreResult]:
     results = []
-    per_person: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    people: dict[str, dict[str, Any]] = {}
+    # per participant: [response, sum of "then" scores, sum of "now" scores, items answered]
+    totals: dict[str, list[Any]] = {}
     items = [q for q in context.items("awareness") if isinstance(q, ThenNow)]
     for question in items:
         answers = Answers(context, question)
@@ -278,8 +278,13 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
             then.append(a)
             now.append(b)
             answered.append((response, (a, b)))
-            per_person[response["id"]].append((a, b))
-            people[response["id"]] = response
+            total = totals.get(response["id"])
+            if total is None:
+                totals[response["id"]] = [response, a, b, 1]
+            else:
+                total[1] += a
+                total[2] += b
+                total[3] += 1
         results.append(
             _change_result(
                 context,
@@ -292,12 +297,12 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
                 len(scale.points),
             )
         )
-    if len(items) > 1 and per_person:
-        then = [sum(a for a, _ in pairs) / len(pairs) for pairs in per_person.values()]
-        now = [sum(b for _, b in pairs) / len(pairs) for pairs in per_person.values()]
-        answered = [(people[rid], (t, n)) for rid, t, n in zip(per_person, then, now, strict=True)]
+    if len(items) > 1 and totals:
+        means = [(r, (t / k, n / k)) for r, t, n, k in totals.values()]
+        then = [pair[0] for _, pair in means]
+        now = [pair[1] for _, pair in means]
         overall = _change_result(
-            context, None, "Awareness overall (mean of the items)", then, now, answered, None, None
+            context, None, "Awareness overall (mean of the items)", then, now, means, None, None
         )
         results.append(overall)
     return results
