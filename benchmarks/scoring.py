@@ -471,9 +471,10 @@ def main() -> None:
     parser.add_argument(
         "--gc",
         choices=("on", "off", "freeze"),
-        default="on",
-        help="the cyclic garbage collector: on (as the CLI runs), off for the whole process, or "
-        "gc.freeze() after each read (inside the read's time): shows what it costs",
+        default="off",
+        help="the cyclic garbage collector: off (as `feedback score` and `feedback report` run: "
+        "they pause it while reading and scoring), on, or gc.freeze() after each read (inside "
+        "the read's time): shows what it costs",
     )
     parser.add_argument("--profile", type=int, metavar="N", help="profile one stage at size N")
     parser.add_argument("--profile-stage", choices=STAGES, default="score")
