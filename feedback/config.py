@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextvars
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -70,6 +70,39 @@ class KioskSettings(BaseModel):
     )
 
 
+class InvitationSettings(BaseModel):
+    """``[invitations]``: personal links sent by email."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expires_days: float = Field(
+        default=30.0, gt=0, description="Days a personal link stays good after it was sent."
+    )
+    remind_interval_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="Days after the invitation or the last reminder before another reminder.",
+    )
+    max_reminders: int = Field(default=3, ge=0, description="Reminders sent at most per person.")
+
+
+class WebSettings(BaseModel):
+    """``[web]``: the web form behind personal and open links."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    open_links: bool = Field(
+        default=True,
+        description="Serve the open link of each event (/e/<event>, the venue QR code).",
+    )
+    rate_limit: int = Field(
+        default=10, ge=1, description="Unknown or expired links one client may try per window."
+    )
+    rate_window: float = Field(
+        default=600.0, gt=0, description="Seconds of the window the rate limit counts in."
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable. Construct with `load_settings`."""
 
@@ -89,6 +122,41 @@ class Settings(BaseSettings):
     )
     programme: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    invitations: InvitationSettings = Field(default_factory=InvitationSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    base_url: str | None = Field(
+        default=None,
+        description="Where `feedback serve` is reached from outside, e.g. https://feedback.example.org; "
+        "personal links and the venue QR code start with it.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="The SMTP server invitations go through."
+    )
+    smtp_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Its port (default: 25 without security, 587 for starttls, 465 for ssl).",
+    )
+    smtp_security: Literal["none", "starttls", "ssl"] = Field(
+        default="starttls", description="none, starttls or ssl."
+    )
+    smtp_user: str | None = Field(default=None, description="The SMTP login, if the server asks.")
+    smtp_password: SecretStr | None = Field(
+        default=None,
+        description="The SMTP password: give it in the environment (FEEDBACK_SMTP_PASSWORD), "
+        "not in a file.",
+    )
+    smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds an SMTP call may take.")
+    smtp_retries: int = Field(
+        default=3, ge=0, description="Retries of a temporary SMTP failure, with back-off."
+    )
+    smtp_backoff: float = Field(
+        default=2.0, ge=0, description="Seconds before the first retry; doubled each time."
+    )
+    mail_from: str | None = Field(
+        default=None, description="The From address of invitations, e.g. Seminar team <x@y.org>."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -117,6 +185,12 @@ class Settings(BaseSettings):
     @property
     def surveys_path(self) -> Path:
         return self.path(self.surveys_dir)
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        if self.smtp_port is not None:
+            return self.smtp_port
+        return {"none": 25, "starttls": 587, "ssl": 465}[self.smtp_security]
 
 
 def load_settings(project_dir: str | Path | None = None, **overrides: Any) -> Settings:
@@ -148,7 +222,12 @@ def _settings_errors(exc: ValidationError, toml_path: Path) -> str:
         loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
             fields: list[str] = list(Settings.model_fields)
-            sections = {"programme": ProgrammeSettings, "kiosk": KioskSettings}
+            sections = {
+                "programme": ProgrammeSettings,
+                "kiosk": KioskSettings,
+                "invitations": InvitationSettings,
+                "web": WebSettings,
+            }
             if loc[:1] and loc[0] in sections:
                 fields = list(sections[str(loc[0])].model_fields)
             message = f"unknown setting '{loc[-1]}'" + did_you_mean(str(loc[-1]), fields)

@@ -91,3 +91,62 @@ def m0001_initial(db: Database) -> None:
             FROM responses AS r, json_each(r.answers) AS a;
         """,
     )
+
+
+@migrations(name="0002_invitations")
+def m0002_invitations(db: Database) -> None:
+    """Invitations by personal link: one row per person, event and survey, every token it was sent
+    with (a reminder carries a new link, and the first keeps working), web drafts, and the
+    secrets of the web form.
+
+    ``invitations.response`` links a response only for a survey that is not anonymous;
+    ``completed`` holds the date alone for an anonymous one.
+    """
+    _run(
+        db,
+        """
+        DROP TABLE invitations;
+        ALTER TABLE people ADD COLUMN language TEXT;
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            person INTEGER NOT NULL REFERENCES people(id),
+            event TEXT NOT NULL REFERENCES events(id),
+            survey TEXT NOT NULL,
+            language TEXT NOT NULL,
+            created TEXT NOT NULL,
+            expires TEXT NOT NULL,
+            sent TEXT,
+            via TEXT,
+            reminded TEXT,
+            reminders INTEGER NOT NULL DEFAULT 0,
+            failed TEXT,
+            error TEXT,
+            completed TEXT,
+            response TEXT,
+            UNIQUE (person, event, survey)
+        );
+        CREATE INDEX invitations_event ON invitations(event, survey);
+        CREATE TABLE invitation_tokens (
+            token_hash TEXT PRIMARY KEY,
+            invitation INTEGER NOT NULL REFERENCES invitations(id) ON DELETE CASCADE,
+            issued TEXT NOT NULL
+        );
+        CREATE TABLE drafts (
+            key TEXT PRIMARY KEY,
+            invitation INTEGER REFERENCES invitations(id) ON DELETE CASCADE,
+            event TEXT NOT NULL REFERENCES events(id),
+            survey TEXT NOT NULL,
+            survey_version TEXT NOT NULL,
+            response_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            page INTEGER NOT NULL DEFAULT 0,
+            answers TEXT NOT NULL DEFAULT '{}',
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    )

@@ -1,6 +1,7 @@
 """The participant roster: a CSV of people and whether they attended an event.
 
-Columns: ``name, email, role, country, organisation, attended`` (``attended`` yes/no). People are
+Columns: ``name, email, role, country, organisation, attended`` (``attended`` yes/no), and optionally
+``language`` (``nl``, ``en``: the language of invitations and of the form, where the survey has it). People are
 matched by email across imports and events, so importing again updates rather than duplicates. The
 whole file is checked before anything is written; every problem names its line and column.
 """
@@ -17,13 +18,14 @@ from typing import Any
 from feedback.errors import InvalidInput, Problem, did_you_mean
 from feedback.store import Store
 
-COLUMNS = ("name", "email", "role", "country", "organisation", "attended")
+COLUMNS = ("name", "email", "role", "country", "organisation", "attended", "language")
 REQUIRED = ("name", "email", "attended")
 YES = {"yes", "y", "true", "1", "x", "ja", "j"}
 NO = {"no", "n", "false", "0", "", "nee"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -36,15 +38,19 @@ class RosterEntry:
     country: str | None
     organisation: str | None
     attended: bool
+    language: str | None = None
 
     def person(self) -> dict[str, Any]:
-        return {
+        person = {
             "name": self.name,
             "email": self.email,
             "role": self.role,
             "country": self.country,
             "organisation": self.organisation,
         }
+        if self.language is not None:  # a roster without the column keeps a known language
+            person["language"] = self.language
+        return person
 
 
 class RosterError(InvalidInput):
@@ -159,6 +165,9 @@ def _entry(cells: dict[str, str], line: int) -> tuple[RosterEntry | None, list[P
     country = cells.get("country", "").upper() or None
     if country is not None and not COUNTRY.match(country):
         bad("country", "an ISO 3166 two-letter country code such as NL or GB")
+    language = cells.get("language", "").lower() or None
+    if language is not None and not LANGUAGE.match(language):
+        bad("language", "a language code such as en or nl")
     attended_text = cells["attended"].lower()
     if attended_text not in YES | NO:
         bad("attended", "yes or no")
@@ -173,6 +182,7 @@ def _entry(cells: dict[str, str], line: int) -> tuple[RosterEntry | None, list[P
             country=country,
             organisation=cells.get("organisation") or None,
             attended=attended_text in YES,
+            language=language,
         ),
         [],
     )

@@ -122,7 +122,7 @@ def roster() -> None:
 @click.option("--event", "event_id", required=True, help="The event the roster is for.")
 @db_option
 def import_roster(file: Path, event_id: str, db: Path | None) -> None:
-    """Import a roster CSV: name, email, role, country, organisation, attended (yes/no).
+    """Import a roster CSV: name, email, role, country, organisation, attended (yes/no), language.
 
     People are matched by email, so importing again updates rather than duplicates. Any problem
     refuses the whole file (exit 2) and names its line and column.
