@@ -48,7 +48,11 @@ class Store:
     def __init__(self, path: str | Path, busy_timeout: float = 10.0, migrate: bool = True):
         self.path = Path(path)
         try:
-            conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+            # check_same_thread=False: an async web server or a test client may call from another
+            # thread than the one that opened; every caller keeps to one call at a time.
+            conn = sqlite3.connect(
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")

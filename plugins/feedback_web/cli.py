@@ -1,0 +1,104 @@
+"""``feedback serve`` (the web form) and ``feedback qr`` (the venue QR code of an event)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from feedback.cli import CommandError, db_option, state
+from feedback.errors import did_you_mean
+
+QR_SUFFIXES = (".svg", ".png")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=False,
+    show_default=True,
+    help="Trust X-Forwarded-For/-Proto from the proxy in front (for the rate limit and https).",
+)
+@db_option
+def serve(host: str, port: int, proxy_headers: bool, db: Path | None) -> None:
+    """Serve the web form: personal links (/s/<token>) and open links (/e/<event>).
+
+    Put it behind a TLS-terminating proxy to reach it from outside; set base_url
+    (FEEDBACK_BASE_URL) to the address participants use.
+    """
+    import uvicorn
+
+    from feedback_web.app import make_app
+    from feedback_web.security import RedactTokens
+
+    engine = state().engine(db)
+    engine.survey()  # a broken default survey is reported now, not at the first participant
+    app = make_app(engine)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        server_header=False,
+        log_level="info",
+    )
+    for name in ("uvicorn.access", "uvicorn.error", "uvicorn"):
+        logging.getLogger(name).addFilter(RedactTokens())
+    base = engine.settings.base_url or f"http://{host}:{port}"
+    click.echo(f"Serving the web form on http://{host}:{port} (links start with {base})", err=True)
+    uvicorn.Server(config).run()
+
+
+@click.command()
+@click.option("--event", "event_id", required=True, help="The event whose open link to encode.")
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the code to this file too: .svg or .png (may be given more than once).",
+)
+@click.option(
+    "--scale",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Pixels per module in the files.",
+)
+@db_option
+def qr(event_id: str, outputs: tuple[Path, ...], scale: int, db: Path | None) -> None:
+    """Show the QR code of an event's open link, to project or print at the venue."""
+    import segno
+
+    engine = state().engine(db)
+    if engine.store.event(event_id) is None:
+        hint = did_you_mean(event_id, engine.store.event_ids())
+        raise CommandError(f"unknown event '{event_id}'{hint}", 2)
+    base = engine.settings.base_url
+    if not base:
+        raise CommandError(
+            "no base URL: set base_url in feedback.toml or FEEDBACK_BASE_URL to the address "
+            "participants reach `feedback serve` at (e.g. https://feedback.example.org)",
+            2,
+        )
+    for path in outputs:
+        if path.suffix.lower() not in QR_SUFFIXES:
+            raise CommandError(
+                f"{path}: expected a file name ending in .svg or .png, found '{path.suffix}'", 2
+            )
+        if not path.parent.is_dir():
+            raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
+    link = f"{base.rstrip('/')}/e/{event_id}"
+    code = segno.make(link, error="m")
+    code.terminal(compact=True)
+    click.echo(link)
+    for path in outputs:
+        if path.suffix.lower() == ".svg":
+            code.save(path, kind="svg", scale=scale, title=link, border=4)
+        else:
+            code.save(path, kind="png", scale=scale, border=4)
+        click.echo(f"Wrote {path}", err=True)

@@ -1,0 +1,152 @@
+"""The web form's own words, in every language a shipped survey offers (English is the fallback)."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "language_name": "English",
+        "language": "Language",
+        "next": "Next",
+        "back": "Back",
+        "submit": "Submit",
+        "save": "Save and finish later",
+        "page_of": "Page {n} of {total}",
+        "progress": "Progress",
+        "required_mark": "(required)",
+        "errors_title": "There is a problem",
+        "required": "Please answer this question.",
+        "both_rows": "Please choose an answer in both rows.",
+        "before": "Before the seminar",
+        "now": "Now",
+        "yes": "Yes",
+        "no": "No",
+        "expected_number": "Please type a number.",
+        "expected_whole": "Please type a whole number.",
+        "between": "Please give a number from {min} to {max}.",
+        "at_least": "Please give a number of at least {min}.",
+        "at_most": "Please give a number of at most {max}.",
+        "select_between": "Please choose between {min} and {max} options.",
+        "too_long": "Please use at most {max} characters.",
+        "one_line": "Please keep this answer on one line.",
+        "more_questions": "Your answers opened further questions on this page.",
+        "max_characters": "At most {max} characters.",
+        "thank_you_title": "Thank you",
+        "thank_you": "Thank you! Your answers have been saved.",
+        "completed_title": "Already completed",
+        "completed": "You have already completed this survey. Thank you for your feedback!",
+        "saved_title": "Your answers are saved",
+        "saved": "Your answers are saved. Open the same link again to continue where you left off.",
+        "continue": "Continue now",
+        "expired_title": "This link has expired",
+        "expired": "This personal link is no longer valid. If you would still like to give feedback, "
+        "please contact the organisers of the seminar.",
+        "unknown_title": "Link not recognised",
+        "unknown": "We could not find a survey for this link. Please check that you copied the whole "
+        "link from your email.",
+        "no_event_title": "Survey not found",
+        "no_event": "There is no survey at this address.",
+        "too_many_title": "Too many attempts",
+        "too_many": "Too many links were tried from your connection. Please wait a few minutes "
+        "and try again.",
+        "csrf_title": "Please try again",
+        "csrf": "This page was open for too long or came from somewhere else, so your last step was "
+        "not saved. Please go back to the survey and try again.",
+        "back_to_survey": "Back to the survey",
+        "start_again": "Give another response",
+        "home_title": "Feedback",
+        "skip": "Skip to content",
+        "home": "Please open the personal link from your invitation email, or scan the code shown "
+        "at the venue.",
+        "scan": "Scan the code to give your feedback",
+        "anonymous": "This survey is anonymous.",
+    },
+    "nl": {
+        "language_name": "Nederlands",
+        "language": "Taal",
+        "next": "Volgende",
+        "back": "Terug",
+        "submit": "Versturen",
+        "save": "Opslaan en later verdergaan",
+        "page_of": "Pagina {n} van {total}",
+        "progress": "Voortgang",
+        "required_mark": "(verplicht)",
+        "errors_title": "Er is een probleem",
+        "required": "Beantwoord deze vraag.",
+        "both_rows": "Kies een antwoord in beide rijen.",
+        "before": "Vóór het seminar",
+        "now": "Nu",
+        "yes": "Ja",
+        "no": "Nee",
+        "expected_number": "Typ een getal.",
+        "expected_whole": "Typ een geheel getal.",
+        "between": "Geef een getal van {min} tot {max}.",
+        "at_least": "Geef een getal van minstens {min}.",
+        "at_most": "Geef een getal van hoogstens {max}.",
+        "select_between": "Kies tussen {min} en {max} opties.",
+        "too_long": "Gebruik hoogstens {max} tekens.",
+        "one_line": "Houd dit antwoord op één regel.",
+        "more_questions": "Uw antwoorden hebben op deze pagina meer vragen geopend.",
+        "max_characters": "Hoogstens {max} tekens.",
+        "thank_you_title": "Dank u wel",
+        "thank_you": "Dank u wel! Uw antwoorden zijn opgeslagen.",
+        "completed_title": "Al ingevuld",
+        "completed": "U hebt deze vragenlijst al ingevuld. Dank u wel voor uw feedback!",
+        "saved_title": "Uw antwoorden zijn bewaard",
+        "saved": "Uw antwoorden zijn bewaard. Open dezelfde link opnieuw om verder te gaan waar u "
+        "was gebleven.",
+        "continue": "Nu verdergaan",
+        "expired_title": "Deze link is verlopen",
+        "expired": "Deze persoonlijke link is niet meer geldig. Wilt u toch feedback geven, neem dan "
+        "contact op met de organisatoren van het seminar.",
+        "unknown_title": "Link niet herkend",
+        "unknown": "Bij deze link hoort geen vragenlijst. Controleer of u de hele link uit uw e-mail "
+        "hebt gekopieerd.",
+        "no_event_title": "Vragenlijst niet gevonden",
+        "no_event": "Op dit adres staat geen vragenlijst.",
+        "too_many_title": "Te veel pogingen",
+        "too_many": "Vanaf uw verbinding zijn te veel links geprobeerd. Wacht een paar minuten en "
+        "probeer het dan opnieuw.",
+        "csrf_title": "Probeer het opnieuw",
+        "csrf": "Deze pagina stond te lang open of kwam van elders, dus uw laatste stap is niet "
+        "opgeslagen. Ga terug naar de vragenlijst en probeer het opnieuw.",
+        "back_to_survey": "Terug naar de vragenlijst",
+        "start_again": "Nog een antwoord geven",
+        "home_title": "Feedback",
+        "skip": "Naar de inhoud",
+        "home": "Open de persoonlijke link uit uw uitnodiging, of scan de code die op de locatie "
+        "wordt getoond.",
+        "scan": "Scan de code om uw feedback te geven",
+        "anonymous": "Deze vragenlijst is anoniem.",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    """The form's words in ``language``, English for any word or language not translated."""
+    base = WORDS["en"]
+    own = WORDS.get(language) or WORDS.get(language.split("-")[0], {})
+    return {**base, **own}
+
+
+def language_name(language: str) -> str:
+    return WORDS.get(language, {}).get("language_name", language)
+
+
+def negotiate(accept_language: str, languages: list[str]) -> str:
+    """The survey language a browser's ``Accept-Language`` prefers; the survey's first otherwise."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            ranked.append((-quality, index, tag.lower()))
+    for _, _, tag in sorted(ranked):
+        for language in languages:
+            if language.lower() == tag or language.split("-")[0].lower() == tag.split("-")[0]:
+                return language
+    return languages[0]
