@@ -144,8 +144,8 @@ class Settings(BaseSettings):
     smtp_user: str | None = Field(default=None, description="The SMTP login, if the server asks.")
     smtp_password: SecretStr | None = Field(
         default=None,
-        description="The SMTP password: give it in the environment (FEEDBACK_SMTP_PASSWORD), "
-        "not in a file.",
+        description="The SMTP password: only from the environment (FEEDBACK_SMTP_PASSWORD); "
+        "feedback.toml refuses it.",
     )
     smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds an SMTP call may take.")
     smtp_retries: int = Field(
@@ -204,9 +204,15 @@ def load_settings(project_dir: str | Path | None = None, **overrides: Any) -> Se
     toml_path = project / CONFIG_NAME
     if toml_path.exists():
         try:
-            tomllib.loads(toml_path.read_text(encoding="utf-8"))
+            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"{toml_path}: not valid TOML: {exc}") from exc
+        if "smtp_password" in data:
+            raise InvalidInput(
+                f"{toml_path}: smtp_password: a password does not belong in a file that is copied "
+                "and shared; remove it and give it in the environment variable "
+                "FEEDBACK_SMTP_PASSWORD"
+            )
     token = _toml_file.set(toml_path if toml_path.exists() else None)
     try:
         return Settings(project_dir=project, **overrides)
