@@ -275,3 +275,50 @@ def test_db_option_uses_another_file(project: Path) -> None:
     assert dump(project / "feedback.db") == before
     # the project's database has no such event
     assert run(project, "roster", "list", "--event", "riga-2012").exit_code == 2
+
+
+def test_language_column_is_kept_and_a_later_roster_without_it_keeps_it(project: Path) -> None:
+    with_language = (
+        "name,email,attended,language\n"
+        "Anna de Vries,anna@example.org,yes,NL\n"
+        "Bob Smith,bob@example.org,yes,\n"
+    )
+    assert (
+        run(
+            project,
+            "roster",
+            "import",
+            str(write(project / "a.csv", with_language)),
+            "--event",
+            "hague-2011",
+        ).exit_code
+        == 0
+    )
+    db = project / "feedback.db"
+    languages = "SELECT email, language FROM people ORDER BY email"
+    assert query(db, languages) == [("anna@example.org", "nl"), ("bob@example.org", None)]
+    without = "name,email,attended\nAnna de Vries,anna@example.org,yes\n"
+    assert (
+        run(
+            project,
+            "roster",
+            "import",
+            str(write(project / "b.csv", without)),
+            "--event",
+            "hague-2011",
+        ).exit_code
+        == 0
+    )
+    assert query(db, languages)[0] == ("anna@example.org", "nl")
+
+
+def test_a_bad_language_names_line_and_column(project: Path) -> None:
+    bad = "name,email,attended,language\nAnna de Vries,anna@example.org,yes,Dutch!\n"
+    before = dump(project / "feedback.db")
+    result = run(
+        project, "roster", "import", str(write(project / "c.csv", bad)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 2
+    assert "c.csv:2 column 'language'" in result.output
+    assert "a language code such as en or nl" in result.output
+    assert dump(project / "feedback.db") == before

@@ -56,3 +56,71 @@ def test_unknown_nested_key_suggests(tmp_path: Path) -> None:
 def test_missing_project_directory(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="expected a project directory"):
         load_settings(tmp_path / "nope")
+
+
+MAIL_VARIABLES = {
+    "FEEDBACK_SMTP_HOST": ("smtp_host", "smtp.example.org"),
+    "FEEDBACK_SMTP_PORT": ("smtp_port", 2525),
+    "FEEDBACK_SMTP_SECURITY": ("smtp_security", "ssl"),
+    "FEEDBACK_SMTP_USER": ("smtp_user", "seminars"),
+    "FEEDBACK_MAIL_FROM": ("mail_from", "Team <team@example.org>"),
+    "FEEDBACK_BASE_URL": ("base_url", "https://feedback.example.org"),
+}
+
+
+def test_mail_and_link_settings_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, (_, value) in MAIL_VARIABLES.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.setenv("FEEDBACK_SMTP_PASSWORD", "s3cret")
+    settings = load_settings(tmp_path)
+    for field, value in MAIL_VARIABLES.values():
+        assert getattr(settings, field) == value
+    assert settings.smtp_password is not None
+    assert settings.smtp_password.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings)  # never printed by accident
+
+
+def test_mail_and_link_settings_from_the_file(tmp_path: Path) -> None:
+    (tmp_path / "feedback.toml").write_text(
+        'smtp_host = "smtp.example.org"\nsmtp_security = "none"\nbase_url = "https://f.example"\n'
+        'mail_from = "t@example.org"\n\n[invitations]\nexpires_days = 14\n\n[web]\nrate_limit = 3\n'
+    )
+    settings = load_settings(tmp_path)
+    assert settings.smtp_host == "smtp.example.org"
+    assert settings.smtp_port_or_default == 25  # the port follows the security when not given
+    assert settings.base_url == "https://f.example"
+    assert settings.invitations.expires_days == 14
+    assert settings.web.rate_limit == 3
+
+
+@pytest.mark.parametrize(("security", "port"), [("none", 25), ("starttls", 587), ("ssl", 465)])
+def test_smtp_port_defaults_by_security(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security: str, port: int
+) -> None:
+    monkeypatch.setenv("FEEDBACK_SMTP_SECURITY", security)
+    assert load_settings(tmp_path).smtp_port_or_default == port
+
+
+def test_a_password_in_the_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "feedback.toml").write_text('smtp_password = "hunter2"\n')
+    with pytest.raises(InvalidInput) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert "feedback.toml" in message and "FEEDBACK_SMTP_PASSWORD" in message
+    assert "hunter2" not in message
+
+
+def test_unknown_security_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDBACK_SMTP_SECURITY", "tls")
+    with pytest.raises(InvalidInput) as info:
+        load_settings(tmp_path)
+    assert "smtp_security" in str(info.value) and "'tls'" in str(info.value)
+
+
+def test_unknown_web_key_suggests(tmp_path: Path) -> None:
+    (tmp_path / "feedback.toml").write_text("[web]\nrate_limt = 3\n")
+    with pytest.raises(InvalidInput) as info:
+        load_settings(tmp_path)
+    assert "did you mean 'rate_limit'" in str(info.value)

@@ -116,3 +116,23 @@ def test_writer_gives_up_after_busy_timeout_and_nothing_is_written(
     holder.join(30)
     quick.close()
     assert engine.store.count_responses() == 0
+
+
+def test_a_database_of_the_first_release_is_brought_up_to_date_with_its_data(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with Store(path, migrate=False) as old:
+        with old.write():
+            migrations.apply(old.db, stop_before="0002_invitations")
+            old.db["events"].insert({"id": "ev", "title": "Event"})
+            old.db["people"].insert({"name": "Ann", "email": "ann@example.org", "role": "mp"})
+        assert old.applied_migrations() == ["0001_initial"]
+    with Store(path) as store:
+        assert store.applied_migrations() == ["0001_initial", "0002_invitations"]
+        person = store.person_by_email("ann@example.org")
+        assert person is not None and person["role"] == "mp" and person["language"] is None
+        assert {"invitation_tokens", "drafts", "secrets"} <= set(store.db.table_names())
+        columns = {c.name for c in store.db["invitations"].columns}
+        assert {"token_hash", "person", "event", "survey", "sent", "reminded", "expires"} <= columns
+        assert {"completed", "response", "language", "failed", "error"} <= columns
