@@ -339,21 +339,25 @@ class Invitations:
         return Draft(*values)
 
     def save_draft(self, draft: Draft) -> None:
-        with self.store.write() as db:
-            db["drafts"].upsert(
-                {
-                    "key": draft.key,
-                    "invitation": draft.invitation,
-                    "event": draft.event,
-                    "survey": draft.survey,
-                    "survey_version": draft.survey_version,
-                    "response_id": draft.response_id,
-                    "language": draft.language,
-                    "page": draft.page,
-                    "answers": orjson.dumps(draft.answers).decode(),
-                    "updated": stamp(utcnow()),
-                },
-                pk="key",
+        with self.store.write():
+            self.store.conn.execute(
+                "INSERT INTO drafts (key, invitation, event, survey, survey_version, response_id,"
+                " language, page, answers, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET survey_version = excluded.survey_version,"
+                " language = excluded.language, page = excluded.page,"
+                " answers = excluded.answers, updated = excluded.updated",
+                [
+                    draft.key,
+                    draft.invitation,
+                    draft.event,
+                    draft.survey,
+                    draft.survey_version,
+                    draft.response_id,
+                    draft.language,
+                    draft.page,
+                    orjson.dumps(draft.answers).decode(),
+                    stamp(utcnow()),
+                ],
             )
 
     def delete_draft(self, key: str) -> None:
