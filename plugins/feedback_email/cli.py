@@ -1,0 +1,206 @@
+"""``feedback invite``, ``feedback remind`` and ``feedback invitations``."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from feedback.cli import CommandError, db_option, json_option, state
+from feedback_email.delivery import Progress as ProgressCallback
+from feedback_email.delivery import Summary, send_invitations, send_reminders
+
+event_option = click.option(
+    "--event",
+    "event_id",
+    required=True,
+    metavar="ID",
+    help="The event (see `feedback event list`).",
+)
+survey_option = click.option(
+    "--survey",
+    "survey_id",
+    metavar="ID",
+    default=None,
+    help="The survey the links open (default: the project's default survey, post-seminar).",
+)
+outbox_option = click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write each message as an .eml file into DIR instead of sending it (no SMTP server "
+    "needed); the messages count as sent.",
+)
+
+
+@contextlib.contextmanager
+def progress_bar(what: str, console: Console | None = None) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr when it is a terminal; nothing (``None``) otherwise."""
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def report(summary: Summary) -> None:
+    """Print what a run did; raise `CommandError` (exit 1) if anything failed or was left."""
+    kind = summary.kind
+    head = f"{kind.capitalize()}s for {summary.event} (survey {summary.survey}), via {summary.via}:"
+    lines = [head, f"  sent {summary.sent}"]
+    if kind == "invitation":
+        lines.append(f"  already sent before {summary.already_sent}")
+    lines.append(f"  failed {len(summary.failed)}")
+    if kind == "invitation":
+        lines.append(f"  attendees without an email address {len(summary.without_email)}")
+    if summary.not_sent:
+        lines.append(f"  not sent (run stopped) {summary.not_sent}")
+    for why, count in sorted(summary.skipped.items()):
+        lines.append(f"  no reminder, {why}: {count}")
+    if summary.files:
+        lines.append(f"Wrote {_plural(len(summary.files), 'file')} to {summary.files[0].parent}")
+    if summary.failed:
+        lines.append("Failed:")
+        lines.extend(f"  {f.name} <{f.email}>: {f.reason}" for f in summary.failed)
+    if summary.without_email:
+        lines.append("Not invited, no email address (add one to the roster):")
+        lines.extend(f"  {name}" for name in summary.without_email)
+    click.echo("\n".join(lines))
+    command = "invite" if kind == "invitation" else "remind"
+    problems = []
+    if summary.stopped:
+        problems.append(
+            f"{summary.stopped}\n{_plural(summary.not_sent, kind)} not sent: run "
+            f"`feedback {command} --event {summary.event}` again to send them"
+        )
+    if summary.failed:
+        problems.append(
+            f"{_plural(len(summary.failed), kind)} failed (listed above); fix the addresses or "
+            f"the server, then run `feedback {command} --event {summary.event}` again to retry"
+        )
+    if problems:
+        raise CommandError("\n".join(problems), 1)
+
+
+@click.command()
+@event_option
+@survey_option
+@outbox_option
+@db_option
+def invite(event_id: str, survey_id: str | None, outbox: Path | None, db: Path | None) -> None:
+    """Email a personal link to the survey to every attendee of an event.
+
+    Attendees are those marked attended in the roster; each gets one invitation in their language
+    (where the survey has it), and running again sends nothing twice: only those never invited,
+    or whose invitation failed, get one. Needs base_url and mail_from, and smtp_host unless
+    --outbox. Exits 1 if any message failed, 2 for invalid input (nothing is written then).
+    """
+    engine = state().engine(db)
+    with progress_bar("sending invitations") as progress:
+        summary = send_invitations(engine, event_id, survey_id, outbox, progress)
+    report(summary)
+
+
+@click.command()
+@event_option
+@survey_option
+@outbox_option
+@db_option
+def remind(event_id: str, survey_id: str | None, outbox: Path | None, db: Path | None) -> None:
+    """Remind the invited who have not filled in the survey yet.
+
+    Only invitations sent, not completed and not expired get a reminder, at most one every
+    invitations.remind_interval_days since the last email and at most invitations.max_reminders
+    in all. Each reminder carries a new link; the earlier links keep working. Exits 1 if any
+    message failed, 2 for invalid input.
+    """
+    engine = state().engine(db)
+    with progress_bar("sending reminders") as progress:
+        summary = send_reminders(engine, event_id, survey_id, outbox, progress)
+    report(summary)
+
+
+def _short(stamp: str | None) -> str:
+    """``2011-01-27T09:30:00+00:00`` as ``2011-01-27 09:30``."""
+    return stamp[:16].replace("T", " ") if stamp else ""
+
+
+@click.command(name="invitations")
+@event_option
+@survey_option
+@json_option
+@db_option
+def invitations_command(
+    event_id: str, survey_id: str | None, as_json: bool, db: Path | None
+) -> None:
+    """Show the invitations of an event: counts by status and one row per person.
+
+    Statuses: not sent, failed, outstanding (sent, not yet filled in), completed, expired.
+    --json prints the counts and the rows as JSON for other tools.
+    """
+    from feedback_email.status import overview
+
+    data = overview(state().engine(db), event_id, survey_id)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    counts: dict[str, Any] = data["counts"]
+    console = Console()
+    console.print(
+        f"Invitations for {escape(data['event'])} (survey {escape(data['survey'])}): "
+        + ", ".join(f"{name} {counts[name]}" for name in COUNT_ORDER)
+    )
+    if not data["invitations"]:
+        console.print(f"No invitations yet: send them with `feedback invite --event {event_id}`.")
+        return
+    table = Table("name", "email", "status", "sent", "reminders", "completed", "error")
+    for row in data["invitations"]:
+        table.add_row(
+            escape(row["name"]),
+            escape(row["email"] or ""),
+            row["status"],
+            _short(row["sent"]),
+            str(row["reminders"]),
+            _short(row["completed"]),
+            escape(row["error"] or ""),
+        )
+    console.print(table)
+
+
+COUNT_ORDER = (
+    "sent",
+    "failed",
+    "completed",
+    "outstanding",
+    "expired",
+    "not sent",
+    "not invited yet",
+    "without email",
+)

@@ -1,0 +1,310 @@
+"""Building the messages: Jinja2 templates, the words of the language, RFC 5322 headers.
+
+Each message has three templates: ``{kind}.subject.j2``, ``{kind}.txt.j2`` and ``{kind}.html.j2``,
+for the kinds ``invitation`` and ``reminder``. An organiser overrides any of them with a file in the
+project's ``templates/email/`` folder, either for one language (``invitation.nl.txt.j2``) or for all
+(``invitation.txt.j2``); the project's files win over the shipped ones. HTML templates are
+autoescaped, text and subject templates are not; an unknown variable is an error, not a blank.
+
+A message is written in the invitation's language when the plugin has words for it (English,
+Dutch) or the project has templates of its own for that language and kind; otherwise in English
+(the survey title and the form stay in the invitation's language). ``Content-Language`` and the
+HTML ``lang`` attribute say which.
+
+The context of every template:
+
+``name``, ``email``        the person
+``event``                  ``id``, ``title``, ``date`` (written out in the language), ``city``
+``survey_title``           the survey's title in the language of the form
+``link``                   the personal link, ``{base_url}/s/{token}``
+``expires``                the last day the link works, written out
+``anonymous``              whether the survey is anonymous
+``language``               the language the message is written in (``en``, ``nl`` ...)
+``form_language``          the language of the invitation, in which the form opens
+``words``                  the plugin's own words in ``language`` (see `feedback_email.words`)
+``sender``                 the display name of ``mail_from`` (may be empty)
+``kind``                   ``invitation`` or ``reminder``
+``subject``                the rendered subject (in the text and HTML templates)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+
+from feedback.config import Settings
+from feedback.errors import InvalidInput
+from feedback.survey import Survey
+from feedback_email.words import format_date, has_words, words_for
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+KINDS = ("invitation", "reminder")
+PARTS = ("subject", "txt", "html")
+
+
+class TemplateProblem(InvalidInput):
+    """An email template cannot be read or rendered; the message names the file and the line."""
+
+
+def project_templates(settings: Settings) -> Path:
+    """The folder where a project keeps its own email templates: ``templates/email``."""
+    return settings.project_dir / "templates" / "email"
+
+
+def parse_mail_from(value: str | None) -> Address:
+    """``mail_from`` (``Seminar team <team@example.org>`` or a bare address) as an `Address`.
+
+    :raises InvalidInput: not set, or not an address.
+    """
+    if not value or not value.strip():
+        raise InvalidInput(
+            "no sender address: set mail_from in feedback.toml or FEEDBACK_MAIL_FROM "
+            '(e.g. mail_from = "Seminar team <team@example.org>")'
+        )
+    name, addr = email.utils.parseaddr(value.strip())
+    if "@" not in addr or addr.startswith("@") or addr.endswith("@"):
+        raise InvalidInput(
+            f'mail_from: expected an address such as "Seminar team <team@example.org>", '
+            f"found {value!r}"
+        )
+    try:
+        return Address(display_name=name, addr_spec=addr)
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise InvalidInput(f"mail_from: not a valid address: {value!r} ({exc})") from exc
+
+
+def clean_base_url(value: str | None) -> str:
+    """``base_url`` without a trailing slash.
+
+    :raises InvalidInput: not set, or not an http(s) address.
+    """
+    if not value or not value.strip():
+        raise InvalidInput(
+            "no base URL for the personal links: set base_url in feedback.toml or "
+            "FEEDBACK_BASE_URL (e.g. https://feedback.example.org)"
+        )
+    url = value.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+        raise InvalidInput(f"base_url: expected an http:// or https:// address, found {value!r}")
+    return url
+
+
+def ascii_address(value: str) -> str:
+    """An email address as it can go into a header and an SMTP envelope without SMTPUTF8: an
+    international domain in its ASCII (IDNA) form.
+
+    :raises ValueError: not one address, or non-ASCII characters before the ``@`` (which only a
+        server with SMTPUTF8 takes).
+    """
+    local, at, domain = value.strip().rpartition("@")
+    if not at or not local or not domain:
+        raise ValueError(f"not a valid email address: {value!r}")
+    if not local.isascii():
+        raise ValueError(
+            f"cannot send to {value!r}: non-ASCII characters before the @ need SMTPUTF8"
+        )
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(f"not a valid email domain: {value!r}") from exc
+    address = f"{local}@{domain}"
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise ValueError(f"not a valid email address: {value!r}") from exc
+    if parsed.addr_spec != address:
+        raise ValueError(f"not a valid email address: {value!r}")
+    return address
+
+
+def one_line(text: str) -> str:
+    """Whitespace (newlines included) collapsed: safe in a header."""
+    return " ".join(text.split())
+
+
+def where(exc: BaseException) -> str:
+    """``file:line`` of the template an error happened in, as well as it can be told."""
+    if isinstance(exc, TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}"
+    if isinstance(exc, TemplateNotFound):
+        return str(exc.name)
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found or "email template"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a message goes to and what it carries."""
+
+    name: str
+    email: str
+    language: str
+    token: str
+    expires: dt.date
+
+
+class Composer:
+    """Renders the messages of one survey after one event."""
+
+    def __init__(self, settings: Settings, survey: Survey, event: dict[str, Any]):
+        self.settings = settings
+        self.survey = survey
+        self.event = event
+        self.base_url = clean_base_url(settings.base_url)
+        self.sender = parse_mail_from(settings.mail_from)
+        loaders = []
+        own = project_templates(settings)
+        self.own = own if own.is_dir() else None
+        if self.own is not None:
+            loaders.append(FileSystemLoader(self.own))
+        loaders.append(FileSystemLoader(SHIPPED_TEMPLATES))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(
+                enabled_extensions=("html.j2",), default_for_string=False, default=False
+            ),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._templates: dict[tuple[str, str, str], Template] = {}
+        self._contexts: dict[str, dict[str, Any]] = {}
+
+    def link(self, token: str) -> str:
+        """The personal link of a token."""
+        return f"{self.base_url}/s/{token}"
+
+    def template(self, kind: str, language: str, part: str) -> Template:
+        """The template a part of a message is rendered from: the project's for the language,
+        the project's for all languages, then the shipped one."""
+        key = (kind, language, part)
+        if key not in self._templates:
+            try:
+                self._templates[key] = self.env.select_template(
+                    [f"{kind}.{language}.{part}.j2", f"{kind}.{part}.j2"]
+                )
+            except TemplateError as exc:
+                raise TemplateProblem(f"{where(exc)}: {exc.message or exc}") from exc
+        return self._templates[key]
+
+    def written_in(self, kind: str, language: str) -> str:
+        """The language a message of this kind to someone in ``language`` is written in: that
+        language if there are words or project templates for it, else English."""
+        if has_words(language):
+            return language
+        if self.own is not None and any(
+            (self.own / f"{kind}.{language}.{part}.j2").is_file() for part in PARTS
+        ):
+            return language
+        return "en"
+
+    def _language_context(self, kind: str, language: str) -> dict[str, Any]:
+        key = f"{kind}/{language}"
+        if key not in self._contexts:
+            event = self.event
+            written = self.written_in(kind, language)
+            self._contexts[key] = {
+                "kind": kind,
+                "language": written,
+                "form_language": language,
+                "words": words_for(written),
+                "event": {
+                    "id": event["id"],
+                    "title": event.get("title") or event["id"],
+                    "date": format_date(event.get("date"), written),
+                    "city": event.get("city") or "",
+                },
+                "survey_title": self.survey.text(self.survey.title, language, self.survey.id),
+                "anonymous": bool(getattr(self.survey, "anonymous", False)),
+                "sender": self.sender.display_name,
+            }
+        return self._contexts[key]
+
+    def render(self, kind: str, recipient: Recipient) -> tuple[str, str, str]:
+        """Subject, text and HTML of a message (in `written_in` its language).
+
+        :raises TemplateProblem: a template has an error (named with its file and line).
+        """
+        language = recipient.language
+        context = {
+            **self._language_context(kind, language),
+            "name": recipient.name,
+            "email": recipient.email,
+            "link": self.link(recipient.token),
+            "expires": format_date(recipient.expires, self.written_in(kind, language)),
+        }
+        try:
+            subject = one_line(self.template(kind, language, "subject").render(context))
+            context["subject"] = subject
+            text = self.template(kind, language, "txt").render(context)
+            html = self.template(kind, language, "html").render(context)
+        except TemplateProblem:
+            raise
+        except TemplateError as exc:
+            raise TemplateProblem(f"{where(exc)}: {exc.message or exc}") from exc
+        return subject, text, html
+
+    def message(self, kind: str, recipient: Recipient) -> EmailMessage:
+        """The whole message: multipart/alternative, text then HTML, with its headers.
+
+        :raises TemplateProblem: a template has an error.
+        :raises ValueError: the recipient's address cannot be written into a header; see
+            `ascii_address`.
+        """
+        subject, text, html = self.render(kind, recipient)
+        message = EmailMessage(policy=SMTP)
+        message["From"] = self.sender
+        message["To"] = Address(
+            display_name=one_line(recipient.name), addr_spec=ascii_address(recipient.email)
+        )
+        message["Subject"] = subject
+        message["Date"] = email.utils.format_datetime(email.utils.localtime())
+        message["Message-ID"] = email.utils.make_msgid(domain=self.sender.domain or "localhost")
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        # after the parts exist: making the message multipart moves Content-* headers into them
+        message["Content-Language"] = self.written_in(kind, recipient.language)
+        return message
+
+    def check(self, kinds: tuple[str, ...] = KINDS) -> None:
+        """Render a sample of every kind in every language of the survey, so that a broken
+        template stops a run before anything is prepared or sent.
+
+        :raises TemplateProblem: a template has an error.
+        """
+        sample_expires = dt.date.today() + dt.timedelta(days=30)
+        for kind in kinds:
+            for language in self.survey.languages:
+                self.render(
+                    kind,
+                    Recipient(
+                        "A. Sample", "sample@example.org", language, "x" * 43, sample_expires
+                    ),
+                )
