@@ -8,14 +8,15 @@ sends nothing twice when run again. All bookkeeping goes through `feedback.invit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from feedback.engine import Engine
-from feedback.errors import UnknownEvent, did_you_mean
+from feedback.errors import FeedbackError, UnknownEvent, did_you_mean
 from feedback.invitations import Invitation, Invitations, parse_stamp, utcnow
 from feedback.survey import Survey
 from feedback_email.compose import Composer, Recipient
@@ -157,6 +158,38 @@ def _send(
     return None
 
 
+class AlreadySending(FeedbackError):
+    """Another run is sending invitations or reminders from the same database."""
+
+
+@contextlib.contextmanager
+def sending_lock(engine: Engine) -> Iterator[None]:
+    """Hold the database's sending lock for a run, so two runs at once cannot both send to the
+    same people. An advisory file lock beside the database: the system releases it when the
+    process ends, however it ends, so a run that was killed leaves nothing to clean up.
+
+    :raises AlreadySending: another run holds it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no lock
+        yield
+        return
+    path = engine.settings.db_path.with_name(engine.settings.db_path.name + ".sending.lock")
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise AlreadySending(
+                f"{engine.settings.db_path}: another `feedback invite` or `feedback remind` is "
+                "sending from this database; run again when it has finished"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def _files(job: Job) -> list[Path]:
     return list(getattr(job.transport, "written", []))
 
@@ -177,6 +210,17 @@ def send_invitations(
         recorded as sent.
     """
     job = plan(engine, event_id, survey_id, "invitation", outbox, transport)
+    with sending_lock(engine):
+        return _invite(job, engine, event_id, progress, now)
+
+
+def _invite(
+    job: Job,
+    engine: Engine,
+    event_id: str,
+    progress: Progress | None,
+    now: dt.datetime | None,
+) -> Summary:
     invitations, survey = job.invitations, job.survey
     summary = Summary("invitation", event_id, survey.id, job.transport.via)
     sent_before = {i.person for i in invitations.list(event_id, survey.id) if i.sent}
@@ -243,6 +287,17 @@ def send_reminders(
         recorded.
     """
     job = plan(engine, event_id, survey_id, "reminder", outbox, transport)
+    with sending_lock(engine):
+        return _remind(job, engine, event_id, progress, now)
+
+
+def _remind(
+    job: Job,
+    engine: Engine,
+    event_id: str,
+    progress: Progress | None,
+    now: dt.datetime | None,
+) -> Summary:
     invitations, survey = job.invitations, job.survey
     settings = engine.settings.invitations
     summary = Summary("reminder", event_id, survey.id, job.transport.via)
