@@ -96,7 +96,7 @@ class WebSettings(BaseModel):
         description="Serve the open link of each event (/e/<event>, the venue QR code).",
     )
     rate_limit: int = Field(
-        default=10, ge=1, description="Unknown or expired links one client may try per window."
+        default=10, ge=1, description="Unknown links one client may try per window."
     )
     rate_window: float = Field(
         default=600.0, gt=0, description="Seconds of the window the rate limit counts in."

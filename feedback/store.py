@@ -56,6 +56,9 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
+            # Deleted rows (a web draft tied to an invitation) are overwritten, not left in the
+            # file where they could link an anonymous response to a person.
+            conn.execute("PRAGMA secure_delete = ON")
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.Error as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import secrets
 import uuid
 from dataclasses import dataclass, replace
@@ -93,6 +94,7 @@ class WebForm:
         link: tuple[str, str] | None = None,
         headers: dict[str, str] | None = None,
         event: dict[str, Any] | None = None,
+        text: str | None = None,
     ) -> HTMLResponse:
         """A page with a title and a sentence: thank you, expired, unknown ..."""
         language = language or negotiate(
@@ -106,7 +108,7 @@ class WebForm:
             language=language,
             w=w,
             title=w[f"{kind}_title"],
-            text=w[kind],
+            text=text or w[kind],
             link=link,
             event=event,
             kind=kind,
@@ -188,6 +190,7 @@ class WebForm:
             last=last,
             first=pages.neighbour(survey, draft.answers, draft.page, -1) is None,
             csrf=self.csrf.token(visit.key),
+            response_id=draft.response_id,
             action=visit.action,
             shown=",".join(visible),
             earlier=earlier,
@@ -196,8 +199,10 @@ class WebForm:
 
     # -- drafts -------------------------------------------------------------------------------
 
-    def draft_for(self, visit: Visit, language: str) -> Draft:
-        """The visit's draft, made (and saved) when the participant begins."""
+    def draft_for(self, visit: Visit, language: str, save: bool = True) -> Draft:
+        """The visit's draft; a new one is saved unless ``save`` is false (an open link's first
+        page: the draft is kept from the first step on, so link previews and QR scanners that
+        only look leave no rows behind)."""
         draft = self.invitations.draft(visit.key)
         if draft is not None:
             if draft.page >= len(visit.survey.section_list()):
@@ -215,13 +220,14 @@ class WebForm:
             answers={},
             updated="",
         )
-        self.invitations.save_draft(draft)
+        if save:
+            self.invitations.save_draft(draft)
         return draft
 
     # -- the steps ----------------------------------------------------------------------------
 
     def show(self, request: Request, visit: Visit, language: str) -> Response:
-        draft = self.draft_for(visit, language)
+        draft = self.draft_for(visit, language, save=visit.invitation is not None)
         response = self.page(request, visit, draft)
         return self._with_cookie(request, visit, response)
 
@@ -234,6 +240,15 @@ class WebForm:
         # From here on nothing awaits: the database work of one request runs alone.
         if not self.csrf.valid(visit.key, _last(form, "csrf")):
             return self.message(request, "csrf", 403, language, (visit.action, "back_to_survey"))
+        posted_id = _last(form, "response")
+        if (
+            visit.invitation is None
+            and self.invitations.draft(visit.key) is None
+            and posted_id
+            and self.engine.store.stored_hashes([posted_id])
+        ):
+            # the same form posted again after it was stored (a double tap): thank you again
+            return self._thanks(request, visit, language)
         draft = self.draft_for(visit, language)
         survey = visit.survey
         try:
@@ -318,14 +333,20 @@ class WebForm:
         except ResponseConflict:
             self.invitations.delete_draft(draft.key)
         if visit.invitation is not None:
-            return RedirectResponse(f"{visit.action}?done=1", status_code=303)
+            return RedirectResponse(f"{visit.action}?done=1&lang={draft.language}", status_code=303)
+        return self._thanks(request, visit, draft.language)
+
+    def _thanks(self, request: Request, visit: Visit, language: str) -> Response:
+        """The open link's thank-you page (the survey's own words), its draft cookie dropped."""
+        survey = visit.survey
         response_page = self.message(
             request,
             "thank_you",
             200,
-            draft.language,
+            language,
             (visit.action, "start_again"),
             event=visit.event,
+            text=survey.text(survey.thank_you, language, words(language)["thank_you"]),
         )
         response_page.delete_cookie(COOKIE, path=visit.action)
         return response_page
@@ -383,9 +404,21 @@ class WebForm:
             return self.message(request, "unknown", 404)
         event = self.engine.store.event(invitation.event) or {"id": invitation.event}
         if invitation.completed:
-            # Straight after submitting: thank you; any later visit: already completed.
-            kind = "thank_you" if request.query_params.get("done") else "completed"
-            return self.message(request, kind, 200, invitation.language, event=event)
+            # Straight after submitting: thank you, in the language the participant chose and
+            # in the survey's words; any later visit: already completed.
+            try:
+                survey: Survey | None = self.engine.survey(invitation.survey)
+            except SurveyNotFound:
+                survey = None
+            language = request.query_params.get("lang", "")
+            if survey is None or language not in survey.languages:
+                language = invitation.language
+            if request.query_params.get("done"):
+                text = survey.text(survey.thank_you, language, "") if survey else ""
+                return self.message(
+                    request, "thank_you", 200, language, event=event, text=text or None
+                )
+            return self.message(request, "completed", 200, language, event=event)
         if invitation.expired():
             return self.message(request, "expired", 410, invitation.language, event=event)
         try:
@@ -492,8 +525,10 @@ def make_app(engine: Engine) -> Starlette:
         if event is None:
             return Response("Not found", status_code=404, media_type="text/plain")
         link = web.venue_link(request, event_id)
-        svg = segno.make(link, error="m").svg_inline(scale=8, title=link)
-        return Response(svg, media_type="image/svg+xml")
+        # a standalone document, with its namespace (svg_inline leaves it out for inline use)
+        out = io.BytesIO()
+        segno.make(link, error="m").save(out, kind="svg", scale=8, title=link, xmldecl=False)
+        return Response(out.getvalue(), media_type="image/svg+xml")
 
     async def favicon(request: Request) -> Response:
         return Response(status_code=204)

@@ -49,7 +49,11 @@ class Csrf:
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     def valid(self, draft_key: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(self.token(draft_key), str(token))
+        if not token:
+            return False
+        # bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500)
+        posted = str(token).encode("utf-8", "replace")
+        return hmac.compare_digest(self.token(draft_key).encode("ascii"), posted)
 
 
 class RateLimiter:
@@ -123,11 +127,15 @@ def redact(text: str) -> str:
 
 
 class RedactTokens(logging.Filter):
-    """A log filter that replaces personal tokens in messages and their arguments."""
+    """A log filter that replaces personal tokens in messages and their arguments, and leaves the
+    client's address out of uvicorn's access log (the participants of an anonymous survey)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            if record.name == "uvicorn.access" and len(args) == 5:
+                args = ("-", *args[1:])  # (client address, method, path, version, status)
+            record.args = args
         return True

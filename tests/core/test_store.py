@@ -29,6 +29,7 @@ def test_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
         assert pragma("synchronous") == 2  # FULL
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == 7500
+        assert pragma("secure_delete") == 1  # whatever the SQLite build's default
 
 
 def test_migrations_are_numbered_recorded_and_applied_once(tmp_path: Path) -> None:

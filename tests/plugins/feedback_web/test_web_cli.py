@@ -1,0 +1,94 @@
+"""``feedback qr`` (the venue QR code of an event's open link) and ``feedback serve --help``."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from helpers import run
+
+PNG = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+LINK = "https://feedback.example.org/e/hague-2011"
+
+
+def made(project: Path) -> list[str]:
+    """What a command left in the project besides the database."""
+    return sorted(p.name for p in project.iterdir() if not p.name.startswith("feedback.db"))
+
+
+def test_qr_writes_svg_and_png_and_prints_the_link(event_project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FEEDBACK_BASE_URL", "https://feedback.example.org/")
+    svg, png = event_project / "code.svg", event_project / "code.png"
+    result = run(event_project, "qr", "--event", "hague-2011", "-o", str(svg), "-o", str(png))
+    assert result.exit_code == 0, result.output
+    assert LINK in result.stdout.splitlines()
+    assert f"Wrote {svg}" in result.stderr and f"Wrote {png}" in result.stderr
+    assert png.read_bytes().startswith(PNG)
+    root = ET.parse(svg).getroot()
+    assert root.tag == f"{SVG}svg"
+    assert [e.text for e in root.iter(f"{SVG}title")] == [LINK]
+    assert "▀" in result.stdout or "█" in result.stdout  # the code itself, on the terminal
+
+
+def test_qr_scale_sets_the_size_of_the_png(event_project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FEEDBACK_BASE_URL", "https://feedback.example.org")
+    sizes = []
+    for scale in ("2", "8"):
+        out = event_project / f"code-{scale}.png"
+        result = run(event_project, "qr", "--event", "hague-2011", "--scale", scale, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        data = out.read_bytes()
+        sizes.append(int.from_bytes(data[16:20], "big"))  # IHDR width
+    assert sizes[1] == 4 * sizes[0]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "args", "message"),
+    [
+        (
+            "https://feedback.example.org",
+            ["--event", "hague-2010"],
+            "unknown event 'hague-2010'; did you mean 'hague-2011'?",
+        ),
+        (None, ["--event", "hague-2011"], "no base URL: set base_url in feedback.toml"),
+        (
+            "https://feedback.example.org",
+            ["--event", "hague-2011", "-o", "code.svg", "-o", "code.jpg"],
+            "code.jpg: expected a file name ending in .svg or .png, found '.jpg'",
+        ),
+        (
+            "https://feedback.example.org",
+            ["--event", "hague-2011", "-o", "code.svg", "-o", "missing/code.png"],
+            "the folder",
+        ),
+    ],
+    ids=["unknown event", "no base URL", "jpg output", "missing folder"],
+)
+def test_qr_refuses_bad_input_with_exit_2_and_writes_nothing(
+    event_project: Path, monkeypatch, base_url: str | None, args: list[str], message: str
+) -> None:
+    if base_url:
+        monkeypatch.setenv("FEEDBACK_BASE_URL", base_url)
+    monkeypatch.chdir(event_project)
+    before = made(event_project)
+    result = run(event_project, "qr", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert made(event_project) == before
+    assert "█" not in result.stdout  # no code shown for a command that failed
+
+
+def test_serve_help(event_project: Path) -> None:
+    result = run(event_project, "serve", "--help")
+    assert result.exit_code == 0, result.output
+    assert "/s/<token>" in result.output and "/e/<event>" in result.output
+    for option in ("--host", "--port", "--proxy-headers", "--db"):
+        assert option in result.output
+
+
+def test_serve_refuses_a_port_out_of_range(event_project: Path) -> None:
+    result = run(event_project, "serve", "--port", "70000")
+    assert result.exit_code == 2
+    assert "70000" in result.output

@@ -1,0 +1,359 @@
+"""What keeps the web form safe and its participants anonymous: security headers on every
+response, only hashes of tokens stored, no link from an anonymous response to its invitation, no
+address or browser stored, tokens kept out of the server's log (the real server, as a process),
+and the CSRF, rate limit and log filter pieces on their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import query
+from web_helpers import SHIPPED_PAGES, Visitor, free_port, post_raw, write_survey
+
+from feedback.invitations import Invitations, hash_token, new_token, utcnow
+from feedback_web.security import Csrf, RateLimiter, RedactTokens, redact
+
+NAMED = """
+id: named
+title: {en: "Named follow-up"}
+languages: [en]
+anonymous: false
+questions:
+  - id: follow_up
+    type: yes_no
+    label: {en: "May we contact you about the next seminar?"}
+    required: true
+"""
+
+
+def complete(visitor: Visitor) -> None:
+    visitor.open()
+    for fields in SHIPPED_PAGES:
+        page = visitor.send(fields)
+    assert page.title == "Thank you"
+
+
+# -- headers -------------------------------------------------------------------------------------
+
+
+def test_every_response_carries_the_security_headers(web, monkeypatch) -> None:
+    monkeypatch.setenv("FEEDBACK_WEB__RATE_LIMIT", "2")
+    _, token = web.invite("Ann Example")
+    _, done_token = web.invite("Bob Example")
+    expired, expired_token = web.invite("Cy Example")
+    Invitations(web.engine.store, 1).mark_sent(expired, "smtp", now=utcnow() - dt.timedelta(days=3))
+    complete(web.visitor(f"/s/{done_token}"))
+    client = web.client(raise_server_exceptions=False)
+    page = client.get(f"/s/{token}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    blocked = web.client(client=("192.0.2.9", 1000))
+    for _ in range(2):
+        blocked.get(f"/s/{new_token()}")
+
+    seen = {
+        "form page": page,
+        "page with a problem": post_raw(
+            client, f"/s/{token}", [("csrf", csrf), ("page", "0"), ("action", "next")]
+        ),
+        "redirect to the next page": client.post(
+            f"/s/{token}",
+            content=f"csrf={csrf}&page=0&role=ngo&action=next",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            follow_redirects=False,
+        ),
+        "thank you": client.get(f"/s/{done_token}?done=1"),
+        "already completed": client.get(f"/s/{done_token}"),
+        "unknown link (404)": client.get(f"/s/{new_token()}"),
+        "csrf refused (403)": post_raw(client, f"/s/{token}", [("csrf", "x"), ("page", "0")]),
+        "expired (410)": client.get(f"/s/{expired_token}"),
+        "too many (429)": blocked.get(f"/s/{token}"),
+        "too large (413)": client.post(
+            f"/s/{token}",
+            content=b"a=" + b"x" * 1_100_000,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ),
+        "open link": client.get("/e/hague-2011"),
+        "unknown event (404)": client.get("/e/nowhere"),
+        "venue page": client.get("/e/hague-2011/qr"),
+        "venue QR code": client.get("/e/hague-2011/qr.svg"),
+        "home": client.get("/"),
+        "favicon": client.get("/favicon.ico"),
+        "no such page (404)": client.get("/admin"),
+        "wrong method (405)": client.put(f"/s/{token}"),
+        "stylesheet": client.get("/static/form.css"),
+        "script": client.get("/static/form.js"),
+        "no such static file": client.get("/static/missing.js"),
+    }
+    expected_status = {
+        "redirect to the next page": 303,
+        "unknown link (404)": 404,
+        "csrf refused (403)": 403,
+        "expired (410)": 410,
+        "too many (429)": 429,
+        "too large (413)": 413,
+        "unknown event (404)": 404,
+        "favicon": 204,
+        "no such page (404)": 404,
+        "wrong method (405)": 405,
+        "no such static file": 404,
+    }
+    problems = []
+    for name, response in seen.items():
+        headers = response.headers
+        status = expected_status.get(name, 200)
+        if response.status_code != status:
+            problems.append(f"{name}: status {response.status_code}, expected {status}")
+        csp = headers.get_list("content-security-policy")
+        wanted = ("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+        if len(csp) != 1 or "unsafe" in csp[0] or not all(w in csp[0] for w in wanted):
+            problems.append(f"{name}: Content-Security-Policy {csp}")
+        if headers.get_list("referrer-policy") != ["no-referrer"]:
+            problems.append(f"{name}: Referrer-Policy {headers.get_list('referrer-policy')}")
+        if headers.get_list("x-content-type-options") != ["nosniff"]:
+            problems.append(
+                f"{name}: X-Content-Type-Options {headers.get('x-content-type-options')}"
+            )
+        static = name in ("stylesheet", "script", "no such static file")
+        if not static and headers.get_list("cache-control") != ["no-store"]:
+            problems.append(f"{name}: Cache-Control {headers.get_list('cache-control')}")
+    assert problems == []
+    assert "server" not in {k.lower() for k in seen["form page"].headers}
+
+
+# -- what the database holds ---------------------------------------------------------------------
+
+
+def test_the_database_holds_only_hashes_of_tokens(web) -> None:
+    invitation, token = web.invite()
+    reminder = Invitations(web.engine.store).issue_token(invitation)
+    visitor = web.visitor(f"/s/{reminder}")
+    visitor.open()
+    visitor.send(SHIPPED_PAGES[0])
+    web.visitor(f"/s/{token}").open()
+    dumped = "\n".join(web.dump())
+    for raw in (token, reminder):
+        assert raw not in dumped
+        assert hash_token(raw) in dumped
+        assert hash_token(raw) == hashlib.sha256(raw.encode()).hexdigest()
+
+
+def test_an_anonymous_response_is_not_linked_to_its_invitation(web) -> None:
+    invitation, token = web.invite()
+    complete(web.visitor(f"/s/{token}"))
+    [(completed, response)] = query(
+        web.db, f"SELECT completed, response FROM invitations WHERE id = {invitation.id}"
+    )
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", completed), completed  # the date, not the time
+    assert response is None
+    [(submitted,)] = query(web.db, "SELECT submitted FROM responses")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", submitted), submitted
+    assert query(web.db, "SELECT count(*) FROM drafts") == [(0,)]
+
+
+def test_an_anonymous_draft_leaves_no_trace_in_the_database_file(web) -> None:
+    """The draft (invitation id and response id side by side) is deleted on submit; its bytes
+    must not survive in the file's free space either."""
+    invitation, token = web.invite()
+    complete(web.visitor(f"/s/{token}"))
+    [(response_id,)] = query(web.db, "SELECT id FROM responses")
+    web.engine.close()  # checkpoints the write-ahead log into the file
+    raw = b"".join(
+        path.read_bytes() for path in web.db.parent.iterdir() if path.name.startswith(web.db.name)
+    )
+    assert b"i:%d" % invitation.id not in raw
+    version = web.engine.survey().version.encode()
+    assert version + response_id.encode() not in raw  # a draft row: ..., version, response id
+
+
+def test_a_named_survey_links_the_invitation_to_its_response(web) -> None:
+    write_survey(web.project, "named", NAMED)
+    invitation, token = web.invite(survey="named")
+    visitor = web.visitor(f"/s/{token}")
+    visitor.open()
+    page = visitor.send([("follow_up", "yes")])
+    assert page.title == "Thank you"
+    [(response_id, answers)] = query(web.db, "SELECT id, answers FROM responses")
+    assert json.loads(answers) == {"follow_up": True}
+    [(completed, linked)] = query(
+        web.db, f"SELECT completed, response FROM invitations WHERE id = {invitation.id}"
+    )
+    assert linked == response_id
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00", completed), completed
+
+
+def test_no_address_or_user_agent_is_stored(web) -> None:
+    agent = "Mozilla/5.0 (X11) FeedbackProbe/31.4159"
+    headers = {"user-agent": agent, "x-forwarded-for": "198.51.100.200"}
+    _, token = web.invite()
+    personal = web.visitor(f"/s/{token}", client=("203.0.113.77", 51234), headers=headers)
+    complete(personal)
+    open_link = web.visitor("/e/hague-2011", client=("203.0.113.78", 51235), headers=headers)
+    complete(open_link)
+    half = web.visitor("/e/hague-2011", client=("203.0.113.79", 51236), headers=headers)
+    half.open()
+    half.send(SHIPPED_PAGES[0])  # a draft too
+    assert len(web.responses()) == 2 and len(web.drafts()) == 1
+    dumped = "\n".join(web.dump())
+    for trace in ("203.0.113.", "198.51.100.200", "FeedbackProbe", "X11", "51234"):
+        assert trace not in dumped
+
+
+# -- the real server's log -----------------------------------------------------------------------
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"feedback serve exited {process.returncode}:\n{log.read_text()}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    pytest.fail(f"feedback serve did not listen on {port}:\n{log.read_text()}")
+
+
+def _fetch(url: str, data: bytes | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10) as reply:
+            return reply.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_server_process_never_logs_a_token(web, tmp_path: Path) -> None:
+    _, token = web.invite()
+    unknown = new_token()
+    assert web.engine.survey()  # the project is ready; the server opens it on its own
+    web.engine.close()
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "feedback",
+                "--project",
+                str(web.project),
+                "serve",
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            _wait_for_port(port, process, log)
+            base = f"http://127.0.0.1:{port}"
+            assert _fetch(f"{base}/s/{token}") == 200
+            assert _fetch(f"{base}/s/{token}?lang=en") == 200
+            assert _fetch(f"{base}/s/{token}", data=b"csrf=wrong&page=0") == 403
+            assert _fetch(f"{base}/s/{unknown}") == 404
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert output.count("/s/[token]") >= 4, output  # the requests are logged ...
+    assert '"GET /s/[token] HTTP/1.1" 200' in output
+    assert '"POST /s/[token] HTTP/1.1" 403' in output
+    assert token not in output and unknown not in output  # ... without their tokens
+    requests = [line for line in output.splitlines() if "/s/[token]" in line]
+    assert not [line for line in requests if "127.0.0.1" in line]  # ... and without addresses
+
+
+# -- the pieces on their own ---------------------------------------------------------------------
+
+
+def test_redact_tokens_hides_tokens_in_messages_and_arguments() -> None:
+    token = new_token()
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/s/{token}?done=1", "1.1", 200),
+        None,
+    )
+    assert RedactTokens().filter(record) is True  # redacted, not dropped
+    # ... and the client's address left out of the access log
+    assert record.getMessage() == '- - "GET /s/[token]?done=1 HTTP/1.1" 200'
+
+    stream = io.StringIO()
+    logger = logging.getLogger("feedback-web-test-redact")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    logger.addFilter(RedactTokens())
+    logger.propagate = False
+    try:
+        logger.warning(f"Invalid HTTP request to http://x.org/s/{token}")
+        logger.warning("open %s and %s", f"/s/{token}/", "/e/hague-2011")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert token not in text
+    assert "http://x.org/s/[token]" in text
+    assert "open /s/[token]/ and /e/hague-2011" in text
+    assert redact("/static/form.css /e/hague-2011/qr") == "/static/form.css /e/hague-2011/qr"
+
+
+def test_rate_limiter_counts_failures_per_client_within_the_window() -> None:
+    now = [1000.0]
+    limiter = RateLimiter(limit=3, window=60, clock=lambda: now[0])
+    assert limiter.blocked("a") is None
+    for step in range(3):
+        assert limiter.blocked("a") is None
+        limiter.failed("a")
+        now[0] += 10 if step < 2 else 0
+    # failures at 1000, 1010, 1020; now 1020
+    assert limiter.blocked("a") == pytest.approx(40.0)  # until the first failure is 60 s old
+    assert limiter.blocked("b") is None  # another client
+    now[0] = 1059.5
+    assert limiter.blocked("a") == pytest.approx(1.0)  # never less than a second
+    now[0] = 1060.0  # the first failure has left the window
+    assert limiter.blocked("a") is None
+    limiter.failed("a")
+    assert limiter.blocked("a") == pytest.approx(10.0)
+    now[0] = 1200.0
+    assert limiter.blocked("a") is None
+
+
+def test_csrf_tokens_belong_to_one_draft_and_one_secret() -> None:
+    csrf = Csrf(b"s" * 32)
+    token = csrf.token("i:1")
+    assert token == csrf.token("i:1")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)  # URL-safe, no padding
+    assert csrf.valid("i:1", token)
+    assert not csrf.valid("i:2", token)
+    assert csrf.token("i:2") != token
+    assert Csrf(b"t" * 32).token("i:1") != token
+    for bad in (None, "", token[:-1], token + "A", token.upper()):
+        assert not csrf.valid("i:1", bad)
+
+
+def test_csrf_refuses_a_token_with_other_characters_without_crashing() -> None:
+    csrf = Csrf(b"s" * 32)
+    token = csrf.token("i:1")
+    assert not csrf.valid("i:1", "é" + token[1:])
+    assert not csrf.valid("i:1", "\u2603" * 43)
