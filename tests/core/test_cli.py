@@ -204,7 +204,7 @@ def test_the_command_line_loads_textual_only_for_the_kiosk() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    for command in ("kiosk", "serve", "qr"):
+    for command in ("kiosk", "serve", "qr", "invite", "remind", "invitations"):
         assert f"  {command} " in result.stdout
     assert result.stdout.strip().endswith("[]")
 
