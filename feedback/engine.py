@@ -9,7 +9,6 @@ and kept in the ``conflicts`` table for review, never written over the stored on
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
@@ -396,7 +395,7 @@ class Engine:
                 survey.id,
                 survey.version,
                 survey.text(survey.title),
-                json.dumps(survey.canonical(), sort_keys=True, ensure_ascii=False),
+                survey.canonical_json,
             )
             saved.add((survey.id, survey.version))
         return survey

@@ -274,11 +274,13 @@ class Invitations:
             return None
         digest = hash_token(token)
         row = self.store.conn.execute(
-            "SELECT token_hash, invitation FROM invitation_tokens WHERE token_hash = ?", [digest]
+            _SELECT.replace("SELECT", "SELECT t.token_hash,", 1)
+            + " JOIN invitation_tokens t ON t.invitation = i.id WHERE t.token_hash = ?",
+            [digest],
         ).fetchone()
         if row is None or not hmac.compare_digest(row[0], digest):
             return None
-        return self.get(int(row[1]))
+        return Invitation(*row[1:])
 
     def list(self, event: str | None = None, survey: str | None = None) -> list[Invitation]:
         clauses, params = [], []

@@ -144,8 +144,9 @@ class Store:
             self.db["events"].upsert(event, pk="id")
 
     def event(self, event_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT * FROM events WHERE id = ?", [event_id]).fetchone()
-        return dict(zip(self._columns("events"), row, strict=True)) if row else None
+        cursor = self.conn.execute("SELECT * FROM events WHERE id = ?", [event_id])
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
 
     def events(self, with_counts: bool = False) -> list[dict[str, Any]]:
         """Events by date; with ``attended`` and ``responses`` counts when asked."""

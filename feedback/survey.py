@@ -185,6 +185,11 @@ class Survey(Model):
         return self.model_dump(mode="json", exclude_defaults=True)
 
     @functools.cached_property
+    def canonical_json(self) -> str:
+        """The canonical definition as JSON text, as the ``surveys`` table keeps it (made once)."""
+        return json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
+
+    @functools.cached_property
     def version(self) -> str:
         """A hash of the canonical content: the same survey, however formatted, same version."""
         blob = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))

@@ -16,10 +16,12 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -67,6 +69,7 @@ class WebForm:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._blocks: dict[tuple[Any, ...], Markup] = {}
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -142,28 +145,43 @@ class WebForm:
         if visible is None:
             visible = [q.id for q in survey.visible(draft.answers) if q.id in on_page]
         errors = errors or {}
-        questions = []
-        for question in section.questions:
-            if typed is not None and question.id in typed:
-                shown_value = typed[question.id]
-            else:
-                shown_value = pages.typed_from_answer(question, draft.answers.get(question.id))
-            questions.append(
-                {
-                    "q": question,
-                    "id": question.id,
-                    "widget": pages.widget(question),
-                    "type": question.type,
-                    "label": survey.text(question.label, language),
-                    "help": survey.text(question.help, language) if question.help else "",
-                    "options": pages.options(question, language),
-                    "value": shown_value,
-                    "error": errors.get(question.id),
-                    "hidden": question.id not in visible,
-                    "condition": pages.condition_json(question),
-                    "extra": _extra_texts(survey, question, language, w),
-                }
+        # An untouched page (nothing typed, no answers on it, no problems) looks the same for
+        # everyone with the same visible questions: its questions are rendered once.
+        untouched = typed is None and not errors and on_page.isdisjoint(draft.answers)
+        key = (survey.id, survey.version, language, draft.page, tuple(visible))
+        block = self._blocks.get(key) if untouched else None
+        problems: list[tuple[str, str, str]] = []
+        if block is None:
+            questions = []
+            for question in section.questions:
+                if typed is not None and question.id in typed:
+                    shown_value = typed[question.id]
+                else:
+                    shown_value = pages.typed_from_answer(question, draft.answers.get(question.id))
+                questions.append(
+                    SimpleNamespace(
+                        q=question,
+                        id=question.id,
+                        widget=pages.widget(question),
+                        type=question.type,
+                        label=survey.text(question.label, language),
+                        help=survey.text(question.help, language) if question.help else "",
+                        options=pages.options(question, language),
+                        value=shown_value,
+                        error=errors.get(question.id),
+                        hidden=question.id not in visible,
+                        condition=pages.condition_json(question),
+                        extra=_extra_texts(survey, question, language, w),
+                    )
+                )
+            problems = [(q.id, q.label, q.error) for q in questions if q.error]
+            block = Markup(
+                self.env.get_template("question_list.html.j2").render(questions=questions, w=w)
             )
+            if untouched:
+                if len(self._blocks) >= 256:
+                    self._blocks.clear()
+                self._blocks[key] = block
         number, total = pages.position(survey, draft.answers, draft.page)
         earlier = {k: v for k, v in draft.answers.items() if k not in on_page}
         last = pages.neighbour(survey, draft.answers, draft.page, +1) is None
@@ -181,8 +199,8 @@ class WebForm:
             event=visit.event,
             section_title=survey.text(section.title, language) if section.title else "",
             intro=survey.text(section.intro, language) if section.intro else "",
-            questions=questions,
-            errors=[(q["id"], q["label"], q["error"]) for q in questions if q["error"]],
+            questions_html=block,
+            errors=problems,
             notice=notice,
             page=draft.page,
             number=number,
@@ -227,7 +245,7 @@ class WebForm:
     # -- the steps ----------------------------------------------------------------------------
 
     def show(self, request: Request, visit: Visit, language: str) -> Response:
-        draft = self.draft_for(visit, language, save=visit.invitation is not None)
+        draft = self.draft_for(visit, language, save=False)
         response = self.page(request, visit, draft)
         return self._with_cookie(request, visit, response)
 
@@ -249,7 +267,11 @@ class WebForm:
         ):
             # the same form posted again after it was stored (a double tap): thank you again
             return self._thanks(request, visit, language)
-        draft = self.draft_for(visit, language)
+        draft = self.draft_for(visit, language, save=False)
+        if not draft.updated and _uuid_text(posted_id):
+            # a new draft (a GET saves none): keep the response id the page was shown with, so
+            # that the same form posted twice is the same response
+            draft = replace(draft, response_id=_uuid_text(posted_id))
         survey = visit.survey
         try:
             page = int(_last(form, "page") or draft.page)
@@ -462,6 +484,13 @@ class WebForm:
     def venue_link(self, request: Request, event_id: str) -> str:
         base = (self.settings.base_url or str(request.base_url)).rstrip("/")
         return f"{base}/e/{event_id}"
+
+
+def _uuid_text(value: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _last(form: dict[str, list[str]], name: str) -> str | None:

@@ -164,8 +164,28 @@ def test_with_open_links_off_only_personal_links_work(web, monkeypatch) -> None:
     for path in (OPEN, f"{OPEN}/qr", f"{OPEN}/qr.svg"):
         assert client.get(path).status_code == 404, path
     assert client.post(OPEN, content="action=next", headers=FORM).status_code == 404
-    assert client.get(f"/s/{token}").status_code == 200
+    visitor = web.visitor(f"/s/{token}")
+    assert visitor.open().title.startswith("Welcome")
+    visitor.send(SHIPPED_PAGES[0])
     assert web.drafts() != [] and all(key.startswith("i:") for key, *_ in web.drafts())
+
+
+def test_opening_a_personal_link_writes_nothing_until_the_first_step(web) -> None:
+    """Mail scanners that fetch every link in a message leave no trace; the participant's first
+    step keeps the response id their page was shown with."""
+    _, token = web.invite()
+    before = web.dump()
+    for _ in range(2):
+        assert web.client().get(f"/s/{token}").status_code == 200
+    assert web.dump() == before
+    visitor = web.visitor(f"/s/{token}")
+    shown_with = visitor.open().hidden["response"]
+    visitor.send(SHIPPED_PAGES[0])
+    ((key, *_rest),) = web.drafts()
+    assert key.startswith("i:")
+    for fields in SHIPPED_PAGES[1:]:
+        visitor.send(fields)
+    assert [r["id"] for r in web.responses()] == [shown_with]
 
 
 def test_the_venue_page_shows_the_link_and_its_qr_code(web, monkeypatch) -> None:
