@@ -167,7 +167,7 @@ class Survey(Model):
         """
         shown: dict[str, Any] = {}
         out = []
-        for question in self.all_questions():
+        for question in self.questions_in_order:
             if question.show_if is None or question.show_if.evaluate(shown):
                 out.append(question)
                 if question.id in answers:

@@ -182,9 +182,10 @@ class WebForm:
                 if len(self._blocks) >= 256:
                     self._blocks.clear()
                 self._blocks[key] = block
-        number, total = pages.position(survey, draft.answers, draft.page)
+        shown_pages = pages.pages(survey, draft.answers)
+        number, total = pages.position(shown_pages, draft.page)
         earlier = {k: v for k, v in draft.answers.items() if k not in on_page}
-        last = pages.neighbour(survey, draft.answers, draft.page, +1) is None
+        last = pages.neighbour(shown_pages, draft.page, +1) is None
         return self.render(
             request,
             "form.html.j2",
@@ -206,7 +207,7 @@ class WebForm:
             number=number,
             total=total,
             last=last,
-            first=pages.neighbour(survey, draft.answers, draft.page, -1) is None,
+            first=pages.neighbour(shown_pages, draft.page, -1) is None,
             csrf=self.csrf.token(visit.key),
             response_id=draft.response_id,
             action=visit.action,
@@ -294,7 +295,7 @@ class WebForm:
             self.invitations.save_draft(draft)
             return here
         if action == "back":
-            previous = pages.neighbour(survey, answers, page, -1)
+            previous = pages.neighbour(pages.pages(survey, answers), page, -1)
             self.invitations.save_draft(replace(draft, page=page if previous is None else previous))
             return here
         if action == "save":
@@ -321,7 +322,7 @@ class WebForm:
                 visible=result.visible,
                 notice=w["more_questions"] if opened and not errors else None,
             )
-        following = pages.neighbour(survey, answers, page, +1)
+        following = pages.neighbour(pages.pages(survey, answers), page, +1)
         if following is not None:
             self.invitations.save_draft(replace(draft, page=following))
             return here

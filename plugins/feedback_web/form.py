@@ -49,9 +49,9 @@ def first_page(survey: Survey, answers: dict[str, Any]) -> int:
     return shown[0] if shown else 0
 
 
-def neighbour(survey: Survey, answers: dict[str, Any], page: int, step: int) -> int | None:
-    """The page shown before (``step=-1``) or after (``+1``) ``page``; ``None`` at either end."""
-    shown = pages(survey, answers)
+def neighbour(shown: list[int], page: int, step: int) -> int | None:
+    """The page shown before (``step=-1``) or after (``+1``) ``page``, of the pages ``shown``
+    (from `pages`); ``None`` at either end."""
     if page in shown:
         index = shown.index(page) + step
         return shown[index] if 0 <= index < len(shown) else None
@@ -61,9 +61,8 @@ def neighbour(survey: Survey, answers: dict[str, Any], page: int, step: int) -> 
     return later[0] if step > 0 else later[-1]
 
 
-def position(survey: Survey, answers: dict[str, Any], page: int) -> tuple[int, int]:
-    """(number of the page, pages in all) for these answers."""
-    shown = pages(survey, answers)
+def position(shown: list[int], page: int) -> tuple[int, int]:
+    """(number of the page, pages in all) of the pages ``shown`` (from `pages`)."""
     if page in shown:
         return shown.index(page) + 1, len(shown)
     return min(len([p for p in shown if p < page]) + 1, len(shown)), len(shown)
