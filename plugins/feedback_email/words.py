@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from feedback.i18n import long_date, own_words
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "invitation_subject": "Your feedback on",
@@ -52,60 +54,17 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-MONTHS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-}
-
-
-def _base(language: str) -> str:
-    return language.split("-")[0].lower()
-
 
 def has_words(language: str) -> bool:
     """Whether the plugin has its own words in ``language`` (or its base language)."""
-    return language in WORDS or _base(language) in WORDS
+    return own_words(WORDS, language) is not None
 
 
 def words_for(language: str) -> dict[str, str]:
     """The words in ``language`` (``nl-BE`` finds ``nl``), else in English."""
-    return WORDS.get(language) or WORDS.get(_base(language)) or WORDS["en"]
+    return own_words(WORDS, language) or WORDS["en"]
 
 
 def format_date(value: dt.date | str | None, language: str) -> str:
     """``2011-01-26`` as ``26 January 2011`` (or ``26 januari 2011``); ``""`` for none."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    months = MONTHS.get(_base(language), MONTHS["en"])
-    return f"{value.day} {months[value.month - 1]} {value.year}"
+    return long_date(value, language)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from feedback.i18n import language_name as _language_name
+from feedback.i18n import words_in
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "language_name": "English",
@@ -83,11 +86,9 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def words(language: str) -> dict[str, str]:
-    """The kiosk's words in ``language``, English for any word or language not translated."""
-    base = WORDS["en"]
-    own = WORDS.get(language) or WORDS.get(language.split("-")[0], {})
-    return {**base, **own}
+    """The words in ``language``, English for any word or language not translated."""
+    return words_in(WORDS, language)
 
 
 def language_name(language: str) -> str:
-    return WORDS.get(language, {}).get("language_name", language)
+    return _language_name(WORDS, language)

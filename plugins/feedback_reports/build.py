@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from feedback import i18n
 from feedback.errors import FeedbackError
 from feedback.scoring import ScoreResult, ScoringContext, score
 from feedback.survey import ChoiceQuestion, Likert, ScaleQuestion, Survey, TextQuestion, ThenNow
@@ -40,20 +41,6 @@ OUTCOME_ORDER = (
 #: Scorers whose results qualify other results (shown in detail and methods, not as outcomes).
 METHOD_ONLY = frozenset({"reliability"})
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 Step = Callable[[str], None]
 
@@ -242,13 +229,7 @@ def event_contexts(context: ScoringContext) -> list[tuple[dict[str, Any], Scorin
 
 def long_date(value: Any) -> str:
     """``2011-01-26`` -> ``26 January 2011`` (English, whatever the locale)."""
-    if not value:
-        return ""
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return i18n.long_date(value, "en")
 
 
 def country_names(context: ScoringContext) -> dict[str, str]:

@@ -1,0 +1,33 @@
+"""The one way every channel looks up its words and writes dates in the participant's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from feedback.i18n import language_name, long_date, own_words, words_in
+
+TABLE = {
+    "en": {"language_name": "English", "next": "Next", "back": "Back"},
+    "nl": {"language_name": "Nederlands", "next": "Volgende"},
+}
+
+
+def test_a_regional_language_finds_its_base_and_english_fills_the_gaps() -> None:
+    assert words_in(TABLE, "nl-BE") == {
+        "language_name": "Nederlands",
+        "next": "Volgende",
+        "back": "Back",
+    }
+    assert words_in(TABLE, "fr") == TABLE["en"]
+    assert own_words(TABLE, "fr") is None
+    assert language_name(TABLE, "nl") == "Nederlands"
+    assert language_name(TABLE, "fr") == "fr"
+
+
+def test_long_dates_in_english_and_dutch() -> None:
+    assert long_date("2011-01-26") == "26 January 2011"
+    assert long_date(dt.date(2011, 3, 5), "nl") == "5 maart 2011"
+    assert long_date("2011-10-01T09:00:00+00:00", "nl-BE") == "1 oktober 2011"
+    assert long_date("2011-01-26", "fr") == "26 January 2011"  # no French months: English
+    assert long_date(None) == "" and long_date("") == ""
+    assert long_date("soon") == "soon"  # not a date: as written
