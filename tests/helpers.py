@@ -6,8 +6,12 @@ Importable as ``from helpers import ...``: pytest puts this folder on ``sys.path
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +90,54 @@ def dump(db: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+# -- a real browser ----------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Debian's Chromium (Playwright cannot download one here), the flags it runs with, and axe-core
+CHROMIUM = os.environ.get("FEEDBACK_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(os.environ.get("FEEDBACK_AXE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or ``None`` when they can."""
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install playwright)"
+    if not AXE.exists():
+        return f"axe-core not found at {AXE} (npm install axe-core)"
+    return None
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """A headless Chromium; the test is skipped with the reason when there is none, and fails
+    instead in CI (``CI=true``), where the browser tests must run."""
+    import pytest
+
+    why = browser_missing()
+    if why:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run in CI: {why}")
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

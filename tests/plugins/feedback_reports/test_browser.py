@@ -8,49 +8,15 @@ Playwright or axe-core the test is skipped with the reason; in CI (``CI=true``) 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM = os.environ.get("FEEDBACK_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Path(os.environ.get("FEEDBACK_AXE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _missing() -> str | None:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install playwright)"
-    if not AXE.exists():
-        return f"axe-core not found at {AXE} (npm install axe-core)"
-    return None
+from helpers import AXE, WCAG_21_AA, chromium_browser
 
 
 @pytest.fixture(scope="module")
 def page_of():
-    why = _missing()
-    if why:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {why}")
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with chromium_browser() as browser:
 
         def open_page(path: Path):
             page = browser.new_page(viewport={"width": 1200, "height": 900})

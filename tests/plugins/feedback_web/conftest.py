@@ -4,17 +4,15 @@ Playwright; skipped with the reason when missing, a failure in CI)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import dump, query
+from helpers import chromium_browser, dump, query
 from starlette.testclient import TestClient
-from web_helpers import AXE, CHROMIUM, FLAGS, Visitor, invite
+from web_helpers import Visitor, invite
 
 from feedback.engine import Engine
 from feedback.invitations import Invitation
@@ -79,29 +77,8 @@ def web(project: Path, make_engine: Callable[..., Engine]) -> Iterator[Web]:
         client.close()
 
 
-def _browser_missing() -> str | None:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install playwright)"
-    if not AXE.exists():
-        return f"axe-core not found at {AXE} (npm install axe-core)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """One headless Chromium for the module's tests; each test opens its own context."""
-    why = _browser_missing()
-    if why:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {why}")
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import socket
 import threading
 import time
@@ -20,24 +19,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from helpers import AXE, CHROMIUM, FLAGS, WCAG_21_AA  # noqa: F401  (re-exported)
 from starlette.testclient import TestClient
 
 from feedback.engine import Engine
 from feedback.invitations import Invitation, Invitations
 
-ROOT = Path(__file__).resolve().parents[3]
-#: Debian's Chromium, its flags, and axe-core (checked by the ``chromium`` fixture)
-CHROMIUM = os.environ.get("FEEDBACK_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Path(os.environ.get("FEEDBACK_AXE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 Pairs = Iterable[tuple[str, str]] | Mapping[str, str | list[str]]
 
