@@ -1,0 +1,305 @@
+"""``feedback merge OTHER.db...``: bring in what other databases hold (one per kiosk laptop).
+
+Each other database is first copied with SQLite's backup API into memory: a consistent snapshot
+even while a kiosk has it open and writes to it, and never a change to it. Then, in one
+transaction per database (all of it, or nothing): its events (an event we have is kept as ours),
+every survey version, its people (matched by email; without one, by name, role, country and
+organisation), their attendance (attended at any kiosk counts), its responses through
+`Engine.submit_many` (validated; the same response twice is stored once; the same id with other
+content is kept for review) and its conflicts. Merging the same database again changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from feedback.cli import CommandError, db_option, state
+from feedback.engine import Engine, Rejection
+from feedback.errors import InvalidInput
+from feedback.store import RESPONSE_COLUMNS
+
+REQUIRED_TABLES = {"events", "people", "attendance", "surveys", "responses"}
+
+
+class NotADatabase(InvalidInput):
+    """A file that is not a feedback database (or cannot be read as one)."""
+
+
+@dataclass
+class MergeReport:
+    """What a merge of one database brought in."""
+
+    path: Path
+    events: int = 0
+    events_kept: list[str] = field(default_factory=list)
+    surveys: int = 0
+    people: int = 0
+    people_matched: int = 0
+    attendance: int = 0
+    received: int = 0
+    stored: int = 0
+    already_stored: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    conflicts_copied: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    rejected_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected_count and not self.conflicts
+
+
+def snapshot(path: Path) -> sqlite3.Connection:
+    """A consistent in-memory copy of another database, taken without writing to it.
+
+    :raises NotADatabase: no such file, not SQLite, or not a feedback database.
+    """
+    if not path.is_file():
+        raise NotADatabase(f"{path}: no such database file")
+    copy = sqlite3.connect(":memory:")
+    try:
+        source = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=10)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        copy.close()
+        raise NotADatabase(f"{path}: not a SQLite database the merge can read: {exc}") from exc
+    missing = REQUIRED_TABLES - tables
+    if missing:
+        copy.close()
+        raise NotADatabase(
+            f"{path}: not a feedback database (no table {', '.join(sorted(missing))})"
+        )
+    return copy
+
+
+def _rows(
+    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()
+) -> Iterator[dict[str, Any]]:
+    cursor = conn.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def merge_database(engine: Engine, path: Path) -> MergeReport:
+    """Merge one other database into the engine's; nothing is written when anything is refused.
+
+    :raises NotADatabase: see `snapshot`; also when it is this project's own database.
+    """
+    if path.resolve() == engine.settings.db_path.resolve():
+        raise NotADatabase(f"{path}: is this project's own database")
+    other = snapshot(path)
+    report = MergeReport(path)
+    try:
+        with engine.store.write():
+            _merge_events(engine, other, report)
+            _merge_surveys(engine, other, report)
+            people = _merge_people(engine, other, report)
+            _merge_attendance(engine, other, people, report)
+            result = engine.submit_many(_responses(other, path))
+            report.received = result.received
+            report.rejected = result.rejected
+            report.rejected_count = result.rejected_count
+            if result.rejected_count:
+                raise _Refused
+            report.stored = result.stored
+            report.already_stored = result.already_stored
+            report.conflicts = result.conflicts
+            _merge_conflicts(engine, other, report)
+    except _Refused:
+        report.events = report.surveys = report.people = report.attendance = 0
+        report.people_matched = report.conflicts_copied = 0
+        report.events_kept = []
+    finally:
+        other.close()
+    return report
+
+
+class _Refused(Exception):
+    """Rolls back a database's merge when any of its responses was refused."""
+
+
+def _merge_events(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
+    ours = engine.store.conn
+    columns = [c for c in _columns(other, "events") if c in set(engine.store._columns("events"))]
+    for event in _rows(other, f"SELECT {', '.join(columns)} FROM events"):
+        mine = engine.store.event(event["id"])
+        if mine is None:
+            ours.execute(
+                f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [event[c] for c in columns],
+            )
+            report.events += 1
+        elif any(mine.get(c) != event[c] for c in columns):
+            report.events_kept.append(event["id"])
+
+
+def _merge_surveys(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
+    for survey in _rows(other, "SELECT id, version, title, definition, first_seen FROM surveys"):
+        cursor = engine.store.conn.execute(
+            "INSERT OR IGNORE INTO surveys (id, version, title, definition, first_seen)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                survey["id"],
+                survey["version"],
+                survey["title"],
+                survey["definition"],
+                survey["first_seen"],
+            ],
+        )
+        report.surveys += cursor.rowcount
+
+
+PERSON_FIELDS = ("name", "email", "role", "country", "organisation", "language")
+
+
+def _merge_people(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> dict[int, int]:
+    """Every person of the other database, as ours; their ids mapped to ours."""
+    ours = engine.store.conn
+    fields = [f for f in PERSON_FIELDS if f in set(_columns(other, "people"))]
+    mapping: dict[int, int] = {}
+    for person in _rows(other, f"SELECT id, {', '.join(fields)} FROM people"):
+        match = _match_person(ours, person)
+        if match is None:
+            cursor = ours.execute(
+                f"INSERT INTO people ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
+                [person[f] for f in fields],
+            )
+            mapping[person["id"]] = int(cursor.lastrowid or 0)
+            report.people += 1
+        else:
+            mapping[person["id"]] = match
+            report.people_matched += 1
+            # fill what we do not know yet; never overwrite what we do
+            for name in fields:
+                if name not in ("name", "email") and person.get(name) is not None:
+                    ours.execute(
+                        f"UPDATE people SET {name} = ? WHERE id = ? AND {name} IS NULL",
+                        [person[name], match],
+                    )
+    return mapping
+
+
+def _match_person(ours: sqlite3.Connection, person: dict[str, Any]) -> int | None:
+    if person.get("email"):
+        row = ours.execute("SELECT id FROM people WHERE email = ?", [person["email"]]).fetchone()
+        return int(row[0]) if row else None
+    row = ours.execute(
+        "SELECT id FROM people WHERE email IS NULL AND name = ? AND role IS ? AND country IS ?"
+        " AND organisation IS ?",
+        [person["name"], person.get("role"), person.get("country"), person.get("organisation")],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def _merge_attendance(
+    engine: Engine, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
+) -> None:
+    ours = engine.store.conn
+    for row in _rows(other, "SELECT person, event, invited, attended FROM attendance"):
+        person = people.get(row["person"])
+        if person is None:
+            continue
+        before = ours.total_changes
+        ours.execute(
+            "INSERT INTO attendance (person, event, invited, attended) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (person, event) DO UPDATE SET"
+            " invited = max(invited, excluded.invited), attended = max(attended, excluded.attended)"
+            " WHERE invited < excluded.invited OR attended < excluded.attended",
+            [person, row["event"], row["invited"], row["attended"]],
+        )
+        report.attendance += ours.total_changes - before
+
+
+def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    names = RESPONSE_COLUMNS[:-1]  # all but the content hash, which the engine works out again
+    cursor = other.execute(f"SELECT {', '.join(names)} FROM responses ORDER BY rowid")
+    for row in cursor:
+        record = dict(zip(names, row, strict=True))
+        record["answers"] = orjson.loads(record["answers"])
+        yield f"{path} response {record['id']}", record
+
+
+def _merge_conflicts(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
+    for row in _rows(
+        other, "SELECT response_id, received, channel, content, content_hash FROM conflicts"
+    ):
+        cursor = engine.store.conn.execute(
+            "INSERT OR IGNORE INTO conflicts (response_id, received, channel, content,"
+            " content_hash) VALUES (?, ?, ?, ?, ?)",
+            [
+                row["response_id"],
+                row["received"],
+                row["channel"],
+                row["content"],
+                row["content_hash"],
+            ],
+        )
+        report.conflicts_copied += cursor.rowcount
+
+
+@click.command("merge")
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+def merge(others: tuple[Path, ...], db: Path | None) -> None:
+    """Merge other feedback databases (one per kiosk laptop) into this project's.
+
+    Each is read through a consistent copy, safe while a kiosk has it open, and merged whole or
+    not at all: events, survey versions, people (by email), attendance, responses (validated,
+    each stored once) and conflicts. Merging again changes nothing. Exit code 2 when a database
+    could not be merged or brought conflicts.
+    """
+    engine = state().engine(db)
+    failed = False
+    for path in others:
+        try:
+            report = merge_database(engine, path)
+        except NotADatabase as exc:
+            click.echo(f"rejected {exc}", err=True)
+            failed = True
+            continue
+        if report.rejected_count:
+            failed = True
+            click.echo(
+                f"rejected {path}: {report.rejected_count} of its responses do not fit; "
+                "nothing of it was merged:",
+                err=True,
+            )
+            for rejection in report.rejected[:20]:
+                click.echo(f"  {rejection.render()}", err=True)
+            if report.rejected_count > 20:
+                click.echo(f"  ... and {report.rejected_count - 20} more", err=True)
+            continue
+        click.echo(
+            f"{path}: {report.stored} response(s) stored, {report.already_stored} already "
+            f"present, {len(report.conflicts)} conflict(s); {report.events} new event(s), "
+            f"{report.surveys} new survey version(s), {report.people} new "
+            f"{'person' if report.people == 1 else 'people'} ({report.people_matched} known), "
+            f"{report.attendance} attendance change(s)"
+        )
+        for event in report.events_kept:
+            click.echo(f"  event '{event}' differs in {path}; ours was kept", err=True)
+        for response_id in report.conflicts:
+            click.echo(
+                f"  conflict: response {response_id} is stored here with other content; "
+                "theirs is kept in the conflicts table for review",
+                err=True,
+            )
+        failed = failed or bool(report.conflicts)
+    if failed:
+        raise CommandError("not everything was merged (see above)", 2)
