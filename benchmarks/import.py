@@ -31,14 +31,37 @@ What is measured (each figure is the median of ``--repeat`` runs, 3 by default):
 ``--memory`` runs the import as a child process for each size (and for one response, the process
 alone) and reads that child's own peak RSS from ``os.wait4``: ``getrusage(RUSAGE_CHILDREN)`` would
 give the maximum over every child reaped so far. The response files are written line by line.
+
+Two more sections run after that one (``--only`` picks sections):
+
+* offline (``--offline-files N``, 10,000): N response files of the offline form, one response each
+  (``response-<uuid>.json``, channel ``offline``), imported from their folder by
+  ``feedback_offline.importer.import_files`` (the function behind ``feedback offline import``) into a
+  fresh database, in this process, the engine started first (untimed); against a bare baseline
+  that lists and reads the same files (open, read, ``json.loads``), builds the same rows (the
+  ``responses`` columns, answers as JSON, a SHA-256 hash) and ``executemany``-inserts them in one
+  transaction into a fresh database with the store's schema and settings. Goal: bare / ours >=
+  0.25. A second import of the same folder (stores nothing new) is timed too.
+* merge (``--merge-size N``, 100,000 per database): ``feedback_offline.merging.merge_database`` of
+  three kiosk databases, each holding N responses of which 20% are copies of another database's,
+  into a fresh main database; each run in a child process, whose peak RSS is read from
+  ``os.wait4``. Then the same three again (nothing new is stored).
+
+    python benchmarks/import.py --only offline --offline-files 2000
+    python benchmarks/import.py --only merge --merge-size 20000 --merge-repeat 1
+    python benchmarks/import.py --only offline --profile    # one more run under cProfile
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import hashlib
+import io
 import json
 import os
+import pstats
 import random
 import shutil
 import sqlite3
@@ -59,6 +82,27 @@ EVENT_DATE = dt.date(2024, 3, 14)
 CHANNELS = ("kiosk", "kiosk", "web", "web", "web", "email", "paper")
 GOAL_RATIO = 0.3
 GOAL_MEMORY = 1.5
+GOAL_OFFLINE_RATIO = 0.25
+SECTIONS = ("responses", "offline", "merge")
+#: the columns of a stored response, in the store's order
+RESPONSE_COLUMNS = (
+    "id",
+    "event",
+    "survey",
+    "survey_version",
+    "channel",
+    "language",
+    "submitted",
+    "answers",
+    "content_hash",
+)
+EVENT = {
+    "id": EVENT_ID,
+    "title": "Benchmark seminar",
+    "date": EVENT_DATE.isoformat(),
+    "city": "The Hague",
+    "country": "NL",
+}
 
 #: The CLI in a child process, whatever is (or is not) installed as a console script.
 CLI = [sys.executable, "-c", "from feedback.cli import cli; cli(prog_name='feedback')"]
@@ -487,7 +531,433 @@ def memory(args: argparse.Namespace, base: Path) -> None:
     )
 
 
+# -- offline response files: `feedback offline import` -----------------------------------------
+
+
+def new_engine(project: Path) -> Any:
+    """An engine on a fresh project directory holding the benchmark's event, started (untimed)."""
+    from feedback.config import load_settings
+    from feedback.engine import Engine
+
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    engine = Engine(settings=load_settings(project))
+    engine.store.upsert_event(dict(EVENT))
+    engine.survey(SURVEY_ID)  # plugins, survey files: what the CLI does before the import
+    return engine
+
+
+def count_responses(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM responses").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def write_offline_files(survey: Any, folder: Path, n: int, seed: int) -> float:
+    """``n`` response files of the offline form, one response each; return the seconds it took."""
+    from feedback.responses import answer_problems
+    from feedback_offline.files import response_file
+
+    start = time.perf_counter()
+    folder.mkdir(parents=True)
+    maker = ResponseMaker(survey, seed)
+    for number in range(n):
+        record = maker.response()
+        record["channel"] = "offline"
+        if number < 200:
+            problems = answer_problems(survey, record["answers"])
+            if problems:
+                rendered = "; ".join(p.render() for p in problems)
+                raise SystemExit(f"generated response file {number + 1} is invalid: {rendered}")
+        path = folder / f"response-{record['id']}.json"
+        path.write_text(json.dumps(response_file(record), ensure_ascii=False), encoding="utf-8")
+    return time.perf_counter() - start
+
+
+def template_rows(base: Path) -> tuple[list[str], list[Any], list[Any]]:
+    """The store's schema and the events and surveys rows a response needs, from a real database
+    into which the engine stored one response (untimed)."""
+    engine = new_engine(base / "template")
+    survey = engine.survey(SURVEY_ID)
+    record = ResponseMaker(survey, 1).response()
+    if engine.submit(record) != "stored":
+        raise SystemExit("the template database did not store its one response")
+    db = engine.settings.db_path
+    engine.close()
+    events, surveys, _, _ = stored_rows(db)
+    return store_schema(db), events, surveys
+
+
+def offline_ours(engine: Any, folder: Path, n: int, again: bool) -> float:
+    """Seconds of `import_files` of the folder; the reports and the database checked."""
+    from feedback_offline.importer import import_files
+
+    start = time.perf_counter()
+    reports = import_files(engine, [folder])
+    seconds = time.perf_counter() - start
+    stored = sum(r.stored for r in reports)
+    already = sum(r.already_stored for r in reports)
+    bad = [r for r in reports if not r.ok]
+    expected = (0, n) if again else (n, 0)
+    if len(reports) != n or bad or (stored, already) != expected:
+        problem = bad[0].problem or "; ".join(x.render() for x in bad[0].rejected) if bad else ""
+        raise SystemExit(
+            f"import_files: {len(reports)} files, {stored} stored, {already} already present, "
+            f"{len(bad)} not ok (expected {n} files, {expected[0]} stored, {expected[1]} already "
+            f"present) {problem}"
+        )
+    count = count_responses(engine.settings.db_path)
+    if count != n:
+        raise SystemExit(f"the offline import left {count} responses, expected {n}")
+    return seconds
+
+
+def offline_bare(path: Path, folder: Path, n: int) -> float:
+    """The bare baseline: list, read, parse, build the rows, one ``executemany`` transaction."""
+    conn = open_like_store(path)
+    sql = (
+        f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in RESPONSE_COLUMNS)})"
+    )
+    sha256, dumps, loads = hashlib.sha256, json.dumps, json.loads
+
+    def rows(files: list[Path]) -> Any:
+        for file in files:
+            with open(file, "rb") as handle:
+                r = loads(handle.read())["response"]
+            blob = dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            yield (
+                r["id"],
+                r["event"],
+                r["survey"],
+                r["survey_version"],
+                r["channel"],
+                r["language"],
+                r["submitted"],
+                dumps(r["answers"], sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                sha256(blob.encode()).hexdigest(),
+            )
+
+    start = time.perf_counter()
+    files = sorted(folder.glob("*.json"))
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(sql, rows(files))
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    count = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+    conn.close()
+    if count != n:
+        raise SystemExit(f"the bare baseline stored {count} rows, expected {n}")
+    return seconds
+
+
+def print_profile(profiler: cProfile.Profile, title: str, top: int) -> None:
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.strip_dirs().sort_stats(order).print_stats(top)
+        text = out.getvalue()
+        body = text[text.find("   ncalls") :] if "   ncalls" in text else text
+        print(f"\n  cProfile of {title}, by {order} (top {top}):")
+        print("\n".join("    " + line for line in body.rstrip().splitlines()))
+
+
+def offline(args: argparse.Namespace, base: Path) -> None:
+    n, repeat = args.offline_files, args.repeat
+    survey = load_survey()
+    folder = base / "offline-files"
+    took = write_offline_files(survey, folder, n, args.seed + 3)
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    print(f"\n== offline response files: `feedback offline import` of {n:,} files ==")
+    print(
+        f"wrote {n:,} response files ({size / 1e6:.1f} MB, {size / n:.0f} B/file) in {took:.1f}s "
+        "(untimed)"
+    )
+    schema, events, surveys = template_rows(base)
+
+    ours: list[float] = []
+    again: list[float] = []
+    bare: list[float] = []
+    starts: list[float] = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        engine = new_engine(base / f"offline-{i}")
+        starts.append(time.perf_counter() - start)
+        try:
+            ours.append(offline_ours(engine, folder, n, again=False))
+            again.append(offline_ours(engine, folder, n, again=True))
+        finally:
+            engine.close()
+        path = base / f"offline-bare-{i}.db"
+        floor_db(path, schema, events, surveys)
+        bare.append(offline_bare(path, folder, n))
+        shutil.rmtree(base / f"offline-{i}")
+
+    ours_m, again_m, bare_m = (statistics.median(t) for t in (ours, again, bare))
+    ratio = bare_m / ours_m
+    verdict = "met" if ratio >= GOAL_OFFLINE_RATIO else "MISSED"
+    print(f"median of {repeat} runs, seconds (each run: {{...}})")
+    print(f"  import_files, fresh database  {ours_m:8.3f}   {{{fmt_times(ours)}}}")
+    print(f"  import_files again (0 new)    {again_m:8.3f}   {{{fmt_times(again)}}}")
+    print(f"  bare read + executemany       {bare_m:8.3f}   {{{fmt_times(bare)}}}")
+    print(f"  (engine start before the clock: {statistics.median(starts):.3f}s, untimed)")
+    print()
+    print(f"  import_files throughput       {n / ours_m:10,.0f} files/s")
+    print(f"  again throughput              {n / again_m:10,.0f} files/s")
+    print(f"  bare throughput               {n / bare_m:10,.0f} files/s")
+    print(
+        f"  ratio bare / ours             {ratio:8.3f}x   goal >= {GOAL_OFFLINE_RATIO}x: {verdict} "
+        f"(ours = {ours_m / bare_m:.1f}x the bare baseline)"
+    )
+    print(f"  checked: {n:,} stored, then 0 new and {n:,} already present; {n:,} rows")
+
+    if args.profile:
+        engine = new_engine(base / "offline-profile")
+        profiler = cProfile.Profile()
+        try:
+            profiler.enable()
+            from feedback_offline.importer import import_files
+
+            import_files(engine, [folder])
+            profiler.disable()
+        finally:
+            engine.close()
+        print_profile(profiler, f"import_files of {n:,} files", args.profile_top)
+
+
+# -- merging kiosk databases: `feedback merge` ----------------------------------------------------
+
+
+def fast_row(record: dict[str, Any]) -> tuple[Any, ...]:
+    """The row `Engine` stores for a valid generated response, without the pydantic round trip."""
+    from feedback.responses import canonical_json, content_hash
+
+    answers = canonical_json(record["answers"])
+    return (
+        record["id"],
+        record["event"],
+        record["survey"],
+        record["survey_version"],
+        record["channel"],
+        record["language"],
+        record["submitted"],
+        answers,
+        content_hash(record, answers),
+    )
+
+
+def kiosk_record(maker: ResponseMaker) -> dict[str, Any]:
+    record = maker.response()
+    record["channel"] = "kiosk"
+    return record
+
+
+def build_merge_dbs(
+    base: Path, survey: Any, size: int, count: int, overlap: float, seed: int
+) -> tuple[list[Path], int]:
+    """``count`` kiosk databases of ``size`` responses each (untimed); return them and the number of
+    distinct responses.
+
+    Database k holds ``own`` responses of its own (the first through `Engine.submit`, which also
+    writes the survey version row; the rest bulk-inserted as the engine's rows) and then copies of
+    the first ``shared`` own responses of database k - 1 (the last one for the first), copied with
+    SQL: every response of a database is in at most one other.
+    """
+    from feedback.engine import Engine
+    from feedback.responses import Response
+
+    shared = round(size * overlap) if count > 1 else 0
+    own = size - shared
+    if shared > own:
+        raise SystemExit(f"--merge-overlap {overlap}: at most 0.5")
+    maker = ResponseMaker(survey, seed)
+    start = time.perf_counter()
+    sample = [kiosk_record(maker) for _ in range(100)]
+    for record in sample:
+        if fast_row(record) != tuple(Engine._row(Response.model_validate(record))):
+            raise SystemExit(f"the bulk row of {record['id']} differs from the engine's row")
+    paths: list[Path] = []
+    for k in range(count):
+        engine = new_engine(base / f"kiosk-{k}")
+        first = kiosk_record(maker)
+        if engine.submit(first) != "stored":
+            raise SystemExit(f"kiosk {k}: the first response was not stored")
+        with sqlite3.connect(engine.settings.db_path) as conn:
+            row = conn.execute(
+                f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE id = ?", [first["id"]]
+            ).fetchone()
+        if tuple(row) != fast_row(first):
+            raise SystemExit("the engine stored another row than the bulk insert would")
+        done = 1
+        while done < own:
+            rows = [fast_row(kiosk_record(maker)) for _ in range(min(50_000, own - done))]
+            with engine.store.write():
+                engine.store.insert_responses(rows)
+            done += len(rows)
+        paths.append(engine.settings.db_path)
+        engine.close()
+    for k in range(count):
+        if not shared:
+            break
+        conn = sqlite3.connect(paths[k], isolation_level=None)
+        conn.execute("ATTACH DATABASE ? AS other", [str(paths[k - 1])])
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
+            f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM other.responses "
+            "WHERE rowid IN (SELECT rowid FROM other.responses ORDER BY rowid LIMIT ?)",
+            [shared],
+        )
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE other")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+    for path in paths:
+        if count_responses(path) != size:
+            raise SystemExit(f"{path} holds {count_responses(path)} responses, expected {size}")
+    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    print(
+        f"built {count} kiosk databases of {size:,} responses ({own:,} own + {shared:,} copied "
+        f"from another), {megabytes:.0f} MB, in {time.perf_counter() - start:.1f}s (untimed)"
+    )
+    return paths, own * count
+
+
+def vm_kib(field_name: str) -> int:
+    """VmRSS or VmHWM (the peak) of this process, in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def merge_child(spec_json: str) -> None:
+    """One merge run, in a child process: merge every database into a fresh main database, then
+    again; print the figures as JSON on the last line."""
+    from feedback_offline.merging import merge_database
+
+    spec = json.loads(spec_json)
+    paths = [Path(p) for p in spec["paths"]]
+    engine = new_engine(Path(spec["project"]))
+    profiler = cProfile.Profile() if spec.get("profile") else None
+    figures: dict[str, Any] = {"rss_ready": vm_kib("VmRSS"), "first": [], "second": []}
+    try:
+        for rounds in ("first", "second"):
+            for path in paths:
+                start = time.perf_counter()
+                if profiler is not None and rounds == "first":
+                    profiler.enable()
+                report = merge_database(engine, path)
+                if profiler is not None:
+                    profiler.disable()
+                seconds = time.perf_counter() - start
+                if not report.ok:
+                    raise SystemExit(f"merge of {path}: {report}")
+                figures[rounds].append(
+                    {
+                        "seconds": seconds,
+                        "received": report.received,
+                        "stored": report.stored,
+                        "already": report.already_stored,
+                        "hwm": vm_kib("VmHWM"),
+                        "count": count_responses(engine.settings.db_path),
+                    }
+                )
+    finally:
+        engine.close()
+    if profiler is not None:
+        print_profile(profiler, "the first merge of every database", spec.get("top", 30))
+    print(json.dumps(figures))
+
+
+def run_merge_child(spec: dict[str, Any], base: Path) -> tuple[dict[str, Any], int]:
+    """The figures of one merge run in a child process, and the child's own peak RSS (KiB)."""
+    out_path, err_path = base / "merge-child.out", base / "merge-child.err"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--merge-child", json.dumps(spec)]
+    with out_path.open("w") as out, err_path.open("w") as err:
+        child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+    text = out_path.read_text()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the merge run failed:\n{text[-2000:]}{err_path.read_text()[-3000:]}")
+    lines = text.rstrip().splitlines()
+    if spec.get("profile"):
+        print("\n".join(lines[:-1]))
+    return json.loads(lines[-1]), int(usage.ru_maxrss)
+
+
+def merge(args: argparse.Namespace, base: Path) -> None:
+    size, count = args.merge_size, args.merge_dbs
+    repeat = args.merge_repeat if args.merge_repeat is not None else args.repeat
+    survey = load_survey()
+    print(f"\n== merge: `merge_database` of {count} kiosk databases of {size:,} responses ==")
+    paths, distinct = build_merge_dbs(base, survey, size, count, args.merge_overlap, args.seed + 5)
+    runs: list[tuple[dict[str, Any], int]] = []
+    for i in range(repeat):
+        spec = {"paths": [str(p) for p in paths], "project": str(base / f"merge-main-{i}")}
+        figures, peak = run_merge_child(spec, base)
+        for rounds in ("first", "second"):
+            final = figures[rounds][-1]["count"]
+            if final != distinct:
+                raise SystemExit(f"{rounds} merge: {final} responses stored, expected {distinct}")
+        if any(f["stored"] for f in figures["second"]):
+            raise SystemExit("the second merge stored responses")
+        runs.append((figures, peak))
+        shutil.rmtree(base / f"merge-main-{i}")
+        first = sum(f["seconds"] for f in figures["first"])
+        print(
+            f"  run {i + 1}: first merge {first:.2f}s, peak RSS {peak / 1024:.0f} MiB", flush=True
+        )
+
+    def median_at(rounds: str, k: int) -> float:
+        return statistics.median(fig[rounds][k]["seconds"] for fig, _ in runs)
+
+    def median_total(rounds: str) -> float:
+        return statistics.median(sum(f["seconds"] for f in fig[rounds]) for fig, _ in runs)
+
+    example = runs[0][0]
+    print(f"median of {repeat} run(s), seconds; each run a fresh main database in a child process")
+    for rounds, title in (("first", "first merge"), ("second", "again (nothing new)")):
+        print(f"  {title}:")
+        for k, path in enumerate(paths):
+            f = example[rounds][k]
+            seconds = median_at(rounds, k)
+            print(
+                f"    {path.parent.name:<10} {seconds:8.3f}s  {f['received'] / seconds:8,.0f} "
+                f"responses/s  stored {f['stored']:>7,}  already {f['already']:>7,}  "
+                f"VmHWM after {f['hwm'] / 1024:6.0f} MiB"
+            )
+        total = median_total(rounds)
+        received = sum(f["received"] for f in example[rounds])
+        print(
+            f"    {'all':<10} {total:8.3f}s  {received / total:8,.0f} responses/s  "
+            f"({received:,} received)"
+        )
+    peaks = [peak for _, peak in runs]
+    print(
+        f"  peak RSS of the merge process {statistics.median(peaks) / 1024:.0f} MiB "
+        f"(engine ready, before merging: {example['rss_ready'] / 1024:.0f} MiB)"
+    )
+    print(f"  checked: {distinct:,} distinct responses stored, the same after merging again")
+
+    if args.profile:
+        spec = {
+            "paths": [str(p) for p in paths],
+            "project": str(base / "merge-profile"),
+            "profile": True,
+            "top": args.profile_top,
+        }
+        run_merge_child(spec, base)
+
+
 def main() -> None:
+    # Run as a script, this file's folder is sys.path[0], where the sibling benchmarks/email.py
+    # would shadow the standard library's email package (imported by importlib.metadata).
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=50_000, help="responses to import (speed)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median counts")
@@ -495,16 +965,54 @@ def main() -> None:
     parser.add_argument(
         "--memory-sizes", default="50000,500000", help="sizes for --memory, smallest first"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run this section only (repeatable; default: all, in the order "
+        + ", ".join(SECTIONS)
+        + ")",
+    )
+    parser.add_argument(
+        "--offline-files", type=int, default=10_000, help="response files to import (offline)"
+    )
+    parser.add_argument(
+        "--merge-size", type=int, default=100_000, help="responses per kiosk database (merge)"
+    )
+    parser.add_argument("--merge-dbs", type=int, default=3, help="kiosk databases to merge")
+    parser.add_argument(
+        "--merge-overlap",
+        type=float,
+        default=0.2,
+        help="share of each kiosk database copied from another (merge)",
+    )
+    parser.add_argument(
+        "--merge-repeat", type=int, default=None, help="merge runs (default: --repeat)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="one more offline import and merge under cProfile"
+    )
+    parser.add_argument("--profile-top", type=int, default=30, help="functions shown by --profile")
+    parser.add_argument("--merge-child", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
 
+    if args.merge_child:
+        merge_child(args.merge_child)
+        return
     base = Path(tempfile.mkdtemp(prefix="feedback-bench-import-"))
     try:
         if args.memory:
             memory(args, base)
-        else:
+            return
+        sections = args.only or list(SECTIONS)
+        if "responses" in sections:
             speed(args, base)
+        if "offline" in sections:
+            offline(args, base)
+        if "merge" in sections:
+            merge(args, base)
     finally:
         if args.keep:
             print(f"kept {base}")

@@ -46,7 +46,16 @@ same way, at 80x24:
   first screen's text (interpreter start and imports included), and the process's VmRSS then.
 """
 
+# ruff: noqa: E402  (the imports follow the sys.path fix below)
 from __future__ import annotations
+
+import os
+import sys
+
+# Run as a script, this folder comes first on sys.path, where the sibling email.py would hide the
+# standard library's email package: take the folder off before anything imports email.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 
 import argparse
 import asyncio

@@ -36,7 +36,16 @@ The report stages are skipped, with a message, when ``plugins/feedback_reports``
 cannot be imported yet.
 """
 
+# ruff: noqa: E402  (the imports follow the sys.path fix below)
 from __future__ import annotations
+
+import os
+import sys
+
+# Run as a script, this folder comes first on sys.path, where the sibling email.py would hide the
+# standard library's email package: take the folder off before anything imports email.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 
 import argparse
 import cProfile
