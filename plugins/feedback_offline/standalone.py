@@ -1,0 +1,297 @@
+"""``feedback offline form``: the survey as one HTML file that works opened from disk, with no network.
+
+The file holds everything: the web form's styles, the scripts that show the survey one section per
+page (``assets/``: ``core.js`` conditions, numbers, checksums; ``survey.js`` answers read and
+checked; ``questions.js`` the web form's markup; ``form.js`` the pages, the draft and the files)
+and a JSON data block with the survey's canonical definition, its id, version and languages, the
+event, and the form's words in each language. Its Content-Security-Policy allows nothing but its
+own inline style and scripts, by their hashes.
+
+Each submitted response is saved as a response file (`feedback_offline.files`), kept in the
+browser's localStorage as well, and "export all" saves them together as one bundle; the files are
+read back with ``feedback offline import``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import click
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pydantic_core import PydanticUndefined, to_jsonable_python
+
+from feedback.cli import CommandError, db_option, state
+from feedback.engine import Engine
+from feedback.errors import FeedbackError, did_you_mean
+from feedback.i18n import words_in
+from feedback.survey import BUILTIN_QUESTION_TYPES, Survey, type_name
+from feedback_offline import files
+from feedback_web.i18n import language_name
+from feedback_web.i18n import words as web_words
+
+HERE = Path(__file__).parent
+ASSETS = HERE / "assets"
+#: the form's scripts, each an inline block of its own, in this order
+SCRIPTS = ("core.js", "survey.js", "questions.js", "form.js")
+#: the web form's styles, shared so that both forms look the same
+WEB_CSS = resources.files("feedback_web") / "static" / "form.css"
+
+#: the web form's words the offline form uses
+WEB_KEYS = (
+    "language",
+    "next",
+    "back",
+    "submit",
+    "page_of",
+    "required_mark",
+    "errors_title",
+    "required",
+    "both_rows",
+    "before",
+    "now",
+    "yes",
+    "no",
+    "expected_number",
+    "expected_whole",
+    "between",
+    "at_least",
+    "at_most",
+    "select_between",
+    "too_long",
+    "one_line",
+    "thank_you_title",
+    "thank_you",
+    "skip",
+)
+
+#: the offline form's own words (English fills the gaps of other languages)
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "saved_file": "Your answers were saved in the file {name} (in the downloads folder).",
+        "not_kept": "This browser could not keep a copy of your answers: please make sure the "
+        "file was saved.",
+        "save_again": "Save the file again",
+        "next_participant": "Next participant",
+        "export_all": "Export all responses",
+        "kept": "Responses kept in this browser: {n}",
+        "exported": "Saved {name} with {n} responses.",
+        "none_kept": "No responses are kept in this browser yet.",
+        "organisers": "For the organisers",
+        "clear_form": "Clear the form for the next participant",
+        "needs_script": "This form needs JavaScript. Please open it in a web browser with "
+        "JavaScript turned on.",
+    },
+    "nl": {
+        "saved_file": "Uw antwoorden zijn opgeslagen in het bestand {name} (in de map met "
+        "downloads).",
+        "not_kept": "Deze browser kon geen kopie van uw antwoorden bewaren: controleer of het "
+        "bestand is opgeslagen.",
+        "save_again": "Het bestand opnieuw opslaan",
+        "next_participant": "Volgende deelnemer",
+        "export_all": "Alle antwoorden exporteren",
+        "kept": "Antwoorden bewaard in deze browser: {n}",
+        "exported": "{name} opgeslagen met {n} antwoorden.",
+        "none_kept": "Er zijn nog geen antwoorden bewaard in deze browser.",
+        "organisers": "Voor de organisatoren",
+        "clear_form": "Het formulier leegmaken voor de volgende deelnemer",
+        "needs_script": "Dit formulier heeft JavaScript nodig. Open het in een webbrowser waarin "
+        "JavaScript aan staat.",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    """The form's words in ``language``: the web form's it shares, and its own."""
+    shared = web_words(language)
+    return {key: shared[key] for key in WEB_KEYS} | words_in(WORDS, language)
+
+
+def question_defaults() -> dict[str, dict[str, Any]]:
+    """Each built-in question type's field defaults, which the canonical definition leaves out."""
+    out: dict[str, dict[str, Any]] = {}
+    for question_type in BUILTIN_QUESTION_TYPES:
+        out[type_name(question_type)] = {
+            name: to_jsonable_python(info.default)
+            for name, info in question_type.model_fields.items()
+            if name != "type" and info.default is not PydanticUndefined
+        }
+    return out
+
+
+def script_json(value: Any) -> str:
+    """JSON for a ``<script type="application/json">`` block: no ``<``, ``>`` or ``&`` in it, so
+    that no text of the survey can close the block or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def csp_source(text: str) -> str:
+    """The CSP source that allows one inline block: ``'sha256-<base64>'`` of its UTF-8 text."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def _asset(path: Traversable, closing: str) -> str:
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    if closing in text.lower() or "<!--" in text:
+        raise ValueError(f"{path}: an inline block may not contain '{closing}' or '<!--'")
+    return text
+
+
+def form_data(survey: Survey, event: dict[str, Any]) -> dict[str, Any]:
+    """What the data block holds: the event, the survey, its defaults and the form's words."""
+    return {
+        "event": {"id": event["id"], "title": event.get("title") or ""},
+        "survey": {
+            "id": survey.id,
+            "version": survey.version,
+            "languages": list(survey.languages),
+            "definition": survey.canonical(),
+        },
+        "defaults": question_defaults(),
+        "words": {language: words(language) for language in survey.languages},
+        "language_names": {language: language_name(language) for language in survey.languages},
+        "files": {
+            "response": files.FORMAT,
+            "bundle": files.BUNDLE,
+            "version": files.FORMAT_VERSION,
+        },
+    }
+
+
+def render_form(survey: Survey, event: dict[str, Any]) -> str:
+    """The whole offline form of ``survey`` at ``event``, as the text of one HTML file."""
+    css = _asset(WEB_CSS, "</style") + _asset(ASSETS / "offline.css", "</style")
+    scripts = [_asset(ASSETS / name, "</script") for name in SCRIPTS]
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(csp_source(s) for s in scripts),
+            "style-src " + csp_source(css),
+            "img-src data:",
+            "connect-src 'none'",
+            "form-action 'none'",
+            "base-uri 'none'",
+        ]
+    )
+    language = survey.languages[0]
+    title = event.get("title") or ""
+    city = event.get("city") or ""
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("form.html.j2").render(
+        language=language,
+        w=words(language),
+        title=survey.text(survey.title, language),
+        event_line=(f"{title} · {city}" if title and city else title or event["id"]),
+        csp=Markup(csp),  # quotes, base64 and names only
+        css=Markup(css),
+        scripts=[Markup(s) for s in scripts],
+        data=Markup(script_json(form_data(survey, event))),
+    )
+
+
+def unsupported(survey: Survey) -> list[str]:
+    """The questions of a type from a plugin, which the offline form cannot show."""
+    return [
+        f"'{q.id}' ({q.type})"
+        for q in survey.all_questions()
+        if not isinstance(q, BUILTIN_QUESTION_TYPES)
+    ]
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all: a temporary file beside ``path``, then a rename."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _survey(engine: Engine, survey_id: str | None) -> Survey:
+    try:
+        return engine.survey(survey_id)
+    except FeedbackError as exc:
+        raise CommandError(str(exc), exc.exit_code) from exc
+
+
+@click.command("form")
+@click.option("--event", "event_id", required=True, help="The event the responses are for.")
+@click.option(
+    "--survey",
+    "survey_id",
+    default=None,
+    help="The survey's id (default: the project's default survey).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML file to write (default: offline-form-EVENT.html).",
+)
+@db_option
+def form_command(
+    event_id: str, survey_id: str | None, output: Path | None, db: Path | None
+) -> None:
+    """Write the survey as one HTML file to fill in on a laptop with no network.
+
+    Open the file in a browser (from disk is fine). Each participant's answers are saved as a
+    response file (response-<id>.json) in the downloads folder, and kept in the browser until
+    "Export all responses" saves them together. Read the files back with
+    `feedback offline import`.
+    """
+    engine = state().engine(db)
+    event = engine.store.event(event_id)
+    if event is None:
+        hint = did_you_mean(event_id, engine.store.event_ids())
+        raise CommandError(f"unknown event '{event_id}'{hint}", 2)
+    survey = _survey(engine, survey_id)
+    foreign = unsupported(survey)
+    if foreign:
+        raise CommandError(
+            f"survey '{survey.id}': the offline form cannot show the question(s) "
+            f"{', '.join(foreign)}: their types come from a plugin",
+            2,
+        )
+    path = output or Path(f"offline-form-{event_id}.html")
+    if not path.parent.is_dir():
+        raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
+    html = render_form(survey, event)
+    with engine.store.write():
+        # the version the form answers is kept, so its files import after the survey changes
+        engine.store.save_survey_version(
+            survey.id, survey.version, survey.text(survey.title), survey.canonical_json
+        )
+        _write(path, html)
+    click.echo(
+        f"Wrote {path}: survey '{survey.id}' (version {survey.version}, "
+        f"{', '.join(survey.languages)}) for the event '{event_id}'. Open it in a browser; "
+        "it needs no network."
+    )
