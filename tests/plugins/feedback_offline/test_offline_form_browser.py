@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import chromium_browser
+from helpers import chromium_browser, run
 from offline_form_helpers import ASSETS, NO_SUBTLE, UUID4, Laptop, write_form
 
 from feedback.conditions import parse_condition
@@ -264,14 +264,20 @@ def test_two_participants_on_one_laptop_save_files_the_engine_stores(
     assert laptop.outside == []
     assert {name: found for name, found in violations.items() if found} == {}
 
-    # -- the engine takes both, once
-    read = [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in (first_path, second_path)]
-    result = engine.submit_many([(name, content["response"]) for name, content in read])
-    assert (result.stored, result.rejected) == (2, [])
-    again = engine.submit_many(
-        [(f"bundle {i}", f["response"]) for i, f in enumerate(bundle["files"])]
-    )
-    assert (again.stored, again.already_stored, again.rejected) == (0, 2, [])
+    # -- `feedback offline import` takes both files, once; imported again, nothing new
+    first_path.parent.joinpath(bundle_name).unlink(missing_ok=True)  # the bundle: below
+    result = run(project, "offline", "import", str(first_path), str(second_path))
+    assert result.exit_code == 0, result.output
+    assert "2 response(s) stored, 0 already present, 0 file(s) rejected" in result.stdout
+    stored = {r["id"]: r for r in engine.store.iter_responses()}
+    assert stored[response["id"]]["channel"] == "offline"
+    assert set(stored) == {draft["id"], second_id}
+    bundle_path = first_path.parent / "export.json"
+    bundle_path.write_text(json.dumps(bundle), encoding="utf-8")
+    again = run(project, "offline", "import", str(first_path), str(second_path), str(bundle_path))
+    assert again.exit_code == 0, again.output
+    assert "0 response(s) stored, 4 already present" in again.stdout
+    assert engine.store.count_responses() == 2
 
 
 # -- every question type ------------------------------------------------------------------------
