@@ -247,3 +247,49 @@ def test_a_database_that_is_busy_is_reported_not_half_written(
     assert result.exit_code == 1
     assert "cannot start a write" in result.output
     assert stored(event_project) == []
+
+
+def _template(project: Path) -> Path:
+    path = project / "entry.csv"
+    result = run(project, "offline", "template", "--event", "hague-2011", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _row(number: int, role: str, country: str = "20", recommend: str = "8") -> str:
+    header_count = 23  # number, language, date and twenty question columns
+    cells = [str(number), "", "2011-01-26", role, country] + [""] * (header_count - 5)
+    cells[20] = recommend
+    return ",".join(cells) + "\n"
+
+
+def test_a_filled_template_is_imported_as_paper_and_again_stores_nothing(
+    event_project: Path,
+) -> None:
+    path = _template(event_project)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\n" + _row(1, "2") + _row(2, "mp", "NL", "10"))
+    result = run(event_project, "offline", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "2 response(s) stored" in result.stdout
+    rows = query(event_project / "feedback.db", "SELECT channel, answers FROM responses")
+    assert {r[0] for r in rows} == {"paper"}
+    assert sorted(json.loads(r[1])["role"] for r in rows) == ["mp", "ngo"]
+    again = run(event_project, "offline", "import", str(path))
+    assert again.exit_code == 0 and "0 response(s) stored, 2 already present" in again.stdout
+
+
+def test_a_template_with_a_bad_row_names_row_and_column_and_stores_nothing(
+    event_project: Path,
+) -> None:
+    path = _template(event_project)
+    lines = path.read_text(encoding="utf-8-sig").count("\n")
+    with path.open("a", encoding="utf-8") as out:
+        out.write(_row(1, "2") + _row(2, "12"))
+    before = dump(event_project / "feedback.db")
+    result = run(event_project, "offline", "import", str(path))
+    assert result.exit_code == 2
+    assert f"row {lines + 2}, column 'role'" in result.output
+    assert "expected a code 1-10 or a choice id, found '12'" in result.output
+    assert "nothing of this file was stored (2 response(s) in it)" in result.output
+    assert dump(event_project / "feedback.db") == before
