@@ -40,10 +40,18 @@ from feedback_web.i18n import words as web_words
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "assets"
-#: the form's scripts, each an inline block of its own, in this order
-SCRIPTS = ("core.js", "survey.js", "questions.js", "form.js")
+WEB_STATIC = resources.files("feedback_web") / "static"
+#: the form's scripts, each an inline block of its own, in this order: the web form's conditions
+#: first, so that both forms apply show_if alike
+SCRIPTS = (
+    WEB_STATIC / "conditions.js",
+    ASSETS / "core.js",
+    ASSETS / "survey.js",
+    ASSETS / "questions.js",
+    ASSETS / "form.js",
+)
 #: the web form's styles, shared so that both forms look the same
-WEB_CSS = resources.files("feedback_web") / "static" / "form.css"
+WEB_CSS = WEB_STATIC / "form.css"
 
 #: the web form's words the offline form uses
 WEB_KEYS = (
@@ -179,7 +187,7 @@ def form_data(survey: Survey, event: dict[str, Any]) -> dict[str, Any]:
 def render_form(survey: Survey, event: dict[str, Any]) -> str:
     """The whole offline form of ``survey`` at ``event``, as the text of one HTML file."""
     css = _asset(WEB_CSS, "</style") + _asset(ASSETS / "offline.css", "</style")
-    scripts = [_asset(ASSETS / name, "</script") for name in SCRIPTS]
+    scripts = [_asset(path, "</script") for path in SCRIPTS]
     csp = "; ".join(
         [
             "default-src 'none'",

@@ -4,41 +4,7 @@
 (function () {
   "use strict";
 
-  function same(a, b) {
-    if ((typeof a === "boolean") !== (typeof b === "boolean")) return false;
-    return a === b;
-  }
-
-  function compare(question, op, operand, answers) {
-    var answer = answers[question];
-    var present = answer !== undefined && answer !== null;
-    if (op === "answered") return present === Boolean(operand);
-    if (!present) return false;
-    var ticked = Array.isArray(answer) ? answer : [answer];
-    var any = function (values) {
-      return ticked.some(function (a) { return values.some(function (v) { return same(a, v); }); });
-    };
-    if (op === "eq") return any([operand]);
-    if (op === "ne") return !any([operand]);
-    if (op === "in") return any(operand);
-    if (op === "not_in") return !any(operand);
-    if (typeof answer !== "number") return false;
-    if (op === "gt") return answer > operand;
-    if (op === "ge") return answer >= operand;
-    if (op === "lt") return answer < operand;
-    if (op === "le") return answer <= operand;
-    return false;
-  }
-
-  function evaluate(condition, answers) {
-    return Object.keys(condition).every(function (key) {
-      var value = condition[key];
-      if (key === "all") return value.every(function (c) { return evaluate(c, answers); });
-      if (key === "any") return value.some(function (c) { return evaluate(c, answers); });
-      if (key === "not") return !evaluate(value, answers);
-      return Object.keys(value).every(function (op) { return compare(key, op, value[op], answers); });
-    });
-  }
+  var evaluate = FeedbackConditions.evaluate;  // conditions.js, loaded first
 
   function number(text) {
     var t = text.replace(/\s/g, "");

@@ -62,7 +62,9 @@ def test_the_form_is_one_file_that_fetches_nothing(written: tuple[str, Blocks]) 
     assert [(t, name) for t, a in blocks.tags for name in a if name.startswith("on")] == []
     assert [t for t, a in blocks.tags if "style" in a] == []
     assert len(blocks.styles) == 1 and len(blocks.data) == 1
-    assert len(blocks.scripts) == len(SCRIPTS)  # core.js, survey.js, questions.js, form.js
+    assert len(blocks.scripts) == len(
+        SCRIPTS
+    )  # conditions.js, core.js, survey.js, questions.js, form.js
 
 
 def test_the_policy_allows_the_inline_blocks_by_their_hashes_and_nothing_else(

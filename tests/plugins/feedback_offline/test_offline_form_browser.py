@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 from helpers import chromium_browser, run
-from offline_form_helpers import ASSETS, NO_SUBTLE, UUID4, Laptop, write_form
+from offline_form_helpers import NO_SUBTLE, UUID4, Laptop, write_form
 
 from feedback.conditions import parse_condition
 from feedback.engine import Engine
 from feedback_offline import files
 from feedback_offline.files import checksum
+from feedback_offline.standalone import SCRIPTS
 from feedback_web.form import _number
 
 ALL_TYPES = """\
@@ -406,10 +407,11 @@ def test_survey_texts_are_shown_as_text(engine: Engine, project: Path, laptop: L
 
 @pytest.fixture
 def core(laptop: Laptop) -> Any:
-    """A blank page with core.js (FeedbackCore) loaded."""
+    """A blank page with conditions.js and core.js (FeedbackCore) loaded."""
     laptop.page.goto("about:blank")
     laptop.page.evaluate(
-        (ASSETS / "core.js").read_text(encoding="utf-8") + "\nwindow.C = FeedbackCore;"
+        "".join(path.read_text(encoding="utf-8") + "\n" for path in SCRIPTS[:2])
+        + "window.C = FeedbackCore;"
     )
     return laptop.page
 
