@@ -733,20 +733,9 @@ def offline(args: argparse.Namespace, base: Path) -> None:
 
 def fast_row(record: dict[str, Any]) -> tuple[Any, ...]:
     """The row `Engine` stores for a valid generated response, without the pydantic round trip."""
-    from feedback.responses import canonical_json, content_hash
+    from feedback.responses import stored_row
 
-    answers = canonical_json(record["answers"])
-    return (
-        record["id"],
-        record["event"],
-        record["survey"],
-        record["survey_version"],
-        record["channel"],
-        record["language"],
-        record["submitted"],
-        answers,
-        content_hash(record, answers),
-    )
+    return tuple(stored_row(record))
 
 
 def kiosk_record(maker: ResponseMaker) -> dict[str, Any]:

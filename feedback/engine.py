@@ -35,8 +35,8 @@ from feedback.responses import (
     Response,
     answer_problems,
     canonical_json,
-    content_hash,
     envelope_problems,
+    stored_row,
 )
 from feedback.store import Store
 from feedback.survey import BUILTIN_QUESTION_TYPES, QuestionBase, Survey, survey_model, type_name
@@ -405,19 +405,7 @@ class Engine:
         """The database row of a checked response (``version`` instead of its own, if given)."""
         if version is not None:
             response = response.model_copy(update={"survey_version": version})
-        record = response.record()
-        answers = canonical_json(record["answers"])
-        return [
-            record["id"],
-            response.event,
-            response.survey,
-            response.survey_version,
-            response.channel,
-            response.language,
-            record["submitted"],
-            answers,
-            content_hash(record, answers),
-        ]
+        return stored_row(response.record())
 
     def _write_chunk(
         self,

@@ -78,6 +78,23 @@ def content_hash(record: dict[str, Any], answers_json: str | None = None) -> str
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def stored_row(record: dict[str, Any]) -> list[Any]:
+    """The ``responses`` row of a checked response's `Response.record` (the store's column
+    order): answers as canonical JSON, and the content hash of the whole."""
+    answers = canonical_json(record["answers"])
+    return [
+        record["id"],
+        record["event"],
+        record["survey"],
+        record["survey_version"],
+        record["channel"],
+        record["language"],
+        record["submitted"],
+        answers,
+        content_hash(record, answers),
+    ]
+
+
 def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
     """Every problem of the answers against the survey, each located by question id."""
     problems: list[Problem] = []
