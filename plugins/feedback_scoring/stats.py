@@ -3,62 +3,55 @@
 Everything here follows principle 6 of the design ("statistics are honest"):
 
 * every count comes with its denominator, every share with an interval;
-* the distributions come from scipy (``scipy.stats``), never from formulas written out here;
+* the normal, F and binomial distributions come from scipy (``scipy.stats``); the one distribution
+  counted out here, the exact null distribution of the Wilcoxon signed-rank statistic, is counted
+  with whole numbers (no random draws), so the same answers always give the same p-value;
 * every result carries a ``method`` string that says in words what was computed, so that a report
   can print it next to the number (including what was left out: zero differences, incomplete rows);
 * change measured by asking "before the seminar" and "now" at the same moment is labelled
   *self-reported change (retrospective pre/post)*: it is not a measured before/after.
 
 A missing answer is ``None`` (or NaN) wherever a function accepts one; it is never counted as a
-score. Percentages are rounded half-up on the exact fraction (:func:`percent`), so the same counts
-always print the same way, whatever the floating-point representation of the share.
+score. Nothing here writes a figure for people to read: rounding and display (percentages,
+p-values, signed scores) belong to :mod:`feedback.figures`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import statistics
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from numbers import Integral, Real
-from typing import Any
+from numbers import Integral, Rational, Real
+from typing import Any, Literal
 
 import numpy as np
 from scipy import stats as sps
 
 __all__ = [
-    "N_RESAMPLES",
-    "PERMUTATION_SEED",
+    "EXACT_LIMIT",
     "SELF_REPORTED",
     "Alpha",
     "Distribution",
     "NetPromoter",
     "PairedChange",
     "Proportion",
-    "achievement",
     "cronbach_alpha",
     "median_and_distribution",
     "nps",
     "paired_change",
-    "percent",
     "proportion",
-    "suppress",
 ]
 
 SELF_REPORTED = "self-reported change (retrospective pre/post)"
 """The label every then/now result carries: one moment, two questions, not a measured change."""
 
-N_RESAMPLES = 9999
-"""Random sign assignments drawn when a permutation test cannot enumerate them all."""
-
-PERMUTATION_SEED = 20_240_601
-"""Fixed seed of the permutation tests, so that the same answers always give the same p-value."""
-
 EXACT_LIMIT = 50
-"""Largest number of non-zero differences for which the exact Wilcoxon distribution is used."""
+"""Largest number of changed pairs for which the exact Wilcoxon distribution is counted."""
+
+NPS_PSEUDO = (Fraction(3, 4), Fraction(3, 2), Fraction(3, 4))
+"""Pseudo-observations (detractors, passives, promoters) of the adjusted-Wald NPS interval."""
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -80,20 +73,33 @@ class Proportion:
 class PairedChange:
     """Then/now answers of the same people compared pair by pair.
 
-    ``n_pairs`` counts the complete pairs; ``rose + same + fell == n_pairs``. ``statistic`` is
-    scipy's two-sided Wilcoxon statistic (the smaller of the two signed-rank sums), ``effect_size``
-    the matched-pairs rank-biserial correlation (+1: every change was a rise, -1: every change was a
-    fall). ``statistic`` and ``p_value`` are ``None`` when fewer than two pairs changed.
+    ``n_pairs`` counts the complete pairs; ``rose + same + fell == n_pairs`` and ``changed`` is
+    ``rose + fell``, the pairs the test ranks. ``median_then`` and ``median_now`` are exact: a
+    float when it holds the median exactly (whole points and halves), else a
+    :class:`~fractions.Fraction`.
+
+    ``statistic`` is R's ``V`` (``wilcox.test``'s statistic): the sum of the mid-ranks of the rises
+    among the changed pairs. (scipy's two-sided ``wilcoxon`` reports the smaller of ``V`` and
+    ``changed·(changed+1)/2 - V`` instead; the p-value is the same.) ``p_value`` is two-sided and
+    ``p_method`` says how it was found: ``"exact"`` (the exact conditional distribution, at most
+    `EXACT_LIMIT` changed pairs) or ``"normal"`` (normal approximation, more changed pairs).
+    ``statistic``, ``p_value`` and ``p_method`` are ``None`` when fewer than two pairs changed.
+
+    ``effect_size`` is the matched-pairs rank-biserial correlation (Kerby 2014) of the changed
+    pairs (+1: every change was a rise, -1: every change was a fall; unchanged pairs do not enter
+    it); ``None`` when no pair changed.
     """
 
     n_pairs: int
     rose: int
     same: int
     fell: int
-    median_then: float | None
-    median_now: float | None
+    changed: int
+    median_then: float | Fraction | None
+    median_now: float | Fraction | None
     statistic: float | None
     p_value: float | None
+    p_method: Literal["exact", "normal"] | None
     effect_size: float | None
     method: str
 
@@ -112,13 +118,20 @@ class Alpha:
 
 @dataclass(frozen=True, slots=True)
 class NetPromoter:
-    """Net Promoter Score: ``score`` is % promoters minus % detractors, in points (-100 to +100)."""
+    """Net Promoter Score: % promoters minus % detractors, in points (-100 to +100).
+
+    ``score`` is the exact fraction ``100·(promoters - detractors)/n``; ``ci_low`` and ``ci_high``
+    bound its adjusted-Wald interval (Rocks 2016), in points. All three are ``None`` without
+    answers.
+    """
 
     n: int
     promoters: int
     passives: int
     detractors: int
-    score: float | None
+    score: Fraction | None
+    ci_low: float | None
+    ci_high: float | None
     method: str
 
 
@@ -156,6 +169,26 @@ def _median(values: Sequence[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+def _exact(value: object) -> Fraction:
+    """A score as the exact fraction it holds: a float is its binary value, not its repr."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"a score must be a number, not {value!r}")
+    if isinstance(value, Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    if not math.isfinite(value):
+        raise ValueError(f"a score must be a finite number, not {value!r}")
+    return Fraction(float(value))
+
+
+def _exact_median(values: Sequence[Fraction]) -> float | Fraction | None:
+    """The exact median: a float when the float holds it exactly (3, 3.5), else the fraction."""
+    if not values:
+        return None
+    middle = statistics.median(values)
+    as_float = float(middle)
+    return as_float if Fraction(as_float) == middle else middle
+
+
 # -- shares ------------------------------------------------------------------------------------
 
 
@@ -185,173 +218,188 @@ def proportion(k: int, n: int, confidence: float = 0.95, *, label: str = "share"
     )
 
 
-def percent(k: int, n: int, places: int = 1) -> str:
-    """``k`` of ``n`` as a percentage with ``places`` decimals, rounded half-up: ``"46.7%"``.
-
-    The rounding is done on the exact fraction ``100·k/n`` (never on a float), so ``1 of 8`` is
-    ``"12.5%"``, ``5 of 16`` (31.25%) is ``"31.3%"`` and ``1 of 200`` is ``"0.5%"`` every time.
-    ``n`` must be at least 1; a share with no answers has no percentage (say "no answers").
-    """
-    k, n, places = _count(k, "k"), _count(n, "n"), _count(places, "places")
-    if n == 0:
-        raise ValueError("a percentage of 0 answers is undefined")
-    scaled = Fraction(100 * k, n) * 10**places
-    # Half-up rounding of x equals half-up rounding of floor(2x)/2, which Decimal holds exactly
-    # (at most one digit after the point), so ROUND_HALF_UP decides on the true value.
-    halves = math.floor(2 * scaled)
-    with localcontext() as context:
-        context.prec = len(str(halves)) + 2
-        rounded = (Decimal(halves) / 2).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"{rounded.scaleb(-places):.{places}f}%"
-
-
-def achievement(k: int, target: int, places: int = 1) -> str:
-    """How much of a target was reached, as :func:`percent` prints it (may exceed 100%).
-
-    ``achievement(45, 60) == "75.0%"``; ``target`` must be at least 1.
-    """
-    return percent(k, target, places)
-
-
 # -- then/now change ---------------------------------------------------------------------------
 
 
-@functools.cache
-def _wilcoxon_takes_permutations() -> bool:
-    """Whether the installed scipy accepts ``method=PermutationMethod(...)`` in ``wilcoxon``."""
-    if not hasattr(sps, "PermutationMethod"):
-        return False
-    try:
-        sps.wilcoxon([1.0, -2.0, 3.0], method=sps.PermutationMethod(n_resamples=9))
-    except (TypeError, ValueError):
-        return False
-    return True
+def _doubled_midranks(sizes: Sequence[Fraction]) -> list[int]:
+    """Twice the mid-rank of every value in ``sizes`` (all > 0), in the order given.
 
-
-def _permutation_method() -> Any:
-    try:  # scipy >= 1.15 spells the seed ``rng`` (SPEC 7); earlier versions ``random_state``
-        return sps.PermutationMethod(n_resamples=N_RESAMPLES, rng=PERMUTATION_SEED)
-    except TypeError:
-        return sps.PermutationMethod(n_resamples=N_RESAMPLES, random_state=PERMUTATION_SEED)
-
-
-def _rank_biserial(differences: np.ndarray) -> float | None:
-    """Matched-pairs rank-biserial correlation of the non-zero ``differences``.
-
-    r = (sum of the ranks of the rises - sum of the ranks of the falls) / sum of all ranks, with
-    the absolute differences ranked by ``scipy.stats.rankdata`` (ties get their average rank).
+    Tied values share the average of the ranks they occupy; a tie group over ranks i+1 … i+t has
+    mid-rank i + (t+1)/2, so twice it, 2i + t + 1, is a whole number.
     """
-    if differences.size == 0:
-        return None
-    ranks = sps.rankdata(np.abs(differences), method="average")
-    positive = float(ranks[differences > 0].sum())
-    negative = float(ranks[differences < 0].sum())
-    return (positive - negative) / (positive + negative)
+    order = sorted(range(len(sizes)), key=lambda i: sizes[i])
+    doubled = [0] * len(sizes)
+    start = 0
+    while start < len(order):
+        stop = start
+        while stop + 1 < len(order) and sizes[order[stop + 1]] == sizes[order[start]]:
+            stop += 1
+        width = stop - start + 1
+        for position in order[start : stop + 1]:
+            doubled[position] = 2 * start + width + 1
+        start = stop + 1
+    return doubled
 
 
-def paired_change(then: Sequence[float | None], now: Sequence[float | None]) -> PairedChange:
+def _signed_rank_counts(doubled: Sequence[int]) -> np.ndarray:
+    """How many of the 2^m sign assignments give each sum of doubled ranks to the rises.
+
+    ``counts[s]`` is the number of ways to choose which changed pairs rose so that their doubled
+    mid-ranks add up to ``s``: under the null hypothesis each pair rises or falls with probability
+    1/2, independently, given the observed absolute changes (the exact conditional distribution,
+    ties and zeros allowed). Counted by adding one pair at a time (each term at most 2^m, so
+    int64 holds every count exactly for m <= 62).
+    """
+    total = sum(doubled)
+    counts = np.zeros(total + 1, dtype=np.int64)
+    counts[0] = 1
+    reach = 0
+    for rank in doubled:
+        # the new pair falls (sums unchanged) or rises (every sum moves up by its rank).
+        counts[rank : reach + rank + 1] += counts[: reach + 1].copy()
+        reach += rank
+    return counts
+
+
+def _exact_p(doubled: Sequence[int], v2: int) -> Fraction:
+    """Two-sided exact p of the doubled statistic ``v2``: min(1, 2·min(P(V <= v), P(V >= v)))."""
+    counts = _signed_rank_counts(doubled)
+    lower = int(counts[: v2 + 1].sum())
+    upper = int(counts[v2:].sum())
+    return min(Fraction(1), Fraction(2 * min(lower, upper), 2 ** len(doubled)))
+
+
+def _normal_p(doubled: Sequence[int], v2: int) -> float:
+    """Two-sided p of the normal approximation, as R's ``wilcox.test(correct = TRUE)`` computes it.
+
+    With n changed pairs and tie groups of sizes t: mean n(n+1)/4, variance
+    n(n+1)(2n+1)/24 - Σ(t³ - t)/48, z = (V - mean - sign(V - mean)·1/2) / sd, p = 2·P(Z > |z|).
+    Everything up to the square root is exact.
+    """
+    n = len(doubled)
+    v = Fraction(v2, 2)
+    mean = Fraction(n * (n + 1), 4)
+    ties = sum(t**3 - t for t in _group_sizes(doubled))
+    variance = Fraction(n * (n + 1) * (2 * n + 1), 24) - Fraction(ties, 48)
+    distance = v - mean
+    correction = Fraction(1, 2) if distance > 0 else Fraction(-1, 2) if distance < 0 else 0
+    z = float(distance - correction) / math.sqrt(variance)
+    return float(min(1.0, 2 * sps.norm.sf(abs(z))))
+
+
+def _group_sizes(doubled: Sequence[int]) -> list[int]:
+    """The sizes of the tie groups (equal mid-ranks are equal absolute changes)."""
+    sizes: dict[int, int] = {}
+    for rank in doubled:
+        sizes[rank] = sizes.get(rank, 0) + 1
+    return list(sizes.values())
+
+
+def paired_change(
+    then: Sequence[float | Fraction | None], now: Sequence[float | Fraction | None]
+) -> PairedChange:
     """Compare then/now answers of the same respondents: counts, medians, Wilcoxon test, effect.
 
     ``then[i]`` and ``now[i]`` belong to one respondent; a pair with a side missing (``None`` or
-    NaN) is left out. The differences ``now - then`` are counted as rises, unchanged and falls.
+    NaN) is left out. Scores may be whole numbers, fractions or floats; all arithmetic is exact
+    (a float counts as the binary fraction it holds), so per-person scores computed as fractions
+    (4/3 and 4/3) tie exactly. The differences ``now - then`` are counted as rises, unchanged and
+    falls.
 
-    The test is scipy's Wilcoxon signed-rank test, two-sided, with Wilcoxon's treatment of zeros:
-    unchanged pairs are dropped before ranking (they are still counted in ``same``), and the
-    method text says how many. Its p-value comes from
+    The test is the Wilcoxon signed-rank test, two-sided, with Wilcoxon's treatment of zeros (as R's
+    ``wilcox.test``): unchanged pairs are dropped before ranking (they are still counted in
+    ``same``). The absolute changes get mid-ranks (ties share the average rank) and the statistic
+    ``V`` is the sum of the mid-ranks of the rises. Its p-value is
 
-    * the exact null distribution when at most 50 pairs changed and no two absolute changes tie;
-    * otherwise a permutation test over the signs of the changes (``PermutationMethod``): every
-      one of the 2^m sign assignments when there are at most 9,999 of them (13 changed pairs or
-      fewer), else 9,999 random ones drawn with a fixed seed, so the p-value is reproducible;
-    * should the installed scipy not offer permutations for this test, the normal approximation
-      with continuity correction, and the method text says so.
+    * with at most `EXACT_LIMIT` (50) changed pairs, exact: the conditional null distribution of
+      ``V`` over the observed mid-ranks, counting all 2^m ways the m changed pairs could have
+      risen or fallen (ties and zeros allowed); p = min(1, 2·min(P(V <= v), P(V >= v)));
+    * above that, the normal approximation with continuity correction and tie-corrected variance,
+      exactly as R's ``wilcox.test(correct = TRUE)``.
 
-    With fewer than two changed pairs there is nothing to test: ``statistic`` and ``p_value`` are
+    Neither draws random numbers: the same answers always give the same p-value. With fewer than
+    two changed pairs there is nothing to test: ``statistic``, ``p_value`` and ``p_method`` are
     ``None`` and the method text says why. The effect size is the matched-pairs rank-biserial
-    correlation (Kerby 2014), computed on the same ranks as the test.
+    correlation (Kerby 2014), computed exactly on the same mid-ranks, over the changed pairs only.
 
     These answers are a retrospective pre/post ("before the seminar" asked after it), so the result
     is labelled *self-reported change* and is no measurement of a change in knowledge.
     """
     if len(then) != len(now):
         raise ValueError(f"then has {len(then)} answers but now has {len(now)}")
-    both = np.array([then, now], dtype=float)  # None becomes NaN: missing, like NaN itself
-    complete = ~np.isnan(both).any(axis=0)
-    before, after = both[0][complete], both[1][complete]
-    n_pairs = int(complete.sum())
-    differences = after - before
-    rose = int(np.count_nonzero(differences > 0))
-    fell = int(np.count_nonzero(differences < 0))
+    pairs = [
+        (_exact(t), _exact(w))
+        for t, w in zip(then, now, strict=True)
+        if not _missing(t) and not _missing(w)
+    ]
+    before = [t for t, _ in pairs]
+    after = [w for _, w in pairs]
+    n_pairs = len(pairs)
+    differences = [w - t for t, w in pairs]
+    changes = [d for d in differences if d != 0]
+    rose = sum(1 for d in changes if d > 0)
+    fell = len(changes) - rose
     same = n_pairs - rose - fell
-    changed = differences[differences != 0]
-    m = int(changed.size)
-    effect = _rank_biserial(changed)
+    m = len(changes)
+
+    doubled = _doubled_midranks([abs(d) for d in changes])
+    v2 = sum(r for r, d in zip(doubled, changes, strict=True) if d > 0)
+    total2 = m * (m + 1)  # twice the sum of the ranks 1 … m, ties or not
+    effect = float(Fraction(2 * v2 - total2, total2)) if m else None
 
     head = f"{SELF_REPORTED}: {n_pairs} then/now pairs ({rose} rose, {same} unchanged, {fell} fell)"
-    effect_text = "effect size: matched-pairs rank-biserial correlation of the ranked changes"
+    effect_text = (
+        "effect size: matched-pairs rank-biserial correlation (Kerby 2014) of the mid-ranked "
+        f"changes, over the {m} changed pairs only (unchanged pairs do not enter it)"
+    )
+    common = {
+        "n_pairs": n_pairs,
+        "rose": rose,
+        "same": same,
+        "fell": fell,
+        "changed": m,
+        "median_then": _exact_median(before),
+        "median_now": _exact_median(after),
+        "effect_size": effect,
+    }
     if m < 2:
         reason = "no pair changed" if m == 0 else "only one pair changed"
         return PairedChange(
-            n_pairs=n_pairs,
-            rose=rose,
-            same=same,
-            fell=fell,
-            median_then=_median(before.tolist()),
-            median_now=_median(after.tolist()),
+            **common,
             statistic=None,
             p_value=None,
-            effect_size=effect,
+            p_method=None,
             method=f"{head}; {reason}, too few for a Wilcoxon signed-rank test"
             + (f"; {effect_text}" if effect is not None else ""),
         )
 
-    ties = np.unique(np.abs(changed)).size < m
-    if m <= EXACT_LIMIT and not ties:
-        method: Any = "exact"
-        correction = False
-        how = "exact null distribution"
-    elif m <= EXACT_LIMIT and _wilcoxon_takes_permutations():
-        method = _permutation_method()
-        correction = False
-        if 2**m <= N_RESAMPLES:
-            how = f"permutation test over all {2**m} sign assignments (tied changes)"
-        else:
-            floor = Fraction(2, N_RESAMPLES + 1)
-            how = (
-                f"permutation test over {N_RESAMPLES} random sign assignments, fixed seed "
-                f"{PERMUTATION_SEED} (tied changes; p cannot fall below {float(floor):g})"
-            )
-    else:
-        method = "approx"
-        correction = True
-        why = (
-            f"more than {EXACT_LIMIT} changed pairs"
-            if m > EXACT_LIMIT
-            else "the installed scipy offers no permutation test for this test"
+    p_method: Literal["exact", "normal"]
+    if m <= EXACT_LIMIT:
+        p_method = "exact"
+        p_value = float(_exact_p(doubled, v2))
+        assignments = f"{2**m}" if m < 20 else f"2^{m}"
+        how = (
+            "p from the exact conditional distribution of the signed-rank statistic over the "
+            f"observed mid-ranks (ties and zeros allowed; all {assignments} sign assignments "
+            "counted)"
         )
-        how = f"normal approximation with continuity correction, ties corrected ({why})"
-    # The differences themselves are handed over (scipy's advice, avoiding round-off in x - y);
-    # zeros are already gone, which zero_method="wilcox" would have done in the same way.
-    result = sps.wilcoxon(
-        changed,
-        zero_method="wilcox",
-        correction=correction,
-        alternative="two-sided",
-        method=method,
-    )
+    else:
+        p_method = "normal"
+        p_value = _normal_p(doubled, v2)
+        how = (
+            "p from the normal approximation with continuity and tie correction "
+            f"(more than {EXACT_LIMIT} changed pairs; as R's wilcox.test with correct = TRUE)"
+        )
+    v = Fraction(v2, 2)
     return PairedChange(
-        n_pairs=n_pairs,
-        rose=rose,
-        same=same,
-        fell=fell,
-        median_then=_median(before.tolist()),
-        median_now=_median(after.tolist()),
-        statistic=float(result.statistic),
-        p_value=float(result.pvalue),
-        effect_size=effect,
+        **common,
+        statistic=float(v),
+        p_value=p_value,
+        p_method=p_method,
         method=(
             f"{head}; Wilcoxon signed-rank test, two-sided, on the {m} changed pairs "
-            f"({same} unchanged pairs dropped, Wilcoxon's zero method), {how}; {effect_text}"
+            f"({same} unchanged pairs dropped, Wilcoxon's zero method), V = {float(v):g} "
+            f"(R's V: sum of the mid-ranks of the rises), {how}; {effect_text}"
         ),
     )
 
@@ -415,13 +463,38 @@ def cronbach_alpha(items: Sequence[Sequence[float | None]], confidence: float = 
 # -- ratings -----------------------------------------------------------------------------------
 
 
-def nps(scores: Sequence[int | None]) -> NetPromoter:
-    """Net Promoter Score of answers on a 0–10 scale.
+def _wald_bounds(
+    promoters: Fraction, detractors: Fraction, n: Fraction, z: float
+) -> tuple[float, float]:
+    """The Wald interval of p - d in points, with Var = (p + d - (p - d)²)/n, clipped to ±100.
+
+    The variance of a difference of two proportions of one multinomial sample: p(1-p)/n +
+    d(1-d)/n + 2pd/n, which simplifies to (p + d - (p - d)²)/n. Exact up to the square root.
+    """
+    p, d = promoters / n, detractors / n
+    centre = p - d
+    variance = (p + d - centre**2) / n
+    half = z * math.sqrt(variance)
+    low, high = float(centre) - half, float(centre) + half
+    return max(-100.0, 100 * low), min(100.0, 100 * high)
+
+
+def nps(scores: Sequence[int | None], confidence: float = 0.95) -> NetPromoter:
+    """Net Promoter Score of answers on a 0–10 scale, with its adjusted-Wald interval.
 
     Promoters answered 9 or 10, passives 7 or 8, detractors 0 to 6; the score is the percentage of
     promoters minus the percentage of detractors, in points (-100 to +100), over the ``n`` answers
-    given (``None`` is no answer and is not counted). A score outside 0–10 is an error.
+    given (``None`` is no answer and is not counted), as an exact fraction. A score outside 0–10
+    is an error.
+
+    The interval is the adjusted Wald interval of Rocks (2016, "Interval estimation for the net
+    promoter score", The American Statistician; also his R package NPS, ``nps_test(test =
+    "adjusted.wald")``), the method MeasuringU (Sauro and Lewis) recommend: add 3/4 of a detractor, 3/2 of a passive and 3/4 of a promoter (3 answers
+    in all), then take p - d ± z·sqrt((p + d - (p - d)²)/(n + 3)) on the adjusted shares, with z
+    the normal quantile of ``confidence`` (``scipy.stats.norm.ppf``), clipped to -100…+100. Unlike
+    the plain Wald interval it does not shrink to a point when every answer falls in one group.
     """
+    level = _level(confidence)
     given = [s for s in scores if s is not None]
     for s in given:
         if isinstance(s, bool) or not isinstance(s, Integral) or not 0 <= s <= 10:
@@ -432,16 +505,25 @@ def nps(scores: Sequence[int | None]) -> NetPromoter:
     passives = n - promoters - detractors
     what = "Net Promoter Score: % promoters (9–10) minus % detractors (0–6)"
     if n == 0:
-        return NetPromoter(0, 0, 0, 0, None, f"{what}; no answers")
+        return NetPromoter(0, 0, 0, 0, None, None, None, f"{what}; no answers, no interval")
+    z = float(sps.norm.ppf(1 - (1 - confidence) / 2))
+    added_d, added_passive, added_p = NPS_PSEUDO
+    low, high = _wald_bounds(
+        promoters + added_p, detractors + added_d, n + added_d + added_passive + added_p, z
+    )
     return NetPromoter(
         n=n,
         promoters=promoters,
         passives=passives,
         detractors=detractors,
-        score=100 * (promoters - detractors) / n,
+        score=Fraction(100 * (promoters - detractors), n),
+        ci_low=low,
+        ci_high=high,
         method=(
             f"{what} of {n} answers on a 0–10 scale, in points "
-            f"({promoters} promoters, {passives} passives, {detractors} detractors)"
+            f"({promoters} promoters, {passives} passives, {detractors} detractors); "
+            f"adjusted-Wald {level} interval (Rocks 2016: 3/4 detractor, 3/2 passive and "
+            "3/4 promoter added before the Wald interval), clipped to -100…+100"
         ),
     )
 
@@ -472,34 +554,3 @@ def median_and_distribution(
     else:
         method = f"median of {n} answers on {points[0]}–{points[-1]}, with the count at each point"
     return Distribution(n=n, median=median, counts=counts, method=method)
-
-
-# -- small cells -------------------------------------------------------------------------------
-
-
-def suppress(cells: Mapping[str, int], minimum: int, *, total_shown: bool = True) -> set[str]:
-    """The groups of a breakdown whose count must not be shown.
-
-    ``cells`` maps each group to its number of respondents; ``minimum`` is the smallest count that
-    may be shown (``min_cell_size``).
-
-    1. Primary suppression: every group with ``0 < n < minimum`` is hidden. An empty group (0) is
-       shown: there is nobody in it to identify.
-    2. Complementary suppression, when a total is shown (``total_shown``): if exactly one group is
-       hidden, "total minus the groups shown" would give its count back, so the smallest other
-       non-empty group (ties: the first by name) is hidden as well. The total then reveals only
-       the sum of the two. An empty group is never used for this: hiding a 0 protects nothing.
-
-    If the hidden group is the only non-empty one, no second group can protect it: the total is
-    then itself below ``minimum`` and the caller must not show the total either. This protects one
-    table with its total; it does not protect against combining several tables of the same people.
-    """
-    minimum = _count(minimum, "minimum")
-    for group, n in cells.items():
-        _count(n, f"the count of {group!r}")
-    hidden = {group for group, n in cells.items() if 0 < n < minimum}
-    if total_shown and len(hidden) == 1:
-        others = sorted((n, group) for group, n in cells.items() if n > 0 and group not in hidden)
-        if others:
-            hidden.add(others[0][1])
-    return hidden

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from fractions import Fraction
 
@@ -16,20 +17,17 @@ from feedback_scoring.stats import (
     Alpha,
     Distribution,
     NetPromoter,
-    achievement,
     cronbach_alpha,
     median_and_distribution,
     nps,
     paired_change,
-    percent,
     proportion,
-    suppress,
 )
 
 # -- proportion --------------------------------------------------------------------------------
 
 # Newcombe RG (1998), "Two-sided confidence intervals for the single proportion: comparison of
-# seven methods", Statistics in Medicine 17:857-872, table II, method 3 (Wilson score, no
+# seven methods", Statistics in Medicine 17:857-872, table I, method 3 (Wilson score, no
 # continuity correction), to four decimals.
 NEWCOMBE = [
     (81, 263, 0.2553, 0.3662),
@@ -53,7 +51,6 @@ def test_nine_of_eleven_is_about_52_to_95_percent() -> None:
     share = proportion(9, 11)
     assert share.ci_low == pytest.approx(0.5230, abs=5e-5)
     assert share.ci_high == pytest.approx(0.9486, abs=5e-5)
-    assert percent(9, 11) == "81.8%"
 
 
 def test_proportion_label_and_other_confidence_levels() -> None:
@@ -78,70 +75,38 @@ def test_impossible_shares_are_errors(k: int, n: int, confidence: float) -> None
         proportion(k, n, confidence)
 
 
-# -- percent -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("k", "n", "places", "text"),
-    [
-        (7, 15, 1, "46.7%"),
-        (11, 100, 0, "11%"),
-        (1, 8, 1, "12.5%"),
-        (1, 200, 1, "0.5%"),
-        (1, 8, 2, "12.50%"),
-        (5, 16, 1, "31.3%"),  # 31.25 rounds half-up, not to even
-        (1, 8, 0, "13%"),  # 12.5 rounds half-up
-        (1, 40, 1, "2.5%"),
-        (1, 400, 1, "0.3%"),  # 0.25 rounds half-up
-        (3, 8, 1, "37.5%"),
-        (7, 8, 0, "88%"),  # 87.5
-        (2, 3, 1, "66.7%"),
-        (1, 3, 2, "33.33%"),
-        (0, 5, 1, "0.0%"),
-        (5, 5, 0, "100%"),
-        (1, 1000, 1, "0.1%"),
-        (1, 2000, 1, "0.1%"),  # 0.05 rounds up
-        (1, 2001, 1, "0.0%"),  # 0.049975...: just below the half
-        (1, 6, 1, "16.7%"),
-    ],
-)
-def test_percent_rounds_half_up_on_the_exact_fraction(
-    k: int, n: int, places: int, text: str
-) -> None:
-    assert percent(k, n, places) == text
-
-
-@given(
-    k=st.integers(min_value=0, max_value=10**6),
-    n=st.integers(min_value=1, max_value=10**6),
-    places=st.integers(min_value=0, max_value=4),
-)
-def test_percent_agrees_with_integer_half_up(k: int, n: int, places: int) -> None:
-    # floor(x + 1/2) on the exact fraction, in whole units of the last place.
-    units = (2 * 100 * k * 10**places + n) // (2 * n)
-    whole, part = divmod(units, 10**places)
-    expected = f"{whole}.{part:0{places}d}%" if places else f"{whole}%"
-    assert percent(k, n, places) == expected
-
-
-def test_achievement_may_exceed_the_target() -> None:
-    assert achievement(45, 60) == "75.0%"
-    assert achievement(13, 12) == "108.3%"
-    assert achievement(1, 8, 0) == "13%"
-    with pytest.raises(ValueError):
-        achievement(3, 0)
-
-
-def test_percent_of_nothing_is_an_error() -> None:
-    with pytest.raises(ValueError):
-        percent(0, 0)
+def test_percent_and_achievement_have_moved_to_figures() -> None:
+    assert not hasattr(stats, "percent")
+    assert not hasattr(stats, "achievement")
+    assert {"N_RESAMPLES", "PERMUTATION_SEED"}.isdisjoint(dir(stats))
+    assert set(stats.__all__) <= set(dir(stats))
 
 
 # -- paired change -----------------------------------------------------------------------------
 
+
+def _brute_force_p(differences: list[Fraction]) -> Fraction:
+    """Two-sided p of R's V by enumerating every sign assignment of the non-zero differences."""
+    changed = [d for d in differences if d != 0]
+    sizes = sorted(abs(d) for d in changed)
+    # mid-rank of a size: the average of the 1-based positions it occupies.
+    positions: dict[Fraction, list[int]] = {}
+    for position, size in enumerate(sizes, start=1):
+        positions.setdefault(size, []).append(position)
+    ranks = [Fraction(sum(positions[abs(d)]), len(positions[abs(d)])) for d in changed]
+    observed = sum(r for r, d in zip(ranks, changed, strict=True) if d > 0)
+    sums = [
+        sum(r for r, rose in zip(ranks, signs, strict=True) if rose)
+        for signs in itertools.product((False, True), repeat=len(ranks))
+    ]
+    lower = sum(1 for s in sums if s <= observed)
+    upper = sum(1 for s in sums if s >= observed)
+    return min(Fraction(1), Fraction(2 * min(lower, upper), len(sums)))
+
+
 # The scipy documentation's example for wilcoxon: Fisher's (The Design of Experiments) differences in
 # height between cross- and self-fertilised plants of Darwin's. Exact two-sided p-value 0.041259765625
-# (= 169/4096), statistic 24.
+# (= 169/4096); scipy's statistic 24 is the smaller rank sum, R's V the larger (120 - 24 = 96).
 DARWIN = [6, 8, 14, 16, 23, 24, 28, 29, 41, -48, 49, 56, 60, -67, 75]
 
 
@@ -152,82 +117,262 @@ def test_wilcoxon_matches_the_published_example() -> None:
     direct = sps.wilcoxon(DARWIN, method="exact")
     assert change.p_value == pytest.approx(0.041259765625, rel=1e-12)
     assert change.p_value == pytest.approx(float(direct.pvalue), rel=1e-12)
-    assert change.statistic == 24 == float(direct.statistic)
+    assert change.statistic == 96
+    assert 15 * 16 / 2 - change.statistic == 24 == float(direct.statistic)
     assert (change.n_pairs, change.rose, change.same, change.fell) == (15, 13, 0, 2)
+    assert change.changed == 15 and change.p_method == "exact"
     # negative ranks: |-48| is the 10th, |-67| the 14th smallest -> 24 of 120.
     assert change.effect_size == pytest.approx((96 - 24) / 120)
     assert change.median_then == 100 and change.median_now == 124
     assert change.method.startswith(stats.SELF_REPORTED)
-    assert "exact null distribution" in change.method
+    assert "exact conditional distribution of the signed-rank statistic" in change.method
+    assert "V = 96 (R's V" in change.method
 
 
-def test_rank_biserial_and_tied_permutation_test_by_hand() -> None:
+# R's documentation, ?wilcox.test, first example (Hollander & Wolfe 1973, p. 29f): Hamilton
+# depression scale of 9 patients at the first (x) and second (y) visit. R prints for
+# wilcox.test(x, y, paired = TRUE): V = 40, p-value = 0.03906 (two-sided, exact); the same values
+# are in exactRankTests' recorded example output (tests/Examples/exactRankTests-Ex.Rout.save).
+DEPRESSION_X = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
+DEPRESSION_Y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+
+
+def test_wilcoxon_matches_r_documented_example() -> None:
+    # V sums the ranks of x - y > 0: "then" is y, "now" is x.
+    change = paired_change(DEPRESSION_Y, DEPRESSION_X)
+    assert change.statistic == 40
+    assert round(change.p_value, 5) == 0.03906
+    assert change.p_value == 20 / 512  # exactly: P(V >= 40) = 10/512, doubled
+    assert change.p_method == "exact"
+    assert (change.rose, change.fell, change.same) == (7, 2, 0)
+    # the other direction: V = 5, the same two-sided p.
+    reverse = paired_change(DEPRESSION_X, DEPRESSION_Y)
+    assert reverse.statistic == 5 and reverse.p_value == change.p_value
+    assert reverse.effect_size == -change.effect_size
+    direct = sps.wilcoxon(DEPRESSION_X, DEPRESSION_Y, method="exact")
+    assert change.p_value == pytest.approx(float(direct.pvalue), rel=1e-12)
+
+
+# Serum antigen level of 20 AIDS patients before and after AZT: Mehta & Patel (2001), StatXact-5
+# for Windows manual, table 8.1, p. 181; exact two-sided p of the signed-rank test 0.0021
+# (p. 183), 0.0038 asymptotically. exactRankTests (data set `sal`, tests/reg-tests.Rout.save)
+# prints wilcox.exact(pre, post, paired = TRUE): V = 124, p-value = 0.002136. Four pairs are
+# unchanged (zeros, dropped); the 16 changes do not tie.
+SAL_PRE = [149, 0, 0, 259, 106, 255, 0, 52, 340, 65, 180, 0, 84, 89, 212, 554, 500, 424, 112, 2600]
+SAL_POST = [0, 51, 0, 385, 0, 235, 0, 0, 48, 65, 77, 0, 0, 0, 53, 150, 0, 165, 98, 0]
+
+
+def test_wilcoxon_with_zeros_matches_statxact() -> None:
+    # V sums the ranks of pre - post > 0: "then" is post, "now" is pre.
+    change = paired_change(SAL_POST, SAL_PRE)
+    assert (change.n_pairs, change.same, change.changed) == (20, 4, 16)
+    assert change.statistic == 124
+    assert round(change.p_value, 6) == 0.002136
+    assert round(change.p_value, 4) == 0.0021
+    assert change.p_method == "exact"
+    assert "4 unchanged pairs dropped" in change.method
+
+
+# Tied and zero differences, exact conditional p: exactRankTests' regression test
+# (tests/bugfix-tests.R, recorded output tests/bugfix-tests.Rout.save) prints for
+# wilcox.exact(x, y, paired = TRUE): "V = 559, p-value = 0.9603". 73 pairs, 26 unchanged, 47
+# changed with 37 distinct absolute changes.
+BUGFIX_X = [0, 87, 0, 0, 0, 0, 8, 0, 16, 0, 64, 0, 0, 37, 200, 0, 0, 32, 5, 0, 0, 14, 0, 0, 4, 0, 0,
+            50, 0, 0, 99, 0, 0, 12, 36, 22, 4, 13, 0, 10, 70, 0, 0, 0, 0, 19, 0, 4, 3, 4, 23, 0, 0,
+            0, 0, 0, 0, 14, 4, 8, 0, 11, 42, 0, 0, 0, 0, 0, 18, 11, 29, 0, 0]  # fmt: skip
+BUGFIX_Y = [0, 0, 14, 0, 0, 16, 0, 145, 0, 0, 16, 0, 0, 47, 0, 0, 0, 144, 0, 2, 0, 13, 0, 0, 114, 0,
+            6, 0, 0, 4, 9, 0, 0, 17, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 25, 0, 1, 178, 0, 0, 0, 6, 0, 7,
+            76, 252, 0, 0, 23, 0, 0, 68, 0, 0, 0, 24, 0, 59, 0, 0, 0, 0, 16]  # fmt: skip
+
+
+def test_exact_conditional_p_with_ties_and_zeros_matches_exact_rank_tests() -> None:
+    change = paired_change(BUGFIX_Y, BUGFIX_X)  # x - y: "then" is y, "now" is x
+    assert (change.n_pairs, change.same, change.changed) == (73, 26, 47)
+    assert len({abs(x - y) for x, y in zip(BUGFIX_X, BUGFIX_Y, strict=True) if x != y}) == 37
+    assert change.statistic == 559
+    assert round(change.p_value, 4) == 0.9603
+    assert change.p_method == "exact"
+    assert "all 2^47 sign assignments counted" in change.method
+
+
+def test_rank_biserial_and_tied_exact_test_by_hand() -> None:
     # differences 2, 1, -1, 0: the 0 is dropped; |1|, |1| share rank 1.5, |2| has rank 3.
     then = [1, 2, 3, 2]
     now = [3, 3, 2, 2]
     change = paired_change(then, now)
     assert (change.n_pairs, change.rose, change.same, change.fell) == (4, 2, 1, 1)
+    assert change.changed == 3
     assert change.effect_size == pytest.approx((4.5 - 1.5) / 6)
-    assert change.statistic == 1.5
-    # all 8 sign assignments of ranks (3, 1.5, 1.5) give R+ in {0, 1.5, 1.5, 3, 3, 4.5, 4.5, 6};
-    # observed R+ = 4.5: P(R+ >= 4.5) = 3/8, two-sided p = 2 * 3/8.
-    assert change.p_value == pytest.approx(0.75)
-    direct = sps.wilcoxon([2.0, 1.0, -1.0], method=sps.PermutationMethod(n_resamples=9999, rng=0))
-    assert change.p_value == pytest.approx(float(direct.pvalue))
+    assert change.statistic == 4.5  # R's V: ranks 3 + 1.5 of the two rises
+    # all 8 sign assignments of ranks (3, 1.5, 1.5) give V in {0, 1.5, 1.5, 3, 3, 4.5, 4.5, 6};
+    # observed V = 4.5: P(V >= 4.5) = 3/8, two-sided p = 2 * 3/8.
+    assert change.p_value == 0.75
+    assert change.p_value == _brute_force_p([Fraction(2), Fraction(1), Fraction(-1)])
+    assert change.p_method == "exact"
     assert "1 unchanged pairs dropped" in change.method
     assert "all 8 sign assignments" in change.method
+    assert "ties and zeros allowed" in change.method
     assert "self-reported change (retrospective pre/post)" in change.method
+    assert "over the 3 changed pairs only (unchanged pairs do not enter it)" in change.method
     assert change.median_then == 2 and change.median_now == 2.5
 
 
-def test_many_changes_use_a_reproducible_random_permutation_test() -> None:
-    rng = np.random.default_rng(7)
-    then = rng.integers(1, 6, size=80).tolist()
-    now = [min(5, t + int(r)) for t, r in zip(then, rng.integers(-1, 3, size=80), strict=True)]
+@settings(deadline=None, max_examples=150)
+@given(st.lists(st.integers(-4, 4), min_size=2, max_size=11))
+def test_exact_p_equals_enumeration_of_every_sign_assignment(differences: list[int]) -> None:
+    # small integer changes: many ties and zeros.
+    change = paired_change([0] * len(differences), differences)
+    if change.changed < 2:
+        assert change.p_value is None and change.p_method is None
+        return
+    assert change.p_value == float(_brute_force_p([Fraction(d) for d in differences]))
+    assert change.p_method == "exact"
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.integers(-200, 200).filter(bool), min_size=2, max_size=25, unique_by=abs))
+def test_exact_p_without_ties_agrees_with_scipy_exact(differences: list[int]) -> None:
+    change = paired_change([0] * len(differences), differences)
+    direct = sps.wilcoxon(differences, method="exact")
+    assert change.p_value == pytest.approx(float(direct.pvalue), rel=1e-12)
+    total = len(differences) * (len(differences) + 1) / 2
+    assert min(change.statistic, total - change.statistic) == float(direct.statistic)
+
+
+def test_fractions_tie_exactly_where_floats_would_not() -> None:
+    # per-person mean scores 4/3 - 1 and 7/3 - 2 are both exactly 1/3; as floats they differ.
+    assert 4 / 3 - 1 != 7 / 3 - 2
+    then = [Fraction(1), Fraction(2), Fraction(3), Fraction(1)]
+    now = [Fraction(4, 3), Fraction(7, 3), Fraction(2), Fraction(1)]
     change = paired_change(then, now)
-    again = paired_change(then, now)
-    assert change == again
+    assert (change.rose, change.same, change.fell, change.changed) == (2, 1, 1, 3)
+    # |1/3|, |1/3| share rank 1.5; |-1| has rank 3: V = 3, P(V <= 3) = 4/8, p = 1.
+    assert change.statistic == 3
+    assert change.p_value == float(_brute_force_p([Fraction(1, 3), Fraction(1, 3), Fraction(-1)]))
+    assert change.p_value == 1
+    assert change.effect_size == 0
+    # medians are exact: (1 + 2)/2 = 3/2 and (4/3 + 2)/2 = 5/3, which no float holds.
+    assert change.median_then == 1.5
+    assert change.median_now == Fraction(5, 3)
+    assert isinstance(change.median_now, Fraction)
+
+
+def test_fifty_changed_pairs_are_exact_and_fifty_one_normal() -> None:
+    fifty = [(-1) ** i * (1 + i % 4) for i in range(50)]  # four sizes: heavy ties
+    exact = paired_change([3] * 52, [3, 3, *(3 + d for d in fifty)])
+    assert exact.changed == 50 and exact.same == 2 and exact.p_method == "exact"
+    assert "exact conditional distribution" in exact.method
+    more = paired_change([3] * 51, [3 + d for d in [*fifty, 2]])
+    assert more.changed == 51 and more.p_method == "normal"
+    assert "normal approximation with continuity and tie correction" in more.method
+    assert "more than 50 changed pairs" in more.method
+    direct = sps.wilcoxon([*fifty, 2], method="approx", correction=True)
+    assert more.p_value == pytest.approx(float(direct.pvalue), rel=1e-12)
+
+
+def test_many_changes_use_the_normal_approximation_reproducibly() -> None:
+    rng = np.random.default_rng(7)
+    then = rng.integers(1, 6, size=120).tolist()
+    now = [min(5, t + int(r)) for t, r in zip(then, rng.integers(-1, 3, size=120), strict=True)]
+    change = paired_change(then, now)
+    assert change == paired_change(then, now)
     d = np.array(now, dtype=float) - np.array(then, dtype=float)
     d = d[d != 0]
-    direct = sps.wilcoxon(
-        d,
-        method=sps.PermutationMethod(n_resamples=stats.N_RESAMPLES, rng=stats.PERMUTATION_SEED),
-    )
-    assert change.p_value == pytest.approx(float(direct.pvalue))
-    assert change.statistic == pytest.approx(float(direct.statistic))
-    assert f"{stats.N_RESAMPLES} random sign assignments" in change.method
-    assert "p cannot fall below 0.0002" in change.method
+    assert change.changed == d.size > stats.EXACT_LIMIT
+    # scipy's asymptotic method is the same formula as R's wilcox.test(correct = TRUE).
+    direct = sps.wilcoxon(d, method="approx", correction=True)
+    assert change.p_value == pytest.approx(float(direct.pvalue), rel=1e-12)
+    total = d.size * (d.size + 1) / 2
+    assert min(change.statistic, total - change.statistic) == pytest.approx(float(direct.statistic))
+    assert change.p_method == "normal"
 
 
-def test_more_than_fifty_untied_changes_are_permuted() -> None:
+def test_more_than_fifty_untied_changes_use_the_normal_approximation() -> None:
     then = [0.0] * 60
     now = [float(i if i % 3 else -i) for i in range(1, 61)]
     change = paired_change(then, now)
     assert "more than 50 changed pairs" in change.method
-    assert change.p_value is not None and 0 < change.p_value <= 1
+    direct = sps.wilcoxon(now, method="approx", correction=True)
+    assert change.p_value == pytest.approx(float(direct.pvalue), rel=1e-12)
 
 
-def test_fallback_without_permutations_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stats, "_wilcoxon_takes_permutations", lambda: False)
-    change = paired_change([1, 2, 3, 2, 1, 1], [3, 3, 2, 2, 2, 2])
-    direct = sps.wilcoxon([2.0, 1.0, -1.0, 1.0, 1.0], method="asymptotic", correction=True)
-    assert change.p_value == pytest.approx(float(direct.pvalue))
-    assert "normal approximation with continuity correction" in change.method
+def _normal_p(differences: list[float]) -> tuple[float, float]:
+    """R's V and the normal-approximation p of ``differences`` (zeros dropped)."""
+    changed = [Fraction(d) for d in differences if d != 0]
+    doubled = stats._doubled_midranks([abs(d) for d in changed])
+    v2 = sum(r for r, d in zip(doubled, changed, strict=True) if d > 0)
+    return v2 / 2, stats._normal_p(doubled, v2)
+
+
+@pytest.mark.parametrize(
+    ("differences", "v", "p"),
+    [
+        # scipy's test suite (TestWilcoxon.test_wilcoxon_tie), R: wilcox.test(rep(0.1, 10),
+        # exact = FALSE, correct = TRUE)$p.value = 0.00190419504300439; every change tied.
+        ([0.1] * 10, 55, 0.00190419504300439),
+        # scipy's test suite (test_accuracy_wilcoxon), R: wilcox.test(x, y, paired = TRUE,
+        # exact = FALSE, correct = TRUE)$p.value = 0.7240816609153895.
+        (
+            [
+                a - b
+                for a, b in zip(
+                    [120, 114, 181, 188, 180, 146, 121, 191, 132, 113, 127, 112],
+                    [133, 143, 119, 189, 112, 199, 198, 113, 115, 121, 142, 187],
+                    strict=True,
+                )
+            ],
+            34,
+            0.7240816609153895,
+        ),
+        # scipy's test suite (test_onesided, "tested against R version 4.0.3"), R gives the
+        # one-sided "greater" p 0.3176446594176 with correct = TRUE; V = 27 lies above its mean,
+        # so R's two-sided p is twice it. One zero (140 - 140) and tied changes (5, 5; 15, 15).
+        (
+            [
+                a - b
+                for a, b in zip(
+                    [125, 115, 130, 140, 140, 115, 140, 125, 140, 135],
+                    [110, 122, 125, 120, 140, 124, 123, 137, 135, 145],
+                    strict=True,
+                )
+            ],
+            27,
+            2 * 0.3176446594176,
+        ),
+    ],
+)
+def test_normal_approximation_matches_r(differences: list[float], v: float, p: float) -> None:
+    observed_v, observed_p = _normal_p(differences)
+    assert observed_v == v
+    assert observed_p == pytest.approx(p, rel=1e-10)
+
+
+def test_normal_approximation_matches_published_r_output_with_ties() -> None:
+    # R output posted at pastebin.com/80FNLWBz: wilcox.test(c(-0.2, -0.05, 0.1, 0.15, 0.2))
+    # "V = 9.5, p-value = 0.6845" (|-0.2| and |0.2| tie; R falls back to the normal
+    # approximation with continuity correction because of the tie).
+    v, p = _normal_p([-0.2, -0.05, 0.1, 0.15, 0.2])
+    assert v == 9.5
+    assert round(p, 4) == 0.6845
 
 
 def test_missing_sides_are_dropped_and_too_few_changes_give_no_test() -> None:
     change = paired_change([1, None, 3, float("nan")], [2, 4, 3, 5])
     assert (change.n_pairs, change.rose, change.same, change.fell) == (2, 1, 1, 0)
-    assert change.p_value is None and change.statistic is None
+    assert change.changed == 1
+    assert change.p_value is None and change.statistic is None and change.p_method is None
     assert change.effect_size == 1
     assert "only one pair changed" in change.method
 
     none = paired_change([], [])
     assert none.n_pairs == 0 and none.median_then is None and none.effect_size is None
+    assert none.changed == 0 and none.p_method is None
     assert "no pair changed" in none.method
 
     with pytest.raises(ValueError):
         paired_change([1, 2], [1])
+    with pytest.raises(ValueError):
+        paired_change([1, "2"], [1, 3])  # type: ignore[list-item]
 
 
 @settings(deadline=None, max_examples=40)
@@ -235,10 +380,12 @@ def test_missing_sides_are_dropped_and_too_few_changes_give_no_test() -> None:
 def test_change_counts_add_up(pairs: list[tuple[int, int]]) -> None:
     change = paired_change([t for t, _ in pairs], [n for _, n in pairs])
     assert change.rose + change.same + change.fell == change.n_pairs == len(pairs)
+    assert change.changed == change.rose + change.fell
     if change.effect_size is not None:
         assert -1 <= change.effect_size <= 1
     if change.p_value is not None:
         assert 0 < change.p_value <= 1
+        assert 0 <= change.statistic <= change.changed * (change.changed + 1) / 2
 
 
 # -- Cronbach's alpha --------------------------------------------------------------------------
@@ -304,21 +451,111 @@ def test_alpha_is_undefined_without_enough_data() -> None:
         cronbach_alpha([[1, 2], [1, 2, 3]])
 
 
+# pingouin's test suite (pingouin/tests/test_reliability.py, "compare results with the R package
+# psych"): its data set cronbach_alpha.csv, 15 respondents x 10 items, gives alpha 0.592 with the
+# 95% interval 0.195 to 0.840 (Feldt's F interval, as here).
+PINGOUIN = [
+    [3, 2, 4, 1, 4, 5, 1, 4, 3, 2],
+    [5, 4, 6, 3, 5, 1, 2, 5, 5, 5],
+    [7, 3, 5, 5, 6, 4, 3, 3, 6, 5],
+    [2, 4, 3, 3, 2, 2, 2, 6, 6, 3],
+    [6, 5, 6, 5, 4, 4, 4, 6, 7, 5],
+    [1, 2, 3, 4, 2, 5, 2, 3, 5, 2],
+    [4, 3, 5, 3, 5, 2, 1, 2, 4, 3],
+    [2, 4, 4, 3, 7, 2, 2, 4, 6, 5],
+    [6, 5, 5, 5, 1, 6, 5, 2, 3, 2],
+    [5, 4, 6, 4, 3, 5, 3, 1, 7, 2],
+    [4, 3, 5, 2, 5, 3, 2, 3, 4, 1],
+    [4, 2, 3, 2, 5, 3, 4, 2, 3, 4],
+    [5, 5, 6, 2, 3, 3, 2, 4, 4, 5],
+    [6, 5, 5, 4, 2, 2, 1, 4, 6, 5],
+    [4, 3, 5, 5, 3, 1, 3, 2, 3, 4],
+]
+
+
+def test_alpha_matches_pingouin_and_psych() -> None:
+    result = cronbach_alpha(PINGOUIN)
+    assert (result.k_items, result.n) == (10, 15)
+    assert round(result.alpha, 3) == 0.592
+    assert round(result.ci_low, 3) == 0.195
+    assert round(result.ci_high, 3) == 0.840
+
+
 # -- NPS and distributions ---------------------------------------------------------------------
 
 
 def test_net_promoter_score() -> None:
     result = nps([10, 10, 9, 8, 2])
-    assert result == NetPromoter(5, 3, 1, 1, 40.0, result.method)
+    assert result == NetPromoter(5, 3, 1, 1, 40, result.ci_low, result.ci_high, result.method)
+    assert isinstance(result.score, Fraction)
     assert "% promoters (9–10) minus % detractors (0–6)" in result.method
     balanced = nps([10, 9, 9, 8, 7, 6, 0, 10, 5, 3, None])
     assert (balanced.n, balanced.promoters, balanced.passives, balanced.detractors) == (10, 4, 2, 4)
     assert balanced.score == 0
     assert nps([0, 6]).score == -100
-    assert nps([]).score is None
+    # 1 promoter in 8 answers is exactly 12.5 points, not a float near it.
+    assert nps([9, 7, 7, 7, 8, 8, 8, 7]).score == Fraction(25, 2)
+    empty = nps([])
+    assert (empty.score, empty.ci_low, empty.ci_high) == (None, None, None)
+    assert "no answers" in empty.method
     for bad in ([11], [-1], [7.5]):
         with pytest.raises(ValueError):
             nps(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        nps([9], confidence=1)
+
+
+def test_plain_wald_variance_matches_a_published_example() -> None:
+    # whuber's answer to "How can I calculate margin of error in a NPS (Net Promoter Score)
+    # result?" (stats.stackexchange.com, question 18603): 1/2 promoters, 1/3 passives, 1/6
+    # detractors give NPS 1/3 with variance 5/9 (standard deviation about 0.75), so in a sample
+    # of 324 "you can expect NPS about 33% with a standard error about 4.1%".
+    z = float(sps.norm.ppf(0.975))
+    low, high = stats._wald_bounds(Fraction(162), Fraction(54), Fraction(324), z)
+    centre, se = (low + high) / 2, (high - low) / (2 * z)
+    assert centre == pytest.approx(100 / 3)
+    assert se == pytest.approx(100 * (5 / 9 / 324) ** 0.5)
+    assert round(se, 1) == 4.1
+    assert round((5 / 9) ** 0.5, 2) == 0.75
+
+
+def test_nps_interval_is_the_adjusted_wald_interval_of_rocks_2016() -> None:
+    # Rocks (2016), The American Statistician, and MeasuringU: add 3/4 detractor, 3/2
+    # passive and 3/4 promoter, then the Wald interval. By hand for 3 promoters, 1 passive,
+    # 1 detractor: n = 8, p = 15/32, d = 7/32, p - d = 1/4,
+    # variance (p + d - (p - d)^2)/n = (22/32 - 1/16)/8 = 5/64, so 1/4 ± z·sqrt(5)/8.
+    result = nps([10, 10, 9, 8, 2])
+    z = float(sps.norm.ppf(0.975))
+    assert result.ci_low == pytest.approx(100 * (1 / 4 - z * 5**0.5 / 8))
+    assert result.ci_high == pytest.approx(100 * (1 / 4 + z * 5**0.5 / 8))
+    assert round(result.ci_low, 1) == -29.8 and round(result.ci_high, 1) == 79.8
+    assert "adjusted-Wald 95% interval (Rocks 2016" in result.method
+
+    ninety = nps([10, 10, 9, 8, 2], confidence=0.9)
+    z90 = float(sps.norm.ppf(0.95))
+    assert ninety.ci_high == pytest.approx(100 * (1 / 4 + z90 * 5**0.5 / 8))
+    assert result.ci_low < ninety.ci_low < ninety.ci_high < result.ci_high
+    assert "adjusted-Wald 90% interval" in ninety.method
+
+
+def test_nps_interval_never_collapses_and_stays_within_100_points() -> None:
+    # ten promoters: the plain Wald interval would be the single point +100.
+    everyone = nps([10] * 10)
+    assert everyone.score == 100
+    assert everyone.ci_high == 100 and everyone.ci_low < 70
+    nobody = nps([0] * 10)
+    assert nobody.ci_low == -100 and nobody.ci_high > -70
+    one = nps([7])
+    assert -100 <= one.ci_low < 0 < one.ci_high <= 100
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=60))
+def test_nps_interval_is_ordered_and_bounded(scores: list[int]) -> None:
+    result = nps(scores)
+    assert -100 <= result.ci_low < result.ci_high <= 100
+    assert result.promoters + result.passives + result.detractors == result.n == len(scores)
+    assert result.score == Fraction(100 * (result.promoters - result.detractors), result.n)
 
 
 def test_median_and_distribution_show_the_whole_scale() -> None:
@@ -330,54 +567,3 @@ def test_median_and_distribution_show_the_whole_scale() -> None:
     assert empty.n == 0 and empty.median is None and empty.counts == {1: 0, 2: 0, 3: 0}
     with pytest.raises(ValueError):
         median_and_distribution([6], [1, 2, 3, 4, 5])
-
-
-# -- suppression -------------------------------------------------------------------------------
-
-
-def test_small_groups_are_hidden_with_a_complement() -> None:
-    assert suppress({"mp": 12, "ngo": 8, "rapporteur": 3}, 5) == {"rapporteur", "ngo"}
-    assert suppress({"mp": 12, "ngo": 2, "rapporteur": 3}, 5) == {"rapporteur", "ngo"}
-    assert suppress({"mp": 12, "ngo": 8, "other": 0}, 5) == set()
-    # an empty group is no complement: "other" would still leave the 3 recoverable.
-    assert suppress({"mp": 12, "ngo": 8, "rapporteur": 3, "other": 0}, 5) == {"rapporteur", "ngo"}
-    # ties for the complement: the first by name.
-    assert suppress({"b": 7, "a": 7, "c": 1}, 5) == {"a", "c"}
-    # without a total no complement is needed.
-    assert suppress({"mp": 12, "rapporteur": 3}, 5, total_shown=False) == {"rapporteur"}
-    # the only non-empty group: no complement exists, the total is below the minimum itself.
-    assert suppress({"mp": 3, "ngo": 0}, 5) == {"mp"}
-    with pytest.raises(ValueError):
-        suppress({"mp": -1}, 5)
-
-
-cell_maps = st.dictionaries(
-    st.text(alphabet="abcdefgh", min_size=1, max_size=3), st.integers(0, 30), max_size=8
-)
-
-
-@given(cells=cell_maps, minimum=st.integers(0, 12))
-def test_no_single_hidden_cell_can_be_recovered_from_the_total(
-    cells: dict[str, int], minimum: int
-) -> None:
-    hidden = suppress(cells, minimum)
-    assert hidden <= set(cells)
-    # every small group is hidden; no empty group is hidden.
-    assert {g for g, n in cells.items() if 0 < n < minimum} <= hidden
-    assert all(cells[g] > 0 for g in hidden)
-    # total minus the shown cells is the sum of at least two hidden counts, or else the total is
-    # itself below the minimum (the caller hides it).
-    total = sum(cells.values())
-    if len(hidden) == 1:
-        assert total < minimum
-    # every shown cell is either empty or at least the minimum.
-    assert all(n == 0 or n >= minimum for g, n in cells.items() if g not in hidden)
-    # complementary suppression hides at most one group that was not small.
-    assert len({g for g in hidden if cells[g] >= minimum}) <= 1
-
-
-@given(cells=cell_maps, minimum=st.integers(0, 12))
-def test_without_a_total_only_small_groups_are_hidden(cells: dict[str, int], minimum: int) -> None:
-    assert suppress(cells, minimum, total_shown=False) == {
-        g for g, n in cells.items() if 0 < n < minimum
-    }
