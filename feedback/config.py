@@ -120,6 +120,12 @@ class Settings(BaseSettings):
     min_cell_size: int = Field(
         default=5, ge=1, description="Smallest group a report shows a breakdown for."
     )
+    uniform_cell_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="Smallest group a report shows when all its answers are alike (0% or 100%, "
+        "which would give each member's answer away); default twice min_cell_size.",
+    )
     programme: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     invitations: InvitationSettings = Field(default_factory=InvitationSettings)

@@ -48,6 +48,11 @@ class Option(Model):
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
     label: Text | None = None
+    report_label: Text | None = Field(
+        default=None,
+        description='How a report names the group of those who chose it ("MPs" for the choice '
+        '"Member of a national parliament"); the label when omitted.',
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -58,6 +63,12 @@ class Option(Model):
 
     def text(self, language: str) -> str:
         return localise(self.label, language, humanise(self.id))
+
+    def group_text(self, language: str) -> str:
+        """The name of the group of those who chose it, for reports: ``report_label`` or label."""
+        if self.report_label is not None:
+            return localise(self.report_label, language, self.text(language))
+        return self.text(language)
 
 
 def unique_ids(options: list[Option], what: str) -> list[Option]:

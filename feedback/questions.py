@@ -44,6 +44,11 @@ class QuestionBase(Model):
     measures: QuestionId | None = Field(
         default=None, description="The construct this item measures; scorers find items by it."
     )
+    report_label: Text | None = Field(
+        default=None,
+        description='How a report names what the item measures, per language ("Understanding of '
+        "the National Rapporteur's role\"): outcomes are written to funders, not to participants.",
+    )
 
     @model_serializer(mode="wrap")
     def _keep_type(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -64,6 +69,8 @@ class QuestionBase(Model):
         yield ("label",), self.label
         if self.help is not None:
             yield ("help",), self.help
+        if self.report_label is not None:
+            yield ("report_label",), self.report_label
 
     def answer_ids(self) -> list[str] | None:
         """The option ids an answer may use (for conditions), or ``None`` for free values."""
@@ -110,6 +117,8 @@ class ChoiceQuestion(QuestionBase):
         for i, choice in enumerate(self.choices):
             if choice.label is not None:
                 yield ("choices", i, "label"), choice.label
+            if choice.report_label is not None:
+                yield ("choices", i, "report_label"), choice.report_label
 
     def answer_ids(self) -> list[str]:
         return [c.id for c in self.choices]

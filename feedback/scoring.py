@@ -14,9 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
+from feedback import figures
 from feedback.survey import QuestionBase, Survey
+
+NOT_STATED = "not_stated"
+"""The group of those who did not say (no answer to ``role`` or ``country``): a row of its own."""
 
 
 class Cell(BaseModel):
@@ -31,9 +35,21 @@ class Cell(BaseModel):
     ci_high: float | None = None
     suppressed: bool = False
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def display(self) -> dict[str, str]:
+        """The share and interval as every format writes them (`feedback.figures`); none if hidden."""
+        if self.suppressed or self.n is None or self.k is None:
+            return {}
+        return {
+            "share": figures.share(self.k, self.n),
+            "ci": figures.interval(self.ci_low, self.ci_high),
+        }
+
 
 class Breakdown(BaseModel):
-    """A result split by a grouping (``role`` or ``country``)."""
+    """A result split by a grouping (``role`` or ``country``): every group of the vocabulary, in
+    the survey's order, then "not stated"; hidden groups per `feedback.disclosure`."""
 
     by: str
     cells: list[Cell] = Field(default_factory=list)
@@ -53,7 +69,10 @@ with warnings.catch_warnings():
         label: str
         item: str | None = Field(default=None, description="The question id; None for a summary.")
         event: str | None = Field(default=None, description="The event; None for the programme.")
-        n: int = Field(description="How many answered (don't know / N/A and missing not included).")
+        n: int | None = Field(
+            description="How many answered (don't know / N/A and missing not included); None when "
+            "the result is suppressed."
+        )
         n_na: int = 0
         n_missing: int = 0
         k: int | None = None
@@ -69,6 +88,47 @@ with warnings.catch_warnings():
         details: dict[str, Any] = Field(default_factory=dict)
         breakdowns: list[Breakdown] = Field(default_factory=list)
         notes: list[str] = Field(default_factory=list)
+        suppressed: bool = Field(
+            default=False,
+            description="Too few answered (or all alike) to show: no k, estimate or breakdown.",
+        )
+
+        @computed_field  # type: ignore[prop-decorator]
+        @property
+        def display(self) -> dict[str, str]:
+            """The figures as every format writes them, rounded half-up by `feedback.figures`."""
+            return displayed(self)
+
+
+def displayed(result: ScoreResult) -> dict[str, str]:
+    """The display fields of a result: what the sentence, the tables and CSV/JSON readers show."""
+    if result.suppressed:
+        return {}
+    out: dict[str, str] = {}
+    if result.unit in ("proportion", "pairs") and result.k is not None and result.n:
+        out["share"] = figures.share(result.k, result.n)
+        out["ci"] = figures.interval(result.ci_low, result.ci_high)
+    elif result.unit == "median" and result.estimate is not None:
+        out["median"] = figures.median(result.estimate)
+    elif result.unit == "alpha" and result.estimate is not None:
+        out["alpha"] = figures.decimal(result.estimate)
+        if result.ci_low is not None and result.ci_high is not None:
+            out["ci"] = f"{figures.decimal(result.ci_low)} to {figures.decimal(result.ci_high)}"
+    if result.p_value is not None:
+        out["p"] = figures.p_value(result.p_value)
+    if result.effect_size is not None:
+        out["effect_size"] = figures.decimal(result.effect_size)
+    nps = result.details.get("nps")
+    if nps is not None:
+        out["nps"] = figures.signed(nps)
+        low, high = result.details.get("nps_ci_low"), result.details.get("nps_ci_high")
+        if low is not None and high is not None:
+            out["nps_ci"] = f"{figures.signed(low)} to {figures.signed(high)}"
+    for key in ("mp_achievement", "country_achievement", "response_rate"):
+        value = result.details.get(key)
+        if isinstance(value, str):
+            out[key] = value
+    return out
 
 
 @dataclass
@@ -81,6 +141,8 @@ class ScoringContext:
     surveys: dict[tuple[str, str], Survey]
     attendance: list[dict[str, Any]]
     min_cell_size: int = 5
+    #: the smallest group whose answers are all alike that may be shown (twice the minimum)
+    uniform_cell_size: int = 10
     targets: dict[str, int] = field(default_factory=dict)
     programme: bool = False
     #: scorers may keep what they compute once per context here (e.g. visible questions)
@@ -140,6 +202,7 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
 
     :raises UnknownEvent: ``event`` is not in the database.
     """
+    from feedback.disclosure import uniform_minimum
     from feedback.errors import UnknownEvent, did_you_mean
 
     store = engine.store
@@ -160,6 +223,9 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
         surveys=surveys,
         attendance=attendance,
         min_cell_size=engine.settings.min_cell_size,
+        uniform_cell_size=uniform_minimum(
+            engine.settings.min_cell_size, engine.settings.uniform_cell_size
+        ),
         targets=dict(engine.settings.programme.targets),
         programme=programme,
     )

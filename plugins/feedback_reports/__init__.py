@@ -1,4 +1,4 @@
-"""Built-in plugin: outcome reports in HTML, Markdown and JSON, and `feedback report`.
+"""Built-in plugin: outcome reports in HTML, Markdown, JSON and CSV, and `feedback report`.
 
 A report puts the outcomes first, as plain sentences with their denominators and intervals (the
 "Outcomes" of a seminar report to a funder), then each result in detail with its breakdowns (small
@@ -40,11 +40,19 @@ def render_json(report: Report) -> str:
     return render_json(report)
 
 
+def render_csv(report: Report) -> str:
+    """CSV: every figure one row (results, their groups, each event's), for spreadsheets."""
+    from feedback_reports.flat import render_csv
+
+    return render_csv(report)
+
+
 @hookimpl
 def register_report_formats(register: Callable[[ReportFormat], None]) -> None:
     register(ReportFormat("html", ".html", render_html, "One self-contained page with charts."))
     register(ReportFormat("md", ".md", render_markdown, "Markdown, tables without charts."))
     register(ReportFormat("json", ".json", render_json, "JSON for other tools."))
+    register(ReportFormat("csv", ".csv", render_csv, "CSV: every figure one row."))
 
 
 @hookimpl

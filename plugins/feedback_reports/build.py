@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from feedback import i18n
+from feedback import disclosure, i18n
 from feedback.errors import FeedbackError
 from feedback.scoring import ScoreResult, ScoringContext, score
 from feedback.survey import ChoiceQuestion, Likert, ScaleQuestion, Survey, TextQuestion, ThenNow
@@ -30,6 +30,7 @@ from feedback_reports.model import (
 #: here follow in registration order.
 OUTCOME_ORDER = (
     "reach",
+    "response_rate",
     "awareness",
     "rapporteur_support",
     "ngo_cooperation",
@@ -73,8 +74,8 @@ def is_outcome(result: ScoreResult) -> bool:
 def redact(result: ScoreResult, min_cell_size: int) -> ScoreResult:
     """A copy without counts of groups smaller than ``min_cell_size`` kept in ``details``.
 
-    The agreement scorers keep the MPs' counts (``mp_k``, ``mp_n``) in their details even when
-    there are too few MPs to show them; a report must not print them, JSON included.
+    The scorers keep the MPs' counts (``mp_k``, ``mp_n``) only when the MPs' cell is shown; this
+    guards a report against a scorer (a plugin's) that keeps them for a smaller group.
     """
     details = result.details
     mp_n = details.get("mp_n")
@@ -82,6 +83,84 @@ def redact(result: ScoreResult, min_cell_size: int) -> ScoreResult:
         details = {k: v for k, v in details.items() if k not in ("mp_k", "mp_n")}
         return result.model_copy(update={"details": details})
     return result
+
+
+def withheld(result: ScoreResult) -> ScoreResult:
+    """``result`` with every figure removed: an event's cell hidden in a programme report."""
+    return result.model_copy(
+        update={
+            "n": None,
+            "k": None,
+            "estimate": None,
+            "ci_low": None,
+            "ci_high": None,
+            "p_value": None,
+            "effect_size": None,
+            "n_na": 0,
+            "n_missing": 0,
+            "summary": "",
+            "details": {},
+            "breakdowns": [],
+            "suppressed": True,
+        }
+    )
+
+
+def _key(result: ScoreResult) -> tuple[str, str, str | None, Any]:
+    return (result.scorer, result.construct, result.item, result.details.get("scope"))
+
+
+def protect_events(
+    pooled: list[ScoreResult], per_event: list[EventResults], minimum: int, uniform: int
+) -> None:
+    """Hide, in each event of a programme, the figures that would give an answer away.
+
+    The events of a programme are groups of the pooled figure as much as stakeholder groups are:
+    the pooled k and n minus the events shown give the hidden events' sum. So the same rules
+    (`feedback.disclosure.protect`) decide which event's figure to hide, for every result. An
+    event's own breakdowns and details are left out (with the pooled breakdowns they would form a
+    table of event by group whose small cells could be worked out); reach, from the roster, stays.
+    """
+    for entry in per_event:
+        entry.results = [
+            r
+            if r.scorer in ("reach", "response_rate")
+            else r.model_copy(update={"breakdowns": [], "details": _kept(r)})
+            for r in entry.results
+        ]
+    for result in pooled:
+        if result.scorer in ("reach", "response_rate") or result.suppressed:
+            continue
+        key = _key(result)
+        cells: dict[str, disclosure.Count] = {}
+        by_scorer: list[int] = []  # events whose scorer hid the figure already
+        for i, entry in enumerate(per_event):
+            match = next((r for r in entry.results if _key(r) == key), None)
+            if match is None:
+                continue
+            if match.suppressed or match.n is None:
+                by_scorer.append(i)
+                continue
+            hits = match.k if match.k is not None else 0
+            cells[str(i)] = disclosure.Count(hits, match.n, match.n + match.n_na + match.n_missing)
+        if by_scorer:
+            # what anyone can work out of them: the pooled figure minus the events shown, as one
+            rest_n = max((result.n or 0) - sum(c.n for c in cells.values()), 0)
+            rest_k = max((result.k or 0) - sum(c.k for c in cells.values()), 0)
+            cells["rest"] = disclosure.Count(min(rest_k, rest_n), rest_n, max(rest_n, 1))
+        has_hits = result.k is not None
+        hidden = disclosure.protect(
+            cells, minimum, uniform if has_hits else 0, ["rest"] if by_scorer else []
+        )
+        for i in [int(h) for h in hidden if h != "rest"] + by_scorer:
+            entry = per_event[i]
+            entry.results = [withheld(r) if _key(r) == key else r for r in entry.results]
+
+
+def _kept(result: ScoreResult) -> dict[str, Any]:
+    """What an event's result keeps of its details in a programme report (no distributions)."""
+    keep = ("rose", "same", "fell", "changed", "points", "scope")
+    return {k: v for k, v in result.details.items() if k in keep}
 
 
 # -- what the context holds besides results ----------------------------------------------------
@@ -125,12 +204,15 @@ def _points(question: ScaleQuestion) -> list[ScalePoint]:
     return [ScalePoint(p.id, p.text("en")) for p in question.resolved_scale.points]
 
 
-def distributions(context: ScoringContext) -> list[ItemDistribution]:
+def distributions(
+    context: ScoringContext, withheld_items: frozenset[str] = frozenset()
+) -> list[ItemDistribution]:
     """Answer counts per scale point of every tagged likert and then/now item.
 
     Likert: each point counted, "don't know" apart. Then/now: the complete pairs only (both sides
     on the scale), so "before" and "now" describe the same people. An item answered by fewer than
-    ``min_cell_size`` people is marked suppressed and carries no counts.
+    ``min_cell_size`` people, or whose result is hidden (``withheld_items``: the answers were all
+    alike), is marked suppressed and carries no counts.
     """
     questions: dict[str, tuple[Survey, ScaleQuestion]] = {}
     for survey in context.surveys.values():
@@ -187,7 +269,7 @@ def distributions(context: ScoringContext) -> list[ItemDistribution]:
                 na_label=scale.na.text("en") if scale.na is not None else None,
                 counts=counts,
             )
-        if 0 < dist.n + dist.n_na < context.min_cell_size:
+        if 0 < dist.n + dist.n_na < context.min_cell_size or question_id in withheld_items:
             dist = dataclasses.replace(dist, counts={}, then={}, now={}, suppressed=True)
         out.append(dist)
     return out
@@ -302,6 +384,7 @@ def build_report(
                     results=[redact(r, minimum) for r in in_report_order(score(engine, sub))],
                 )
             )
+        protect_events(results, per_event, minimum, context.uniform_cell_size)
     step("counting answers")
     countries = country_names(context)
     event = None
@@ -328,7 +411,9 @@ def build_report(
         results=[redact(r, minimum) for r in in_report_order(results)],
         comments=comments(context),
         events=per_event,
-        distributions=distributions(context),
+        distributions=distributions(
+            context, frozenset(r.item for r in results if r.suppressed and r.item)
+        ),
         subtitle=subtitle,
         n_responses=len(context.responses),
         scorer_titles=titles,

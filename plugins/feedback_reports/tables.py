@@ -9,47 +9,50 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from feedback import figures
 from feedback.scoring import Breakdown, ScoreResult
 from feedback_reports.build import long_date
 from feedback_reports.model import ItemDistribution, Report
 
-DASH = "–"
+DASH = figures.DASH
 GROUPINGS = {"role": "stakeholder group", "country": "country"}
 
 
-# -- numbers -----------------------------------------------------------------------------------
+# -- numbers ---------------------------------------------------------------------------------
+# Every figure is written by `feedback.figures` (one half-up rounding from the exact value).
 
 
-def pct(value: float | None, places: int = 1) -> str:
-    return DASH if value is None else f"{value * 100:.{places}f}%"
+def count(value: int | None) -> str:
+    return DASH if value is None else str(value)
 
 
 def estimate(result: ScoreResult) -> str:
-    value = result.estimate
-    if value is None:
+    if result.suppressed or result.estimate is None:
         return DASH
-    if result.unit in ("proportion", "pairs", "count"):
-        return pct(value)
+    if result.unit in ("proportion", "pairs", "rate") and result.k is not None and result.n:
+        return figures.share(result.k, result.n)
+    if result.unit == "count":
+        return figures.percent(result.estimate, 1)
     if result.unit == "alpha":
-        return f"{value:.2f}"
+        return figures.decimal(result.estimate)
     if result.unit == "median":
-        return f"{value:g}"
-    return f"{value:.3g}"
+        return figures.median(result.estimate)
+    return figures.decimal(result.estimate, 3)
 
 
 def interval(result: ScoreResult | Any) -> str:
     low, high = result.ci_low, result.ci_high
-    if low is None or high is None:
+    if low is None or high is None or getattr(result, "suppressed", False):
         return DASH
     if getattr(result, "unit", "proportion") == "alpha":
-        return f"{low:.2f} to {high:.2f}"
-    return f"{low * 100:.1f}–{high * 100:.1f}%"
+        return f"{figures.decimal(low)} to {figures.decimal(high)}"
+    return f"{figures.percent(low).rstrip('%')}–{figures.percent(high)}"
 
 
 def p_value(value: float | None) -> str:
     if value is None:
         return DASH
-    return "< 0.001" if value < 0.001 else f"{value:.3g}"
+    return figures.p_value(value).removeprefix("p = ").replace("p < ", "< ")
 
 
 def number(value: Any) -> str:
@@ -58,6 +61,7 @@ def number(value: Any) -> str:
 
 def what_k_is(result: ScoreResult) -> str:
     return {
+        "rate": "n = attended, k = responses, estimate = k / n",
         "proportion": "k = agreeing (or yes), estimate = k / n",
         "pairs": "n = then/now pairs, k = rose, estimate = k / n",
         "count": "n = participants, k = MPs, estimate = share of the MP target",
@@ -93,7 +97,7 @@ FIGURES = ["n", "k", "estimate", "95% CI", "p", "effect size", "don't know", "mi
 
 
 def figures_table(result: ScoreResult, caption: str | None = None) -> Table:
-    effect = DASH if result.effect_size is None else f"{result.effect_size:.2f}"
+    effect = figures.decimal(result.effect_size)
     notes = [what_k_is(result)]
     if result.effect_size_name and result.effect_size is not None:
         notes.append(f"effect size = {result.effect_size_name}")
@@ -104,8 +108,8 @@ def figures_table(result: ScoreResult, caption: str | None = None) -> Table:
             Row(
                 None,
                 [
-                    str(result.n),
-                    number(result.k),
+                    count(result.n),
+                    count(result.k),
                     estimate(result),
                     interval(result),
                     p_value(result.p_value),
@@ -119,12 +123,9 @@ def figures_table(result: ScoreResult, caption: str | None = None) -> Table:
 
 
 def hidden_words(breakdown: Breakdown, minimum: int) -> str:
-    """What a suppressed cell says. With exactly two hidden, one may be a bigger group hidden so
-    that the small one cannot be worked out from the total (complementary suppression)."""
-    hidden = sum(1 for cell in breakdown.cells if cell.suppressed)
-    if hidden == 2:
-        return f"fewer than {minimum}, or hidden to protect a smaller group"
-    return f"fewer than {minimum}"
+    """What a hidden cell says: the same words whatever hid it, so they cannot tell a uniform
+    group (all answered alike) from a small one or from one hidden to protect another."""
+    return f"fewer than {minimum}, or hidden to protect a group"
 
 
 def breakdown_table(result: ScoreResult, breakdown: Breakdown, minimum: int) -> Table:
@@ -136,7 +137,15 @@ def breakdown_table(result: ScoreResult, breakdown: Breakdown, minimum: int) -> 
         else:
             rows.append(
                 Row(
-                    cell.label, [number(cell.n), number(cell.k), pct(cell.estimate), interval(cell)]
+                    cell.label,
+                    [
+                        count(cell.n),
+                        count(cell.k),
+                        figures.share(cell.k or 0, cell.n),
+                        f"{figures.percent(cell.ci_low).rstrip('%')}–{figures.percent(cell.ci_high)}"
+                        if cell.ci_low is not None and cell.ci_high is not None
+                        else DASH,
+                    ],
                 )
             )
     by = GROUPINGS.get(breakdown.by, breakdown.by)
@@ -168,13 +177,17 @@ def by_event_table(result: ScoreResult, report: Report) -> Table | None:
             words = "not asked at this event" if entry.n_responses else "no responses yet"
             rows.append(Row(title, span=words))
             continue
+        if match.suppressed:
+            words = f"fewer than {report.min_cell_size}, or hidden to protect an event"
+            rows.append(Row(title, span=words))
+            continue
         rows.append(
             Row(
                 title,
                 [
                     long_date(entry.event.get("date")) or DASH,
-                    str(match.n),
-                    number(match.k),
+                    count(match.n),
+                    count(match.k),
                     estimate(match),
                     interval(match),
                     str(match.n_na),
@@ -297,9 +310,7 @@ def cumulative_table(report: Report) -> Table | None:
 def _of_target(value: Any, target: Any) -> str:
     if not target or not isinstance(value, int):
         return DASH
-    from feedback_scoring.scorers import achieved  # the scorers' own wording: "11%", "46.7%"
-
-    return achieved(value, int(target))
+    return figures.achievement(value, int(target))
 
 
 def satisfaction_table(result: ScoreResult) -> Table | None:

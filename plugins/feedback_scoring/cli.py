@@ -17,16 +17,22 @@ from feedback.scoring import score as run_scorers
 
 
 def _figure(result: ScoreResult) -> str:
-    if result.estimate is None:
-        return "–"
-    if result.unit in ("proportion", "pairs"):
-        text = f"{result.k} of {result.n} ({result.estimate * 100:.0f}%)"
-        if result.ci_low is not None and result.ci_high is not None:
-            text += f"\n95% CI {result.ci_low * 100:.0f}–{result.ci_high * 100:.0f}%"
-        return text
+    """The figure column: from the display fields every format shares (`ScoreResult.display`)."""
+    shown = result.display
+    if result.suppressed:
+        return "not shown"
+    if "share" in shown:
+        text = f"{result.k} of {result.n} ({shown['share']})"
+        return text + (f"\n{shown['ci']}" if shown.get("ci") else "")
     if result.unit == "count":
         return f"{result.k} MPs of {result.n} participants"
-    return f"{result.estimate:.2f}" if result.unit == "alpha" else f"{result.estimate:g}"
+    if result.unit == "rate":
+        rate = shown.get("response_rate")
+        return f"{result.k} of {result.n}" + (f" ({rate})" if rate else "")
+    for key in ("median", "alpha"):
+        if key in shown:
+            return shown[key] + (f"\nNPS {shown['nps']}" if "nps" in shown else "")
+    return "–"
 
 
 def context_for(db: Path | None, event: str | None, programme: bool) -> ScoringContext:
@@ -83,7 +89,7 @@ def score(event: str | None, programme: bool, as_json: bool, db: Path | None) ->
             result.scorer,
             escape(result.item or result.label),
             _figure(result),
-            "" if result.p_value is None else f"{result.p_value:.3g}",
+            result.display.get("p", ""),
             str(result.n_na) if result.n_na else "",
             escape(result.summary),
         )

@@ -17,7 +17,6 @@ from feedback.plugins import PluginManager
 from feedback.scoring import ScoringContext, build_context
 from feedback_reports.build import build_report
 from feedback_reports.model import Report
-from feedback_scoring import stats
 
 
 @pytest.fixture(scope="session")
@@ -68,10 +67,8 @@ def _report(
 ) -> tuple[ScoringContext, Report]:
     engine = Engine(settings=load_settings(project), pm=pm)
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(stats, "N_RESAMPLES", 499)
-            context = build_context(engine, event, programme=event is None)
-            return context, build_report(engine, context, generated=generated)
+        context = build_context(engine, event, programme=event is None)
+        return context, build_report(engine, context, generated=generated)
     finally:
         engine.close()
 

@@ -29,7 +29,6 @@ import feedback_formats
 import feedback_reports
 import feedback_scoring
 from feedback.plugins import PluginManager, make_plugin_manager
-from feedback_scoring import stats
 
 # -- the seminar project -----------------------------------------------------------------------
 
@@ -135,17 +134,12 @@ def reports_plugin_manager() -> PluginManager:
 
 
 def invoke(pm: PluginManager, *args: str) -> Result:
-    """``feedback ARGS`` with ``pm``'s plugin commands, on a copy of the group's commands.
-
-    The permutation tests of the then/now scorer draw 499 sign assignments instead of 9,999:
-    these tests are about reports, not p-values, and the full count takes seconds per item.
-    """
+    """``feedback ARGS`` with ``pm``'s plugin commands, on a copy of the group's commands."""
     group = feedback.cli.cli
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(feedback.cli, "plugin_manager", lambda: pm)
         patch.setattr(group, "_plugins_added", False)
         patch.setattr(group, "commands", dict(group.commands))
-        patch.setattr(stats, "N_RESAMPLES", 499)
         return CliRunner(env={"COLUMNS": "200"}).invoke(group, list(args))
 
 

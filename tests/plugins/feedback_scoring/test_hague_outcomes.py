@@ -73,6 +73,19 @@ def scores(hague: Path) -> list[dict[str, Any]]:
     return json.loads(result.stdout)
 
 
+@pytest.fixture(scope="module")
+def programme_scores(hague: Path) -> list[dict[str, Any]]:
+    result = feedback(hague, "score", "--programme", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def scope_scores(
+    scope: str, scores: list[dict[str, Any]], programme_scores: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    return scores if scope == "event" else programme_scores
+
+
 def one(scores: list[dict[str, Any]], scorer: str, item: str | None = None) -> dict[str, Any]:
     found = [s for s in scores if s["scorer"] == scorer and s["item"] == item]
     assert len(found) == 1, f"{len(found)} results of {scorer}/{item}"
@@ -139,9 +152,9 @@ def test_the_responses_are_fixed_and_follow_the_survey() -> None:
 
 @pytest.mark.parametrize("scope", ["event", "programme"])
 def test_reach_counts_the_attendees_of_the_roster_only(
-    scores: list[dict[str, Any]], scope: str
+    scores: list[dict[str, Any]], programme_scores: list[dict[str, Any]], scope: str
 ) -> None:
-    result = reach(scores, scope)
+    result = reach(scope_scores(scope, scores, programme_scores), scope)
     assert result["n"] == 37
     assert result["k"] == 11
     assert result["unit"] == "count"
@@ -152,16 +165,17 @@ def test_reach_counts_the_attendees_of_the_roster_only(
     assert details["mp_countries"] == MP_COUNTRIES
     assert "DE" not in details["mp_countries"]
     assert (details["mp_target"], details["country_target"]) == (100, 15)
+    # the vocabulary's names of the groups (report_label), never an id made to look like a word
     assert details["by_role"] == {
-        "Member of a national parliament or regional assembly": 11,
-        "Non-governmental organisation (NGO)": 11,
-        "National Rapporteur or staff of the Rapporteur's office": 2,
-        "Police, prosecution or other law enforcement": 1,
-        "Intergovernmental organisation (e.g. IOM, OSCE, Council of Europe)": 1,
-        "Government ministry, agency or embassy": 1,
-        "Researcher or academic": 2,
-        "Parliamentary staff (e.g. clerk, assistant to a member)": 4,
-        "Other": 4,
+        "Governments": 1,
+        "Intergovernmental organisations": 1,
+        "Law enforcement": 1,
+        "MPs": 11,
+        "National Rapporteurs' offices": 2,
+        "NGOs": 11,
+        "Others": 4,
+        "Parliamentary staff": 4,
+        "Researchers": 2,
     }
     assert result["event"] == (EVENT if scope == "event" else None)
 
@@ -171,20 +185,34 @@ def test_reach_counts_the_attendees_of_the_roster_only(
     [("event", "at this event"), ("programme", "over the programme so far")],
 )
 def test_reach_states_the_achievement_as_the_report_does(
-    scores: list[dict[str, Any]], scope: str, where: str
+    scores: list[dict[str, Any]], programme_scores: list[dict[str, Any]], scope: str, where: str
 ) -> None:
-    result = reach(scores, scope)
+    result = reach(scope_scores(scope, scores, programme_scores), scope)
     assert result["details"]["mp_achievement"] == "11%"
     assert result["details"]["country_achievement"] == "46.7%"
     assert result["summary"] == REACH_SENTENCE.format(where=where)
+
+
+def test_a_programme_of_one_event_states_its_reach_once(scores: list[dict[str, Any]]) -> None:
+    """The programme so far is this event: the headline does not say the same thing twice."""
+    sentences = [s["summary"] for s in scores if s["scorer"] == "reach"]
+    assert sentences == [REACH_SENTENCE.format(where="at this event")]
+
+
+def test_the_response_rate_comes_first_after_reach(scores: list[dict[str, Any]]) -> None:
+    result = one(scores, "response_rate")
+    assert (result["k"], result["n"]) == (30, 37)
+    assert result["summary"] == (
+        "30 of the 37 participants responded (81%): 20 at the kiosk, 10 on paper."
+    )
+    assert result["display"]["response_rate"] == "81%"
 
 
 def test_the_table_shows_the_reach_sentence(hague: Path, scores: list[dict[str, Any]]) -> None:
     result = feedback(hague, "score", "--event", EVENT, columns=2000)
     assert result.exit_code == 0, result.output
     table = result.stdout
-    for scope in ("event", "programme"):
-        assert reach(scores, scope)["summary"] in table
+    assert reach(scores, "event")["summary"] in table
     assert "11 parliamentarians from 7 countries at this event" in table
     assert "7 of 15 countries (46.7%)" in table
     assert "11 MPs of 37 participants" in table
@@ -204,7 +232,11 @@ def test_rapporteur_support_keeps_dont_know_out_of_the_denominator(
     assert (
         f"Among MPs: 9 of 10 (90%, 95% CI {low * 100:.0f}–{high * 100:.0f}%)" in (result["summary"])
     )
-    assert result["summary"].startswith("24 of 27 respondents (89%, 95% CI 72–96%)")
+    assert result["summary"].startswith(
+        "Support for an independent National Rapporteur in their country: 24 of the 27 who gave "
+        "a view agree (89%, 95% CI 72–96%); of the 30 asked, 2 said “don't know” and 1 did not "
+        "answer."
+    )
     assert "2 answered “don't know” (not in the denominator)" in result["notes"]
     roles = {
         c["group"]: c for c in next(b for b in result["breakdowns"] if b["by"] == "role")["cells"]
@@ -215,7 +247,12 @@ def test_rapporteur_support_keeps_dont_know_out_of_the_denominator(
     for small in ("national_rapporteur", "researcher", "parliamentary_staff", "law_enforcement"):
         assert roles[small]["suppressed"] is True
         assert roles[small]["n"] is None and roles[small]["k"] is None
-    assert "government" not in roles  # its one answer was "don't know"
+    # its one answer was "don't know": its row is there, hidden like any small group, so that
+    # which group is missing cannot tell who said "don't know"
+    assert roles["government"]["suppressed"] is True and roles["government"]["n"] is None
+    assert list(roles)[:3] == ["mp", "ngo", "national_rapporteur"]  # the survey's order
+    assert list(roles)[-1] == "not_stated"
+    assert roles["mp"]["label"] == "MPs" and roles["ngo"]["label"] == "NGOs"
 
 
 @pytest.mark.parametrize(
@@ -319,9 +356,13 @@ def test_reliability_of_awareness_is_cronbachs_alpha_of_the_now_answers(
 def test_three_mps_passed_on_contacts_of_nine_mps(scores: list[dict[str, Any]]) -> None:
     result = one(scores, "contacts", "passed_contacts")
     assert_share(result, 3, 11)
-    assert result["details"] == {"contacts_total": 9, "all_k": 4, "all_n": 29}
+    # MPs only: the answers of everyone else are not kept beside them, where "all minus MPs"
+    # would give a group that may be smaller than the minimum
+    assert result["details"] == {"contacts_total": 9}
     assert result["summary"] == (
-        "3 of 11 MPs who answered have already passed on contacts of other MPs (9 contacts in all)."
+        "Contacts of other parliamentarians passed on to the organisers: 3 of the 11 MPs who "
+        "answered have already passed on contact details of other parliamentarians "
+        "(9 contacts in all)."
     )
 
 
@@ -339,7 +380,9 @@ def test_recommendation_median_and_net_promoter_score(scores: list[dict[str, Any
         **{str(v): 0 for v in range(5)},
         **{"5": 1, "6": 2, "7": 3, "8": 6, "9": 11, "10": 7},
     }
-    assert "Net Promoter Score +50 (18 promoters, 9 passives, 3 detractors)." in result["summary"]
+    assert result["display"]["nps"] == "+50"
+    assert "Net Promoter Score +50, 95% CI " in result["summary"]
+    assert "(18 promoters, 9 passives, 3 detractors)." in result["summary"]
 
 
 def test_usefulness_median(scores: list[dict[str, Any]]) -> None:

@@ -1,0 +1,146 @@
+"""Reach and response: who attended (from the roster, not the responses) against the programme's
+targets, and how many of them responded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from feedback import figures
+from feedback.scoring import ScoreResult, ScoringContext
+from feedback_scoring.answers import MP, group_name
+
+CHANNELS = {"kiosk": "at the kiosk", "web": "online", "paper": "on paper", "offline": "offline"}
+
+
+def _scopes(context: ScoringContext) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The attendance rows of this event and of the programme up to it (or the programme's)."""
+    attended = [a for a in context.attendance if a["attended"]]
+    if context.event is None or context.programme:
+        return [("programme", attended)]
+    dates = {e["id"]: e.get("date") or "" for e in context.events}
+    cutoff = dates.get(context.event, "")
+    event = [a for a in attended if a["event"] == context.event]
+    so_far = [
+        a
+        for a in attended
+        if (dates.get(a["event"]) or "") <= cutoff or a["event"] == context.event
+    ]
+    if {a["event"] for a in so_far} <= {context.event}:
+        return [("event", event)]  # the programme so far is this event: one sentence, not two
+    return [("event", event), ("programme", so_far)]
+
+
+def reach(context: ScoringContext) -> list[ScoreResult]:
+    """Distinct people who attended, MPs among them and their countries, against the targets."""
+    results = []
+    for scope, rows in _scopes(context):
+        people = {a["person"]: a for a in rows}
+        by_role = Counter(a["role"] for a in people.values())
+        mps = {p: a for p, a in people.items() if a["role"] == MP}
+        countries = {a["country"] for a in mps.values() if a["country"]}
+        where = "at this event" if scope == "event" else "over the programme so far"
+        mp_target = context.targets.get("mp")
+        country_target = context.targets.get("countries")
+        sentence = f"{len(mps)} parliamentarians from {len(countries)} countries {where}"
+        parts = []
+        if mp_target:
+            parts.append(f"{figures.achievement(len(mps), mp_target)} of the target of {mp_target}")
+        if country_target:
+            parts.append(
+                f"{len(countries)} of {country_target} countries "
+                f"({figures.achievement(len(countries), country_target)})"
+            )
+        summary = sentence + (": " + " and ".join(parts) if parts else "") + "."
+        results.append(
+            ScoreResult(
+                scorer="reach",
+                construct="reach",
+                label=f"Reach {where}",
+                event=context.event if scope == "event" else None,
+                n=len(people),
+                k=len(mps),
+                estimate=len(mps) / mp_target if mp_target else None,
+                unit="count",
+                method="distinct people who attended (from the roster, not the responses); "
+                "achievement as exact fractions rounded half-up",
+                summary=summary,
+                details={
+                    "scope": scope,
+                    "participants": len(people),
+                    "by_role": {
+                        group_name(context, "role", r): n
+                        for r, n in sorted(
+                            by_role.items(), key=lambda i: (i[0] is None, i[0] or "")
+                        )
+                    },
+                    "mps": len(mps),
+                    "mp_countries": sorted(countries),
+                    "mp_target": mp_target,
+                    "country_target": country_target,
+                    "mp_achievement": (
+                        figures.achievement(len(mps), mp_target) if mp_target else None
+                    ),
+                    "country_achievement": (
+                        figures.achievement(len(countries), country_target)
+                        if country_target
+                        else None
+                    ),
+                },
+                notes=[] if context.attendance else ["no roster imported: reach cannot be counted"],
+            )
+        )
+    return results
+
+
+def response_rate(context: ScoringContext) -> list[ScoreResult]:
+    """How many of those who attended responded: the denominator of every other outcome."""
+    scope = "programme" if context.programme or context.event is None else "event"
+    attended = {
+        a["person"]
+        for a in context.attendance
+        if a["attended"] and (scope == "programme" or a["event"] == context.event)
+    }
+    responses = len(context.responses)
+    channels = Counter(r.get("channel") for r in context.responses)
+    how = ", ".join(
+        f"{n} {CHANNELS.get(str(c), f'by {c}')}" for c, n in sorted(channels.items(), key=_first)
+    )
+    where = "" if scope == "event" else " over the programme so far"
+    rate = None
+    if not attended:
+        summary = (
+            f"{responses} responses{where} ({how}); no roster of who attended was imported, so "
+            "the response rate is not known."
+        )
+    elif responses > len(attended):
+        summary = (
+            f"{responses} responses{where} from {len(attended)} participants on the roster: more "
+            "responses than participants (answers through the open link or from people not on the "
+            f"roster), so no response rate is given ({how})."
+        )
+    else:
+        rate = figures.share(responses, len(attended))
+        summary = (
+            f"{responses} of the {len(attended)} participants{where} responded ({rate}): {how}."
+        )
+    return [
+        ScoreResult(
+            scorer="response_rate",
+            construct="response_rate",
+            label="Who responded",
+            event=context.event if scope == "event" else None,
+            n=len(attended),
+            k=responses,
+            estimate=responses / len(attended) if rate is not None else None,
+            unit="rate",
+            method="responses stored for the event, against the distinct people who attended "
+            "(from the roster); no interval: everyone was asked, nobody was sampled",
+            summary=summary,
+            details={"responses": responses, "attended": len(attended), "response_rate": rate},
+        )
+    ]
+
+
+def _first(item: tuple[Any, int]) -> tuple[int, str]:
+    return (-item[1], str(item[0]))
