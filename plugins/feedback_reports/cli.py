@@ -51,18 +51,32 @@ def _progress(total: int) -> Iterator[Stages]:
         yield Stages(progress, total)
 
 
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, then a rename).
-
-    The temporary file is opened like any new file, so the report gets the usual permissions.
-    """
+def _check_output(path: Path) -> None:
+    """Refuse an output the report could not be written to, before any work is done."""
     folder = path.parent
     if not folder.is_dir():
         raise CommandError(f"-o: {folder} is not an existing folder", 2)
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    if path.is_dir():
+        raise CommandError(f"-o: {path} is a folder, not a file", 2)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CommandError(f"-o: the folder {folder} cannot be written to", 2)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CommandError(f"-o: {path} cannot be written to (read-only)", 2)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, flushed to disk,
+    then renamed over it; the temporary file is removed if anything fails.
+
+    The temporary file is opened like any new file, so the report gets the usual permissions.
+    """
+    _check_output(path)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
         with tmp.open("w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -116,6 +130,9 @@ def report(
             2,
         )
     chosen = formats[fmt]
+    suffix = chosen.suffix if chosen.suffix.startswith(".") else f".{chosen.suffix}"
+    path = output or Path(f"report-{event or 'programme'}{suffix}")
+    _check_output(path)
     with _progress(4) as step, paused_gc():
         step("reading answers")
         context = context_for(db, event, programme)
@@ -132,8 +149,6 @@ def report(
             raise CommandError(
                 f"report format '{fmt}' (plugin '{owner}') failed: {exc!r}", 1
             ) from exc
-    suffix = chosen.suffix if chosen.suffix.startswith(".") else f".{chosen.suffix}"
-    path = output or Path(f"report-{event or 'programme'}{suffix}")
     _write(path, text)
     click.echo(
         f"wrote {path}: {report_.title} ({report_.n_responses} responses, "

@@ -43,6 +43,16 @@ ALPHA_ACCEPTABLE = 0.7
 """The conventional lowest alpha at which items are read as measuring one thing (Nunnally 1978)."""
 
 
+HIDDEN_METHODS = {
+    "proportion": "share agreeing (or yes) with its Wilson score 95% interval",
+    "pairs": f"{stats.SELF_REPORTED}: then/now pairs, Wilcoxon signed-rank test, share that rose "
+    "with its Wilson score 95% interval",
+    "median": "median and distribution of the ratings",
+}
+"""The method of a hidden result: in words only, since the method text of a figure states its
+counts ("share (1 of 2)"), which a hidden result must not."""
+
+
 def _suppressed(
     context: ScoringContext,
     scorer: str,
@@ -51,7 +61,6 @@ def _suppressed(
     item: str | None,
     answers: Answers,
     unit: str,
-    method: str,
 ) -> ScoreResult:
     return ScoreResult(
         scorer=scorer,
@@ -63,7 +72,7 @@ def _suppressed(
         n_na=answers.n_na,
         n_missing=answers.n_missing,
         unit=unit,
-        method=method,
+        method=HIDDEN_METHODS[unit] + "; not shown (see the rules on small groups)",
         summary=withheld(context, label, answers.n_na),
         suppressed=True,
     )
@@ -108,9 +117,7 @@ def _agreement_result(
         "; agreeing = the points above the scale's middle" if isinstance(question, Likert) else ""
     )
     if answers.n and hidden(context, k, answers.n):
-        return _suppressed(
-            context, construct, construct, label, question.id, answers, "proportion", method
-        )
+        return _suppressed(context, construct, construct, label, question.id, answers, "proportion")
     parts = breakdowns(context, answers, agree) if answers.n else []
     details: dict[str, Any] = {}
     notes = (
@@ -234,7 +241,7 @@ def _change_result(
             n_na=pairs.n_na,
             n_missing=pairs.n_missing,
             unit="pairs",
-            method=method,
+            method=HIDDEN_METHODS["pairs"] + "; not shown (see the rules on small groups)",
             summary=withheld(context, label, pairs.n_na),
             notes=[stats.SELF_REPORTED],
             suppressed=True,
@@ -325,7 +332,7 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
         if mps.n and hidden(context, k, mps.n):
             results.append(
                 _suppressed(
-                    context, "contacts", "contacts", label, question.id, mps, "proportion", method
+                    context, "contacts", "contacts", label, question.id, mps, "proportion"
                 ).model_copy(
                     update={
                         "summary": (
@@ -400,7 +407,7 @@ def _rating_result(
     alike = len(set(values)) == 1
     if values and hidden(context, 0 if alike else 1, len(values)):
         return _suppressed(
-            context, "satisfaction", construct, label, question.id, answers, "median", method
+            context, "satisfaction", construct, label, question.id, answers, "median"
         )
     dist = stats.median_and_distribution(values, points)
     details: dict[str, Any] = {"distribution": {str(k): v for k, v in dist.counts.items()}}

@@ -42,7 +42,7 @@ def test_outcomes_follow_the_seed_reports_order() -> None:
         "third_party",
         "reliability",
     ]
-    assert OUTCOME_ORDER[:3] == ("reach", "awareness", "rapporteur_support")
+    assert OUTCOME_ORDER[:4] == ("reach", "response_rate", "awareness", "rapporteur_support")
 
 
 def test_an_event_report_holds_the_event_and_its_results(hague) -> None:

@@ -85,7 +85,7 @@ def test_a_project_without_responses_has_no_programme_report(reports_pm, tmp_pat
         (["--event", "hague-2011", "--programme"], "give --event ID or --programme, not both"),
         (
             ["--event", "hague-2011", "--format", "htm"],
-            "--format: unknown report format 'htm' (known: html, md, json); did you mean 'html'?",
+            "--format: unknown report format 'htm' (known: html, md, json, csv); did you mean 'html'?",
         ),
     ],
 )
@@ -101,6 +101,22 @@ def test_an_output_folder_that_does_not_exist_exits_2(report_cmd, tmp_path) -> N
     )
     assert result.exit_code == 2
     assert "is not an existing folder" in result.output
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder"])
+def test_a_bad_output_is_refused_before_any_work(
+    report_cmd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    import feedback_scoring.cli
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the responses were read before the output was checked")
+
+    monkeypatch.setattr(feedback_scoring.cli, "context_for", no_work)
+    target = tmp_path / "no" / "r.md" if where == "missing folder" else tmp_path
+    result = report_cmd("--event", "hague-2011", "--format", "md", "-o", str(target))
+    assert result.exit_code == 2, result.output
+    assert "-o" in result.output and ("folder" in result.output or "directory" in result.output)
 
 
 def test_the_command_is_listed_with_its_help(reports_pm, tmp_path) -> None:
@@ -121,6 +137,7 @@ def test_hook_register_report_formats(reports_pm, tmp_path: Path) -> None:
             ("html", ".html"),
             ("md", ".md"),
             ("json", ".json"),
+            ("csv", ".csv"),
         ]
         assert {formats.owners[name] for name in formats.names()} == {"feedback_reports"}
     finally:

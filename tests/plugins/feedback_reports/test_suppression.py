@@ -82,11 +82,14 @@ def test_json_cells_of_small_groups_carry_no_numbers(built: Built) -> None:
     assert seen >= 5
 
 
-def test_the_suppressed_cell_says_why() -> None:
+def test_every_hidden_cell_says_the_same_whatever_hid_it() -> None:
+    """Words that told a small group from a uniform one, or from one hidden to protect another,
+    would say something about the hidden answers themselves."""
     one = Breakdown(by="role", cells=[Cell(group="a", label="A", suppressed=True)])
     two = Breakdown(by="role", cells=[Cell(group=g, label=g, suppressed=True) for g in "ab"])
-    assert hidden_words(one, 5) == "fewer than 5"
-    assert hidden_words(two, 5) == "fewer than 5, or hidden to protect a smaller group"
+    assert (
+        hidden_words(one, 5) == hidden_words(two, 5) == "fewer than 5, or hidden to protect a group"
+    )
 
 
 def test_the_mps_counts_are_left_out_when_too_few_mps_answered() -> None:
