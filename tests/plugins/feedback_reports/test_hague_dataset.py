@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from reports_helpers import Page, invoke, md_tables, section
+from reports_helpers import Page, invoke, md_tables
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "hague-2011"
 REACH = (
