@@ -7,10 +7,17 @@ HTML page: no XML prolog, DOCTYPE, comments or metadata (they carry URLs), no na
 ids prefixed with the chart's id (several charts share one document), ``role="img"`` with an
 ``aria-label`` and a ``<title>`` that describe what the chart shows.
 
+Size: every chart is `WIDTH` inches wide (302 pt) and no text in it is smaller than `SMALL` pt, so
+on a phone 360 CSS pixels wide, where a chart is shown about 330 px wide, no text is smaller than
+10 px. Long labels are wrapped above their bars, not set beside them as tick labels. Lines (the
+zero line, axes, targets) are drawn beneath the bars and never cross a label: `Chart.problems`
+lists any text a line crosses or the figure cuts off (the tests require it to be empty).
+
 Colours: every bar has a dark outline, so each segment stands out from its neighbours and from
 the page (WCAG 2.1 non-text contrast); numbers printed on a segment are black or white, whichever
-contrasts more with it (at least 4.5:1). Every chart is followed in the report by a table holding
-the same numbers.
+contrasts more with it (at least 4.5:1); a number that does not fit its segment is left out (the
+description and the appendix's tables hold every number). Every figure printed goes through
+`feedback.figures`, the one rounding of the report.
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ import html
 import io
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from feedback.figures import achievement, share
 from feedback.scoring import ScoreResult
 from feedback_reports.model import EventResults, ItemDistribution
 
@@ -33,17 +41,27 @@ NEUTRAL = "#d4d4d4"
 NA = "#a3a3a3"
 TRACK = "#ececec"
 VALUE = "#1f5f99"
+FELL = "#e08214"
 TARGET = "#8c2d04"
-WIDTH = 8.0  # inches; 576 pt
+WIDTH = 4.2  # inches (302 pt): shown 1:1 on a wide screen, about 1.1 px per pt on a phone
+FONT = 10.5  # pt: labels and titles
+SMALL = 10.0  # pt: the smallest text in a chart (numbers on bars, ticks)
+WRAP = 50  # characters of a label per line, at FONT, in WIDTH
+ROW = 0.26  # inches: the height of one bar's row
+LINE = 0.19  # inches: one line of a label above a bar
 
 
 @dataclass(frozen=True)
 class Chart:
-    """An inline SVG chart and the sentence that describes it to someone who cannot see it."""
+    """An inline SVG chart and the sentence that describes it to someone who cannot see it.
+
+    ``problems`` names any text that a line crosses or that falls outside the figure (none is
+    expected: the tests check it)."""
 
     id: str
     svg: str
     description: str
+    problems: tuple[str, ...] = field(default=(), compare=False)
 
 
 # -- colour ------------------------------------------------------------------------------------
@@ -102,10 +120,17 @@ def _style(chart_id: str) -> dict[str, Any]:
         "svg.hashsalt": chart_id,
         "font.family": "sans-serif",
         "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
-        "font.size": 10,
+        "font.size": FONT,
+        "axes.titlesize": FONT,
+        "axes.labelsize": FONT,
+        "xtick.labelsize": SMALL,
+        "ytick.labelsize": SMALL,
+        "legend.fontsize": SMALL,
         "text.color": TEXT,
         "axes.labelcolor": TEXT,
         "axes.edgecolor": AXIS,
+        "axes.axisbelow": True,
+        "axes.titlepad": 4,
         "xtick.color": AXIS,
         "ytick.color": AXIS,
         "xtick.labelcolor": TEXT,
@@ -122,6 +147,7 @@ def _figure(height: float) -> Any:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    figure.get_layout_engine().set(h_pad=0.03, w_pad=0.03, hspace=0.02)
     FigureCanvasAgg(figure)
     return figure
 
@@ -131,8 +157,19 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _wrap(text: str, width: int = 42) -> str:
-    return _plain(textwrap.fill(text, width=width, break_long_words=False))
+_KEEP = re.compile(r"\((n = [^)]*|[^()]{1,14})\)$")
+
+
+def _lines(text: str, width: int = WRAP) -> list[str]:
+    """``text`` in lines of at most ``width`` characters; a short last bracket (``(n = 20)``)
+    is never broken."""
+    text = _KEEP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    return [line.replace("\u00a0", " ") for line in lines]
+
+
+def _wrap(text: str, width: int = WRAP) -> str:
+    return _plain("\n".join(_lines(text, width)))
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -166,27 +203,100 @@ def to_svg(figure: Any, chart_id: str, description: str) -> str:
     return text.strip()
 
 
-def _render(chart_id: str, height: float, draw: Any, description: str) -> Chart:
+def layout_problems(figure: Any) -> list[str]:
+    """Texts of a drawn figure that a visible line crosses (unless a bar drawn above the line
+    hides it there) or that reach outside the figure."""
+    from matplotlib.text import Text
+
+    figure.draw_without_rendering()  # positions of this canvas (savefig drew at another dpi)
+    renderer = figure.canvas.get_renderer()
+    bounds = figure.bbox
+    unseen = set()  # labels of ticks outside the view, which are not drawn
+    for ax in figure.axes:
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            low, high = sorted((low, high))
+            for tick in axis.get_major_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    unseen.update((id(tick.label1), id(tick.label2)))
+    texts = [
+        t
+        for t in figure.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and id(t) not in unseen
+    ]
+    problems = []
+    lines: list[Any] = []
+    bars: list[Any] = []
+    for ax in figure.axes:
+        lines += [line for line in ax.lines if line.get_visible()]
+        lines += [s for s in ax.spines.values() if s.get_visible()]
+        bars += [p for p in ax.patches if p.get_visible() and p.get_facecolor()[3] > 0]
+    for text in texts:
+        box = text.get_window_extent(renderer).padded(-0.5)
+        if box.width <= 0:
+            continue
+        name = " ".join(text.get_text().split())
+        if (
+            box.x0 < bounds.x0 - 0.5
+            or box.y0 < bounds.y0 - 0.5
+            or box.x1 > bounds.x1 + 0.5
+            or box.y1 > bounds.y1 + 0.5
+        ):
+            problems.append(f"outside the figure: {name!r}")
+        for line in lines:
+            extent = line.get_window_extent(renderer)
+            if not box.overlaps(extent):
+                continue
+            overlap = (
+                max(box.x0, extent.x0),
+                max(box.y0, extent.y0),
+                min(box.x1, extent.x1),
+                min(box.y1, extent.y1),
+            )
+            hidden = any(
+                bar.get_zorder() > line.get_zorder()
+                and (b := bar.get_window_extent(renderer)).x0 <= overlap[0]
+                and b.y0 <= overlap[1]
+                and b.x1 >= overlap[2]
+                and b.y1 >= overlap[3]
+                for bar in bars
+            )
+            if not hidden:
+                problems.append(f"a line crosses {name!r}")
+    return problems
+
+
+def _render(chart_id: str, height: float, draw: Callable[[Any], None], description: str) -> Chart:
     import matplotlib
 
     with matplotlib.rc_context(_style(chart_id)):
         figure = _figure(height)
         draw(figure)
         svg = to_svg(figure, chart_id, description)
-    return Chart(chart_id, svg, description)
+        problems = tuple(layout_problems(figure))
+    return Chart(chart_id, svg, description, problems)
 
 
-def _segment_label(ax: Any, x: float, y: float, share: float, colour: Any) -> None:
-    if share >= 9.5:
-        ax.text(
-            x,
-            y,
-            f"{share:.0f}%",
-            ha="center",
-            va="center",
-            fontsize=8.5,
-            color=text_colour(colour),
-        )
+def _fit(figure: Any, labels: list[tuple[Any, Any]]) -> None:
+    """Remove each number that does not fit inside its bar (with a little room either side)."""
+    if not labels:
+        return
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    for text, bar in labels:
+        inner = bar.get_window_extent(renderer)
+        box = text.get_window_extent(renderer)
+        if box.width + 4 > inner.width or box.height > inner.height + 2:
+            text.remove()
+
+
+def _number(ax: Any, bar: Any, words: str, colour: Any, labels: list[tuple[Any, Any]]) -> None:
+    """A number in the middle of a bar segment, black or white, removed later if it won't fit."""
+    x = bar.get_x() + bar.get_width() / 2
+    y = bar.get_y() + bar.get_height() / 2
+    text = ax.text(
+        x, y, words, ha="center", va="center", fontsize=SMALL, color=text_colour(colour), zorder=4
+    )
+    labels.append((text, bar))
 
 
 def _row_major(entries: list[Any], columns: int) -> list[Any]:
@@ -200,6 +310,40 @@ def _row_major(entries: list[Any], columns: int) -> list[Any]:
 def _share_words(counts: dict[str, int], top: Iterable[str], n: int) -> str:
     k = sum(counts.get(p, 0) for p in top)
     return f"{k} of {n}"
+
+
+def _rows(figure: Any, titles: list[str]) -> list[Any]:
+    """One thin axes per bar, each with its label wrapped above it (as the axes' title), sharing
+    the x axis; only the last shows it."""
+    axes = figure.subplots(len(titles), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, title in zip(axes, titles, strict=True):
+        ax.set_title(title, loc="left", fontsize=FONT)
+        ax.set_ylim(-0.5, 0.5)
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        if ax is not axes[-1]:
+            ax.spines["bottom"].set_visible(False)
+            ax.tick_params(axis="x", length=0, labelbottom=False)
+    return list(axes)
+
+
+def _rows_height(titles: list[str], extra: float) -> float:
+    lines = sum(t.count("\n") + 1 for t in titles)
+    return extra + len(titles) * (ROW + 0.1) + lines * LINE
+
+
+def _bar(ax: Any, left: float, width: float, colour: Any, **kwargs: Any) -> Any:
+    return ax.barh(
+        0,
+        width,
+        left=left,
+        height=0.78,
+        color=colour,
+        edgecolor=EDGE,
+        linewidth=0.6,
+        zorder=2,
+        **kwargs,
+    )[0]
 
 
 # -- (1) likert items: diverging stacked bars --------------------------------------------------
@@ -216,15 +360,16 @@ def diverging_segments(counts: Sequence[int]) -> list[tuple[float, float]]:
     half = len(counts) // 2
     left = -sum(shares[:half]) - (shares[half] / 2 if len(counts) % 2 else 0)
     out = []
-    for share in shares:
-        out.append((left, share))
-        left += share
+    for part in shares:
+        out.append((left, part))
+        left += part
     return out
 
 
 def likert_chart(items: list[ItemDistribution], chart_id: str) -> Chart | None:
-    """Diverging stacked bars: disagreement left of zero, agreement right, a neutral middle point
-    split across zero, "don't know" in a panel of its own to the right; n on every bar."""
+    """Diverging stacked bars centred on the neutral point: disagreement left of zero, agreement
+    right, a middle point split across zero. Each statement is wrapped above its bar with its n;
+    "don't know" is kept apart, counted beside n, never in the bar."""
     items = [d for d in items if d.kind == "likert" and not d.suppressed and d.n + d.n_na > 0]
     if not items:
         return None
@@ -233,72 +378,45 @@ def likert_chart(items: list[ItemDistribution], chart_id: str) -> Chart | None:
     k = len(points)
     half = k // 2
     colours = diverging(k)
-    has_na = any(d.na_label for d in items)
     na_label = next((d.na_label for d in items if d.na_label), "Don't know")
 
+    def title(d: ItemDistribution) -> str:
+        extra = f"; {na_label.lower()}: {d.n_na}" if d.n_na else ""
+        return _wrap(f"{d.label} (n = {d.n}{extra})")
+
+    titles = [title(d) for d in items]
+
     def draw(figure: Any) -> None:
-        if has_na:
-            grid = figure.add_gridspec(1, 2, width_ratios=[5, 1])
-            ax = figure.add_subplot(grid[0])
-            ax_na = figure.add_subplot(grid[1], sharey=ax)
-        else:
-            ax, ax_na = figure.add_subplot(), None
-        ys = list(range(len(items)))[::-1]
-        handles = []
-        for y, item in zip(ys, items, strict=True):
+        axes = _rows(figure, titles)
+        handles: list[Any] = []
+        labels: list[tuple[Any, Any]] = []
+        for ax, item in zip(axes, items, strict=True):
+            ax.axvline(0, color=AXIS, linewidth=0.8, zorder=1)
             counts = [item.counts.get(p.id, 0) for p in points]
-            if item.n:
-                for j, (left, share) in enumerate(diverging_segments(counts)):
-                    bars = ax.barh(
-                        y,
-                        share,
-                        left=left,
-                        height=0.62,
-                        color=colours[j],
-                        edgecolor=EDGE,
-                        linewidth=0.6,
-                        label=points[j].label,
-                    )
-                    if y == ys[0]:
-                        handles.append(bars)
-                    _segment_label(ax, left + share / 2, y, share, colours[j])
-            if ax_na is not None:
-                ax_na.barh(y, item.n_na, height=0.62, color=NA, edgecolor=EDGE, linewidth=0.6)
-                ax_na.annotate(
-                    str(item.n_na),
-                    (item.n_na, y),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    ha="left",
-                    fontsize=9,
-                )
-        ax.axvline(0, color=EDGE, linewidth=1)
+            if not item.n:
+                continue
+            for j, (left, width) in enumerate(diverging_segments(counts)):
+                if not counts[j]:
+                    continue
+                bar = _bar(ax, left, width, colours[j])
+                _number(ax, bar, share(counts[j], item.n), colours[j], labels)
+        from matplotlib.patches import Patch
+
+        handles = [Patch(facecolor=c, edgecolor=EDGE, linewidth=0.6) for c in colours]
+        ax = axes[-1]
         ax.set_xlim(-100, 100)
         ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
-        ax.set_yticks(ys, [f"{_wrap(d.label)}\n(n = {d.n})" for d in items], fontsize=9)
-        ax.set_xlabel("← disagree · share of the answers (n) · agree →")
-        ax.tick_params(axis="y", length=0)
-        if ax_na is not None:
-            top = max([d.n_na for d in items] + [1])
-            ax_na.set_xlim(0, top * 1.8)
-            ax_na.set_xticks([])
-            ax_na.set_title(_plain(na_label), fontsize=9, loc="left")
-            ax_na.tick_params(axis="y", left=False, labelleft=False)
-            ax_na.spines["left"].set_visible(False)
-            ax_na.spines["bottom"].set_visible(False)
-            from matplotlib.patches import Patch
-
-            handles.append(Patch(facecolor=NA, edgecolor=EDGE, linewidth=0.6))
-        labels = [_plain(p.label) for p in points] + ([_plain(na_label)] if has_na else [])
-        columns = min(len(labels), 3)
+        ax.set_xlabel("← disagree · share of answers · agree →")
+        columns = 2
         figure.legend(
             _row_major(handles, columns),
-            _row_major(labels, columns),
-            loc="outside lower center",
+            _row_major([_plain(p.label) for p in points], columns),
+            loc="outside upper left",
             ncols=columns,
-            fontsize=9,
+            handlelength=1.2,
+            columnspacing=1.0,
         )
+        _fit(figure, labels)
 
     top_points = [p.id for p in points[len(points) - half :]]
     parts = []
@@ -312,69 +430,73 @@ def likert_chart(items: list[ItemDistribution], chart_id: str) -> Chart | None:
         f"{'s' if len(items) != 1 else ''}, disagreement to the left of zero and agreement to "
         f"the right. " + "; ".join(parts) + "."
     )
-    height = 1.9 + 0.62 * len(items)
+    legend_rows = -(-k // 2)
+    height = _rows_height(titles, 0.75 + legend_rows * 0.2)
     return _render(chart_id, height, draw, description)
 
 
-# -- (2) then/now items: knowledge before and now ----------------------------------------------
+# -- (2) then/now items: how many rose, stayed the same and fell --------------------------------
 
 
-def then_now_chart(items: list[ItemDistribution], chart_id: str) -> Chart | None:
-    """For each then/now item, two stacked bars of the same people: before the seminar and now."""
-    items = [d for d in items if d.kind == "then_now" and not d.suppressed and d.n > 0]
-    if not items:
+def _change_rows(results: Iterable[ScoreResult]) -> list[tuple[str, int, int, int, int]]:
+    rows = []
+    for result in results:
+        details = result.details
+        if result.scorer != "awareness" or not all(k in details for k in ("rose", "same", "fell")):
+            continue
+        rose, same, fell = (int(details[k] or 0) for k in ("rose", "same", "fell"))
+        n = rose + same + fell
+        if n:
+            rows.append((result.label, n, rose, same, fell))
+    return rows
+
+
+def change_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
+    """For each then/now item (and overall): a bar of its pairs split into those whose
+    self-reported knowledge rose, stayed the same and fell, with the number of people in each."""
+    rows = _change_rows(results)
+    if not rows:
         return None
-    points = items[0].points
-    items = [d for d in items if [p.id for p in d.points] == [p.id for p in points]]
-    colours = sequential(len(points))
-    top = [p.id for p in points[-2:]]
+    parts = [("rose", VALUE), ("stayed the same", NEUTRAL), ("fell", FELL)]
+    titles = [_wrap(f"{label} (n = {n})") for label, n, *_ in rows]
 
     def draw(figure: Any) -> None:
-        axes = figure.subplots(len(items), 1, sharex=True, squeeze=False)[:, 0]
-        handles = []
-        for ax, item in zip(axes, items, strict=True):
-            for y, counts in ((1, item.then), (0, item.now)):
-                left = 0.0
-                for j, point in enumerate(points):
-                    share = 100 * counts.get(point.id, 0) / item.n
-                    bars = ax.barh(
-                        y,
-                        share,
-                        left=left,
-                        height=0.7,
-                        color=colours[j],
-                        edgecolor=EDGE,
-                        linewidth=0.6,
-                    )
-                    if ax is axes[0] and y == 1:
-                        handles.append(bars)
-                    _segment_label(ax, left + share / 2, y, share, colours[j])
-                    left += share
-            ax.set_yticks([1, 0], [_plain(item.then_label), _plain(item.now_label)], fontsize=9)
-            ax.tick_params(axis="y", length=0)
-            ax.set_title(f"{_wrap(item.label, 80)} (n = {item.n} pairs)", fontsize=9.5, loc="left")
-            ax.set_xlim(0, 100)
-        axes[-1].set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
-        axes[-1].set_xlabel("share of the respondents who answered both (self-reported)")
-        figure.legend(
-            handles,
-            [_plain(p.label) for p in points],
-            loc="outside lower center",
-            ncols=len(points),
-            fontsize=9,
-        )
+        from matplotlib.patches import Patch
 
-    labels = " or ".join(p.label.lower() for p in points[-2:])
-    parts = [
-        f"{d.label}: {_share_words(d.then, top, d.n)} before, {_share_words(d.now, top, d.n)} now"
-        for d in items
+        axes = _rows(figure, titles)
+        labels: list[tuple[Any, Any]] = []
+        for ax, (_, n, *counts) in zip(axes, rows, strict=True):
+            left = 0.0
+            for count, (_, colour) in zip(counts, parts, strict=True):
+                if count:
+                    width = 100 * count / n
+                    bar = _bar(ax, left, width, colour)
+                    _number(ax, bar, str(count), colour, labels)
+                    left += width
+        ax = axes[-1]
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel("share of the participants")
+        figure.legend(
+            [Patch(facecolor=c, edgecolor=EDGE, linewidth=0.6) for _, c in parts],
+            [p.capitalize() for p, _ in parts],
+            loc="outside upper left",
+            ncols=3,
+            handlelength=1.2,
+            columnspacing=1.0,
+        )
+        _fit(figure, labels)
+
+    words = [
+        f"{label}: rose for {rose} of {n}, stayed the same for {same}, fell for {fell}"
+        for label, n, rose, same, fell in rows
     ]
     description = (
-        f"Stacked bars of self-reported knowledge before the seminar and now, for {len(items)} "
-        f"topic{'s' if len(items) != 1 else ''}, the same respondents in both bars. Answering "
-        f"{labels}: " + "; ".join(parts) + "."
+        "Bar chart of self-reported knowledge, before the seminar against now, for "
+        f"{len(rows)} item{'s' if len(rows) != 1 else ''}: how many rose, stayed the same and "
+        "fell. " + "; ".join(words) + "."
     )
-    return _render(chart_id, 1.2 + 1.25 * len(items), draw, description)
+    return _render(chart_id, _rows_height(titles, 0.95), draw, description)
 
 
 # -- (3) reach against the targets -------------------------------------------------------------
@@ -397,47 +519,46 @@ def _reach_rows(results: Iterable[ScoreResult]) -> list[tuple[str, int, int]]:
 
 
 def reach_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
-    """Horizontal bars: MPs and their countries against the programme's targets."""
-    from feedback_scoring.scorers import achieved
-
+    """Horizontal bars: MPs and their countries against the programme's targets, each labelled
+    above its bar with the count, the target and how much of it was reached."""
     rows = _reach_rows(results)
     if not rows:
         return None
-    shares = [100 * value / target for _, value, target in rows]
-    texts = [f"{v} of {t} ({achieved(v, t)})" for _, v, t in rows]
+    texts = [f"{v} of {t} ({achievement(v, t)})" for _, v, t in rows]
+    titles = [_wrap(f"{label}: {text}") for (label, _, _), text in zip(rows, texts, strict=True)]
+    right = max([100.0, *(100 * v / t for _, v, t in rows)])
 
     def draw(figure: Any) -> None:
-        ax = figure.add_subplot()
-        ys = list(range(len(rows)))[::-1]
-        right = max([100.0, *shares])
-        for y, share, text in zip(ys, shares, texts, strict=True):
-            ax.barh(y, 100, height=0.6, color=TRACK, edgecolor="#595959", linewidth=0.8)
-            ax.barh(y, share, height=0.6, color=VALUE, edgecolor=EDGE, linewidth=0.6)
-            ax.text(max(100, share) + right * 0.02, y, text, va="center", ha="left")
-        ax.set_xlim(0, right * 1.42)
-        ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100% of target"])
-        ax.set_yticks(ys, [label for label, _, _ in rows])
-        ax.tick_params(axis="y", length=0)
-        ax.spines["bottom"].set_bounds(0, 100)
+        axes = _rows(figure, titles)
+        for ax, (_, value, target) in zip(axes, rows, strict=True):
+            ax.barh(0, 100, height=0.78, color=TRACK, edgecolor="#595959", linewidth=0.8)
+            _bar(ax, 0, 100 * value / target, VALUE)
+        ax = axes[-1]
+        ax.set_xlim(0, right)
+        ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel("share of the target reached")
 
     description = "Bar chart of reach against the programme's targets: " + "; ".join(
         f"{label}: {text}" for (label, _, _), text in zip(rows, texts, strict=True)
     )
-    return _render(chart_id, 0.9 + 0.5 * len(rows), draw, description + ".")
+    return _render(chart_id, _rows_height(titles, 0.55), draw, description + ".")
+
+
+def _short_date(value: Any) -> str:
+    text = str(value)
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not match:
+        return text
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    year, month, day = match.groups()
+    return f"{int(day)} {months[int(month) - 1]} {year}"
 
 
 def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
     """A programme: MPs and countries reached so far after each event, against the targets."""
     series = []
     for entry in events:
-        so_far = next(
-            (
-                r
-                for r in entry.results
-                if r.scorer == "reach" and r.details.get("scope") == "programme"
-            ),
-            None,
-        )
+        so_far = entry.reach("programme")
         if so_far is None:
             continue
         series.append(
@@ -451,26 +572,55 @@ def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
         )
     if len(series) < 2:
         return None
-    labels = [str(s[0]) for s in series]
+    labels = [_short_date(s[0]) for s in series]
 
     def draw(figure: Any) -> None:
         from matplotlib.ticker import MaxNLocator
 
-        axes = figure.subplots(1, 2)
-        for ax, index, title in ((axes[0], 1, "MPs reached"), (axes[1], 2, "Countries reached")):
+        axes = figure.subplots(2, 1, sharex=True)
+        numbers = []
+        for ax, index, title in ((axes[0], 1, "MPs"), (axes[1], 2, "Countries")):
             values = [s[index] for s in series]
             target = series[-1][index + 2]
             xs = list(range(len(series)))
-            ax.bar(xs, values, color=VALUE, edgecolor=EDGE, linewidth=0.6, width=0.6)
+            ax.bar(xs, values, color=VALUE, edgecolor=EDGE, linewidth=0.6, width=0.6, zorder=2)
+            top = max([int(target or 0), *values, 1])
             for x, v in zip(xs, values, strict=True):
-                ax.text(x, v, f"{v}", ha="center", va="bottom", fontsize=9)
+                text = ax.annotate(
+                    f"{v}",
+                    (x, v),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=SMALL,
+                    zorder=4,
+                )
+                numbers.append((ax, text, x, v))
+            heading = f"{title} reached so far"
             if target:
-                ax.axhline(target, color=TARGET, linewidth=1.5, linestyle="--")
-                ax.text(xs[-1] + 0.4, target, f"target {target}", ha="right", va="bottom")
-                ax.set_ylim(0, max([target, *values]) * 1.15)
-            ax.set_xticks(xs, labels, rotation=30, ha="right", fontsize=8.5)
-            ax.set_title(f"{title}, so far", fontsize=10, loc="left")
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+                ax.axhline(target, color=TARGET, linewidth=1.5, linestyle="--", zorder=1)
+                heading += f"; target {target} (dashed line)"
+            ax.set_ylim(0, top * 1.18)
+            ax.set_title(_wrap(heading), loc="left")
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        rotate = len(series) > 4
+        axes[-1].set_xticks(
+            range(len(series)),
+            labels,
+            rotation=40 if rotate else 0,
+            ha="right" if rotate else "center",
+        )
+        axes[0].tick_params(axis="x", labelbottom=False)
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        for ax, text, _x, _v in numbers:
+            box = text.get_window_extent(renderer).padded(3)
+            if any(box.overlaps(line.get_window_extent(renderer)) for line in ax.lines):
+                # a count next to the target line goes inside its bar, in white
+                text.set_position((0, -2))
+                text.set_va("top")
+                text.set_color("#ffffff")
 
     parts = [f"after {s[0]}: {s[1]} MPs from {s[2]} countries" for s in series]
     targets = series[-1][3], series[-1][4]
@@ -494,4 +644,5 @@ def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
         + "."
         + goal
     )
-    return _render(chart_id, 3.2, draw, description)
+    height = 3.4 + (0.4 if len(series) > 4 else 0)
+    return _render(chart_id, height, draw, description)

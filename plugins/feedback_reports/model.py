@@ -76,6 +76,12 @@ class EventResults:
     n_responses: int
     results: list[ScoreResult]
 
+    def reach(self, scope: str) -> ScoreResult | None:
+        """The event's reach at the event (``scope`` "event") or over the programme up to it
+        ("programme"; the event's own when it was the programme's first: said once, not twice)."""
+        found = {r.details.get("scope"): r for r in self.results if r.scorer == "reach"}
+        return found.get(scope) or (found.get("event") if scope == "programme" else None)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "event": self.event,

@@ -13,7 +13,7 @@ from typing import Any
 
 from feedback_reports.build import long_date
 from feedback_reports.model import Report
-from feedback_reports.view import view
+from feedback_reports.view import anchor, view
 
 # -- Jinja -------------------------------------------------------------------------------------
 
@@ -49,6 +49,7 @@ def environment(kind: str) -> Any:
     env.filters["md"] = md
     env.filters["md_quote"] = md_quote
     env.filters["long_date"] = long_date
+    env.filters["anchor"] = anchor
     return env
 
 
@@ -60,14 +61,14 @@ def render_html(report: Report) -> str:
 
     context = view(report)
     draw = {
-        "reach": lambda spec: charts.reach_chart(report.results, spec.key),
+        "reach": lambda spec: charts.reach_chart(spec.results, spec.key),
         "cumulative": lambda spec: charts.cumulative_chart(report.events, spec.key),
-        "then_now": lambda spec: charts.then_now_chart(spec.items, spec.key),
+        "change": lambda spec: charts.change_chart(spec.results, spec.key),
         "likert": lambda spec: charts.likert_chart(spec.items, spec.key),
     }
     drawn: dict[str, Any] = {}
-    for section in context["sections"]:
-        for spec in section.charts:
+    for part in context["parts"]:
+        for spec in part.charts:
             chart = draw[spec.kind](spec)
             if chart is not None:
                 drawn[spec.key] = Markup(chart.svg)

@@ -167,8 +167,8 @@ def by_event_table(result: ScoreResult, report: Report) -> Table | None:
     if not report.events:
         return None
     key = _key(result)
-    if result.scorer == "reach":
-        return None  # the cumulative reach table covers it
+    if result.scorer in ("reach", "response_rate"):
+        return None  # the cumulative reach table covers them (attended, responses)
     rows = []
     for entry in report.events:
         match = next((r for r in entry.results if _key(r) == key), None)
@@ -264,12 +264,7 @@ def reach_notes(result: ScoreResult, report: Report) -> list[str]:
 def cumulative_table(report: Report) -> Table | None:
     rows = []
     for entry in report.events:
-        at = next(
-            (r for r in entry.results if _key(r)[0] == "reach" and _key(r)[3] == "event"), None
-        )
-        so_far = next(
-            (r for r in entry.results if _key(r)[0] == "reach" and _key(r)[3] == "programme"), None
-        )
+        at, so_far = entry.reach("event"), entry.reach("programme")
         if at is None or so_far is None:
             continue
         countries = len(so_far.details.get("mp_countries") or [])

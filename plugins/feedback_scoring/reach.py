@@ -10,7 +10,13 @@ from feedback import figures
 from feedback.scoring import ScoreResult, ScoringContext
 from feedback_scoring.answers import MP, group_name
 
-CHANNELS = {"kiosk": "at the kiosk", "web": "online", "paper": "on paper", "offline": "offline"}
+CHANNELS = {
+    "kiosk": "at the kiosk",
+    "web": "online",
+    "paper": "on paper",
+    "offline": "on the offline form",
+    "import": "imported from files",
+}
 
 
 def _scopes(context: ScoringContext) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -11,17 +11,21 @@ import textwrap
 
 import pytest
 
+from feedback.scoring import ScoreResult
 from feedback_reports.charts import (
+    SMALL,
+    WIDTH,
+    change_chart,
     contrast,
+    cumulative_chart,
     diverging,
     diverging_segments,
     likert_chart,
     reach_chart,
     sequential,
     text_colour,
-    then_now_chart,
 )
-from feedback_reports.model import ItemDistribution, ScalePoint
+from feedback_reports.model import EventResults, ItemDistribution, ScalePoint
 
 AGREE = [
     ScalePoint(p, p.replace("_", " "))
@@ -72,25 +76,122 @@ def test_a_chart_is_an_svg_element_ready_for_a_page() -> None:
 def test_no_chart_without_items_to_show() -> None:
     assert likert_chart([likert("a", [1, 1, 1, 0, 0], suppressed=True)], "c") is None
     assert likert_chart([], "c") is None
-    assert then_now_chart([], "c") is None
+    assert change_chart([], "c") is None
     assert reach_chart([], "c") is None
+    assert cumulative_chart([], "c") is None
 
 
-def test_the_then_now_chart_describes_before_and_now() -> None:
-    points = [ScalePoint(p, p) for p in ("none", "little", "some", "good", "very_good")]
-    item = ItemDistribution(
-        item="role",
-        label="Your understanding",
-        construct="awareness",
-        kind="then_now",
-        points=points,
-        n=4,
-        then={"none": 2, "little": 2, "some": 0, "good": 0, "very_good": 0},
-        now={"none": 0, "little": 0, "some": 1, "good": 2, "very_good": 1},
+def awareness(label: str, rose: int, same: int, fell: int, **changes) -> ScoreResult:
+    values = {
+        "scorer": "awareness",
+        "construct": "awareness",
+        "label": label,
+        "item": label.lower(),
+        "n": rose + same + fell,
+        "k": rose,
+        "unit": "pairs",
+        "details": {"rose": rose, "same": same, "fell": fell},
+    }
+    return ScoreResult.model_validate({**values, **changes})
+
+
+def test_the_change_chart_shows_how_many_rose_stayed_and_fell() -> None:
+    results = [
+        awareness("Your understanding", 13, 6, 1),
+        awareness("Suppressed item", 0, 0, 0, details={}),  # too few answers: no counts
+        awareness("Awareness overall (mean of the items)", 18, 2, 0, item=None),
+    ]
+    chart = change_chart(results, "tn")
+    assert chart.description.startswith("Bar chart of self-reported knowledge")
+    assert "Your understanding: rose for 13 of 20, stayed the same for 6, fell for 1" in (
+        chart.description
     )
-    chart = then_now_chart([item], "tn")
-    assert "Your understanding: 0 of 4 before, 3 of 4 now" in chart.description
+    assert "Awareness overall (mean of the items): rose for 18 of 20" in chart.description
+    assert "Suppressed" not in chart.svg
     assert chart.svg.count("<title>") == 1
+    texts = svg_texts(chart.svg)
+    assert {"Rose", "Stayed the same", "Fell", "13", "6", "18"} <= set(texts)
+    assert chart.problems == ()
+    assert change_chart([awareness("Nothing", 0, 0, 0, details={})], "tn") is None
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The words of every text element of a chart (svg.fonttype none: one <text> per string)."""
+    import html as html_
+
+    return [
+        html_.unescape(re.sub(r"<[^>]+>", "", t)).strip()
+        for t in re.findall(r"<text\b.*?</text>", svg, flags=re.S)
+    ]
+
+
+def reach(scope: str, mps: int, countries: int) -> ScoreResult:
+    return ScoreResult.model_validate(
+        {
+            "scorer": "reach",
+            "construct": "reach",
+            "label": f"Reach {scope}",
+            "n": 37,
+            "k": mps,
+            "unit": "count",
+            "details": {
+                "scope": scope,
+                "mps": mps,
+                "mp_countries": [f"C{i}" for i in range(countries)],
+                "mp_target": 100,
+                "country_target": 15,
+            },
+        }
+    )
+
+
+def test_numbers_on_charts_are_rounded_by_the_figures_module() -> None:
+    chart = reach_chart([reach("event", 11, 7), reach("programme", 99, 14)], "r")
+    assert "MPs at this event: 11 of 100 (11%)" in chart.description
+    assert "Countries at this event: 7 of 15 (46.7%)" in chart.description
+    # 199 of 200 agree strongly: never "100%" for a share short of everyone
+    nearly = likert("n", [0, 0, 0, 1, 199])
+    texts = svg_texts(likert_chart([nearly], "l").svg)
+    assert ">99%" in texts and "100%" in texts  # the share, and the axis' end
+    assert texts.count("100%") == 2  # the two ends of the axis only
+
+
+def all_charts() -> list:
+    long_label = "A statement long enough to need three lines above its bar, " * 2
+    events = [
+        EventResults(
+            {"id": f"e{i}", "date": f"201{i}-0{i + 1}-1{i}"}, 10, [reach("programme", m, c)]
+        )
+        for i, (m, c) in enumerate([(11, 7), (17, 11), (95, 14), (99, 15)])
+    ]
+    return [
+        likert_chart(
+            [
+                likert("a", [1, 2, 3, 4, 5], 2),
+                likert("b", [0, 0, 1, 5, 9]),
+                likert("c", [9, 5, 1, 0, 0]),
+                dataclasses.replace(likert("d", [2, 2, 2, 2, 2]), label=long_label),
+            ],
+            "l",
+        ),
+        change_chart([awareness(long_label, 13, 6, 1), awareness("Short", 1, 18, 1)], "c"),
+        reach_chart([reach("event", 11, 7), reach("programme", 120, 16)], "r"),
+        cumulative_chart(events, "cu"),
+    ]
+
+
+def test_lines_never_cross_a_label_and_nothing_is_cut_off() -> None:
+    for chart in all_charts():
+        assert chart is not None
+        assert chart.problems == (), chart.id
+
+
+def test_charts_are_narrow_with_no_text_below_10_points() -> None:
+    for chart in all_charts():
+        width = re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', chart.svg)
+        assert width and float(width.group(1)) == pytest.approx(WIDTH * 72)
+        sizes = [float(s) for s in re.findall(r"font(?:-size:|:)\s*([\d.]+)px", chart.svg)]
+        assert sizes and min(sizes) >= SMALL >= 10, chart.id
 
 
 @pytest.mark.parametrize("colours", [diverging(5), diverging(4), sequential(5), sequential(7)])

@@ -30,18 +30,21 @@ def test_markdown_has_the_sections_in_order(built: Built, scope: str) -> None:
     text = built.text(scope, "md")
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
     assert headings == [
+        "Contents",
         "Outcomes",
-        "Results in detail",
+        "Results",
         "Methods and caveats",
-        "Comments for review",
+        "Appendix A: Tables in full",
+        "Appendix B: How each figure was computed",
+        "Appendix C: Comments for review",
     ]
     assert text.startswith("# ")
-    outcomes = text[text.index("## Outcomes") : text.index("## Results in detail")]
+    outcomes = text[text.index("## Outcomes") : text.index("## Results")]
     data = json.loads(built.text(scope, "json"))
     for result in data["results"]:
         if result["summary"] and result["scorer"] != "reliability":
             assert f"- {md(result['summary'])}\n" in outcomes
-    assert outcomes.index("parliamentarians from") < outcomes.index("rose for")
+    assert outcomes.index("parliamentarians from") < outcomes.index("rated it higher")
 
 
 @pytest.mark.parametrize("scope", ["hague", "programme"])
@@ -55,7 +58,7 @@ def test_markdown_tables_are_well_formed(built: Built, scope: str) -> None:
 
 def test_markdown_escapes_what_participants_wrote(built: Built) -> None:
     text = built.text("hague", "md")
-    review = text[text.index("## Comments for review") :]
+    review = text[text.index("## Appendix C: Comments for review") :]
     assert "<script>" not in text
     assert (
         r"> \<script\>alert('x')\</script\> \*\*bold\*\* \[link\](https://example.org) \& more"
