@@ -567,3 +567,16 @@ def test_median_and_distribution_show_the_whole_scale() -> None:
     assert empty.n == 0 and empty.median is None and empty.counts == {1: 0, 2: 0, 3: 0}
     with pytest.raises(ValueError):
         median_and_distribution([6], [1, 2, 3, 4, 5])
+
+
+def test_the_wilson_interval_is_scipys() -> None:
+    """`proportion` writes Wilson's interval out with scipy.special's normal quantile (importing
+    scipy.stats costs half a second per command); it must equal scipy.stats.binomtest's."""
+    from scipy import stats as sps
+
+    for n in range(1, 61):
+        for k in range(n + 1):
+            for confidence in (0.9, 0.95, 0.99):
+                ours = proportion(k, n, confidence)
+                ci = sps.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+                assert (ours.ci_low, ours.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-12)
