@@ -83,6 +83,9 @@ def score(event: str | None, programme: bool, as_json: bool, db: Path | None) ->
         )
         return
     console = Console()
+    if console.width < NARROW:
+        _print_blocks(console, results)
+        return
     table = Table("scorer", "item", "figure", "p", "n/a", "summary", show_lines=True)
     for result in results:
         table.add_row(
@@ -94,3 +97,22 @@ def score(event: str | None, programme: bool, as_json: bool, db: Path | None) ->
             escape(result.summary),
         )
     console.print(table)
+
+
+NARROW = 120
+"""Below this many columns a table of six columns squeezes the sentences into slivers: each result
+is printed as a block instead (its name, its figure, then its sentence across the whole width)."""
+
+
+def _print_blocks(console: Console, results: list[ScoreResult]) -> None:
+    for i, result in enumerate(results):
+        if i:
+            console.print()
+        name = result.item or result.label
+        console.print(f"[bold]{escape(result.scorer)}[/bold] · {escape(name)}", highlight=False)
+        figure = _figure(result).replace("\n", ", ")
+        extra = [x for x in (result.display.get("p", ""),) if x]
+        if result.n_na:
+            extra.append(f"{result.n_na} don't know")
+        console.print("  " + " · ".join([figure, *extra]), highlight=False)
+        console.print(escape(result.summary), highlight=False)

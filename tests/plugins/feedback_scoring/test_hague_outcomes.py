@@ -390,3 +390,16 @@ def test_usefulness_median(scores: list[dict[str, Any]]) -> None:
     assert (result["n"], result["n_missing"]) == (29, 1)
     values = [r["answers"]["usefulness"] for r in responses() if "usefulness" in r["answers"]]
     assert result["estimate"] == statistics.median(values) == 8
+
+
+def test_at_80_columns_each_result_is_a_block_of_whole_sentences(
+    hague: Path, scores: list[dict[str, Any]]
+) -> None:
+    """A table of six columns at 80 columns cut the sentences into slivers ("parliamentar…")."""
+    result = feedback(hague, "score", "--event", EVENT, columns=80)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "…" not in result.stdout
+    text = " ".join(result.stdout.split())
+    for score in scores:
+        assert score["summary"] in text
