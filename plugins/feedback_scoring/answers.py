@@ -161,20 +161,13 @@ def _tally(
     context: ScoringContext, by: str, answers: Answers, hits: list[bool]
 ) -> dict[str, disclosure.Count]:
     names = vocabulary(context, by)
-    k: Counter[str] = Counter()
-    n: Counter[str] = Counter()
-    asked: Counter[str] = Counter()
-
-    def group(response: dict[str, Any]) -> str:
-        value = response["answers"].get(by)
-        return value if value.__class__ is str else NOT_STATED
-
-    for (response, _), hit in zip(answers.answered, hits, strict=True):
-        g = group(response)
-        n[g] += 1
-        k[g] += hit
-    for response in (*answers.na, *answers.missing):
-        asked[group(response)] += 1
+    # the hot loop of breakdowns (answers x groupings): the group inlined, one Counter per pass
+    groups = [r["answers"].get(by) for r, _ in answers.answered]
+    groups = [g if g.__class__ is str else NOT_STATED for g in groups]
+    n = Counter(groups)
+    k = Counter(g for g, hit in zip(groups, hits, strict=True) if hit)
+    others = [r["answers"].get(by) for r in (*answers.na, *answers.missing)]
+    asked = Counter(g if g.__class__ is str else NOT_STATED for g in others)
     order = [*names, *sorted(g for g in (n | asked) if g not in names and g != NOT_STATED)]
     order.append(NOT_STATED)
     return {g: disclosure.Count(k[g], n[g], n[g] + asked[g]) for g in order}

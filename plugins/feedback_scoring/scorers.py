@@ -8,6 +8,7 @@ written by `feedback.figures`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
@@ -172,7 +173,7 @@ class _Pairs:
     """The then/now pairs of one item (or the overall score): what `breakdowns` reads."""
 
     def __init__(self) -> None:
-        self.answered: list[tuple[dict[str, Any], tuple[Fraction, Fraction]]] = []
+        self.answered: list[tuple[dict[str, Any], tuple[int, int]]] = []
         self.na: list[dict[str, Any]] = []
         self.missing: list[dict[str, Any]] = []
         self.n_na = 0
@@ -203,7 +204,7 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
             a, b = position(value["then"]), position(value["now"])
             if a is None or b is None:
                 continue
-            pairs.answered.append((response, (Fraction(a), Fraction(b))))
+            pairs.answered.append((response, (a, b)))
             total = totals.get(response["id"])
             if total is None:
                 totals[response["id"]] = [response, a, b, 1]
@@ -215,16 +216,27 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
         results.append(_change_result(context, question.id, label, pairs, len(scale.points)))
     if len(items) > 1 and totals:
         overall = _Pairs()
-        # exact means over the items each participant rated: 4/3 and 4/3 tie, as they must
-        overall.answered = [(r, (Fraction(t, k), Fraction(n, k))) for r, t, n, k in totals.values()]
+        # exact means over the items each participant rated, so that 4/3 and 4/3 tie as they
+        # must: kept as whole numbers on a common denominator (every count of items divides it),
+        # which ranks, tests and counts alike, and is many times faster than fractions
+        scale = math.lcm(*range(1, len(items) + 1))
+        overall.answered = [
+            (r, (t * (scale // k), n * (scale // k))) for r, t, n, k in totals.values()
+        ]
         label = f"Awareness overall (the mean of the {len(items)} topics each participant rated)"
-        results.append(_change_result(context, None, label, overall, None))
+        results.append(_change_result(context, None, label, overall, None, scale))
     return results
 
 
 def _change_result(
-    context: ScoringContext, item: str | None, label: str, pairs: _Pairs, points: int | None
+    context: ScoringContext,
+    item: str | None,
+    label: str,
+    pairs: _Pairs,
+    points: int | None,
+    scale: int = 1,
 ) -> ScoreResult:
+    """The then/now result of ``pairs``, whose scores are ``scale`` times the real ones."""
     then = [a for _, (a, _) in pairs.answered]
     now = [b for _, (_, b) in pairs.answered]
     change = stats.paired_change(then, now)
@@ -299,15 +311,19 @@ def _change_result(
             "changed": changed,
             "statistic_v": change.statistic,
             "p_method": getattr(change, "p_method", None),
-            "median_then": _number(change.median_then),
-            "median_now": _number(change.median_now),
-            "median_then_text": figures.median(change.median_then),
-            "median_now_text": figures.median(change.median_now),
+            "median_then": _number(_unscaled(change.median_then, scale)),
+            "median_now": _number(_unscaled(change.median_now, scale)),
+            "median_then_text": figures.median(_unscaled(change.median_then, scale)),
+            "median_now_text": figures.median(_unscaled(change.median_now, scale)),
             "points": points,
         },
         breakdowns=(breakdowns(context, pairs, lambda v: v[1] > v[0]) if change.n_pairs else []),  # type: ignore[arg-type]
         notes=[stats.SELF_REPORTED],
     )
+
+
+def _unscaled(value: Any, scale: int) -> Fraction | None:
+    return None if value is None else figures.exact(value) / scale
 
 
 def _number(value: Any) -> float | None:
