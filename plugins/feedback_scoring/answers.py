@@ -8,7 +8,7 @@ A question hidden by ``show_if`` was not asked and counts nowhere.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -24,16 +24,26 @@ MP = "mp"
 NOT_STATED_LABEL = "Not stated"
 
 
+@dataclasses.dataclass
 class Answers:
-    """The answers of a context to one item: answered, "don't know", shown but left blank."""
+    """The answers to one item: answered (response, value), "don't know", shown but left blank.
 
-    def __init__(self, context: ScoringContext, question: QuestionBase):
-        self.question = question
-        self.answered: list[tuple[dict[str, Any], Any]] = []
-        self.na: list[dict[str, Any]] = []
+    Read from a context with `read`; a scorer may replace the values (then/now pairs as scores,
+    a person's mean over items) or keep some of the people (`among`) and count the rest alike.
+    """
+
+    answered: list[tuple[dict[str, Any], Any]]
+    na: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    missing: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def read(cls, context: ScoringContext, question: QuestionBase) -> Answers:
+        """Every response whose survey asks ``question``, sorted into the three."""
+        answered: list[tuple[dict[str, Any], Any]] = []
+        na_responses: list[dict[str, Any]] = []
         unanswered: list[dict[str, Any]] = []
         na = _na_id(question)
-        keep, skip, dont_know = self.answered.append, unanswered.append, self.na.append
+        keep, skip, dont_know = answered.append, unanswered.append, na_responses.append
         # the hot loop of scoring (responses x items): kept lean
         qid = question.id
         for response in context.asking(qid):
@@ -46,15 +56,16 @@ class Answers:
                 dont_know(response)
             else:
                 keep((response, value))
-        self.missing = [r for r in unanswered if visible(context, r, question.id)]
+        missing = [r for r in unanswered if visible(context, r, question.id)]
+        return cls(answered, na_responses, missing)
 
     def among(self, keep: Callable[[dict[str, Any]], bool]) -> Answers:
         """The same answers of only the responses ``keep`` accepts (the MPs, say)."""
-        other = copy.copy(self)
-        other.answered = [(r, v) for r, v in self.answered if keep(r)]
-        other.na = [r for r in self.na if keep(r)]
-        other.missing = [r for r in self.missing if keep(r)]
-        return other
+        return Answers(
+            [(r, v) for r, v in self.answered if keep(r)],
+            [r for r in self.na if keep(r)],
+            [r for r in self.missing if keep(r)],
+        )
 
     @property
     def n(self) -> int:

@@ -62,7 +62,9 @@ def _suppressed(
     item: str | None,
     answers: Answers,
     unit: str,
+    notes: list[str] | None = None,
 ) -> ScoreResult:
+    """A result hidden by disclosure control: counts of "don't know" and blanks, no figure."""
     return ScoreResult(
         scorer=scorer,
         construct=construct,
@@ -75,7 +77,41 @@ def _suppressed(
         unit=unit,
         method=HIDDEN_METHODS[unit] + "; not shown (see the rules on small groups)",
         summary=withheld(context, label, answers.n_na),
+        notes=notes or [],
         suppressed=True,
+    )
+
+
+def _share_result(
+    context: ScoringContext,
+    scorer: str,
+    question: QuestionBase,
+    label: str,
+    answers: Answers,
+    k: int,
+    share: stats.Proportion,
+    method: str,
+    summary: str,
+    **extra: Any,
+) -> ScoreResult:
+    """A share ``k`` of the answers with its interval, as the agreement and contacts scorers
+    report it; ``extra`` holds breakdowns, details and notes."""
+    return ScoreResult(
+        scorer=scorer,
+        construct=scorer,
+        label=label,
+        item=question.id,
+        event=context.event,
+        n=answers.n,
+        n_na=answers.n_na,
+        n_missing=answers.n_missing,
+        k=k,
+        estimate=share.estimate,
+        ci_low=share.ci_low,
+        ci_high=share.ci_high,
+        method=method,
+        summary=summary,
+        **extra,
     )
 
 
@@ -106,7 +142,7 @@ def agreement_scorer(construct: str, title: str) -> Scorer:
 def _agreement_result(
     context: ScoringContext, construct: str, question: QuestionBase
 ) -> ScoreResult:
-    answers = Answers(context, question)
+    answers = Answers.read(context, question)
     agree = agreement(question)
     label = report_label(context, question)
     k = sum(1 for _, v in answers.answered if agree(v))
@@ -145,21 +181,16 @@ def _agreement_result(
                 f"{figures.interval(mps.ci_low, mps.ci_high)})."
             )
             details = {"mp_k": mps.k, "mp_n": mps.n}
-    return ScoreResult(
-        scorer=construct,
-        construct=construct,
-        label=label,
-        item=question.id,
-        event=context.event,
-        n=answers.n,
-        n_na=answers.n_na,
-        n_missing=answers.n_missing,
-        k=k,
-        estimate=share.estimate,
-        ci_low=share.ci_low,
-        ci_high=share.ci_high,
-        method=method,
-        summary=summary,
+    return _share_result(
+        context,
+        construct,
+        question,
+        label,
+        answers,
+        k,
+        share,
+        method,
+        summary,
         breakdowns=parts,
         details=details,
         notes=notes,
@@ -169,36 +200,15 @@ def _agreement_result(
 # -- awareness ---------------------------------------------------------------------------------
 
 
-class _Pairs:
-    """The then/now pairs of one item (or the overall score): what `breakdowns` reads."""
-
-    def __init__(self) -> None:
-        self.answered: list[tuple[dict[str, Any], tuple[int, int]]] = []
-        self.na: list[dict[str, Any]] = []
-        self.missing: list[dict[str, Any]] = []
-        self.n_na = 0
-        self.n_missing = 0
-
-    @property
-    def n(self) -> int:
-        return len(self.answered)
-
-    @property
-    def asked(self) -> int:
-        return self.n + self.n_na + self.n_missing
-
-
 def _awareness(context: ScoringContext) -> list[ScoreResult]:
     results = []
     # per participant: [response, sum of "then" scores, sum of "now" scores, items answered]
     totals: dict[str, list[Any]] = {}
     items = [q for q in context.items("awareness") if isinstance(q, ThenNow)]
     for question in items:
-        answers = Answers(context, question)
+        answers = Answers.read(context, question)
         scale = question.resolved_scale
-        pairs = _Pairs()
-        pairs.na, pairs.missing = answers.na, answers.missing
-        pairs.n_na, pairs.n_missing = answers.n_na, answers.n_missing
+        pairs = Answers([], answers.na, answers.missing)  # the values become (then, now) scores
         position = scale.positions.get
         for response, value in answers.answered:
             a, b = position(value["then"]), position(value["now"])
@@ -215,14 +225,13 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
         label = report_label(context, question)
         results.append(_change_result(context, question.id, label, pairs, len(scale.points)))
     if len(items) > 1 and totals:
-        overall = _Pairs()
         # exact means over the items each participant rated, so that 4/3 and 4/3 tie as they
         # must: kept as whole numbers on a common denominator (every count of items divides it),
         # which ranks, tests and counts alike, and is many times faster than fractions
         scale = math.lcm(*range(1, len(items) + 1))
-        overall.answered = [
-            (r, (t * (scale // k), n * (scale // k))) for r, t, n, k in totals.values()
-        ]
+        overall = Answers(
+            [(r, (t * (scale // k), n * (scale // k))) for r, t, n, k in totals.values()]
+        )
         label = f"Awareness overall (the mean of the {len(items)} topics each participant rated)"
         results.append(_change_result(context, None, label, overall, None, scale))
     return results
@@ -232,7 +241,7 @@ def _change_result(
     context: ScoringContext,
     item: str | None,
     label: str,
-    pairs: _Pairs,
+    pairs: Answers,
     points: int | None,
     scale: int = 1,
 ) -> ScoreResult:
@@ -243,28 +252,16 @@ def _change_result(
     rose = stats.proportion(change.rose, change.n_pairs)
     method = f"{change.method}; share that rose: {rose.method}"
     if change.n_pairs and hidden(context, change.rose, change.n_pairs):
-        return ScoreResult(
-            scorer="awareness",
-            construct="awareness",
-            label=label,
-            item=item,
-            event=context.event,
-            n=None,
-            n_na=pairs.n_na,
-            n_missing=pairs.n_missing,
-            unit="pairs",
-            method=HIDDEN_METHODS["pairs"] + "; not shown (see the rules on small groups)",
-            summary=withheld(context, label, pairs.n_na),
-            notes=[stats.SELF_REPORTED],
-            suppressed=True,
+        return _suppressed(
+            context, "awareness", "awareness", label, item, pairs, "pairs", [stats.SELF_REPORTED]
         )
-    changed = change.rose + change.fell
+    changed = change.changed
     if change.n_pairs == 0:
         summary = f"{label}: no then/now pairs yet."
     else:
         tests = []
         if change.p_value is not None:
-            how = "exact" if getattr(change, "p_method", "exact") == "exact" else "normal approx."
+            how = "exact" if change.p_method == "exact" else "normal approx."
             tests.append(f"Wilcoxon signed-rank test ({how}), {figures.p_value(change.p_value)}")
         if change.effect_size is not None:
             unchanged = f", the {change.same} unchanged left out" if change.same else ""
@@ -310,14 +307,14 @@ def _change_result(
             "fell": change.fell,
             "changed": changed,
             "statistic_v": change.statistic,
-            "p_method": getattr(change, "p_method", None),
+            "p_method": change.p_method,
             "median_then": _number(_unscaled(change.median_then, scale)),
             "median_now": _number(_unscaled(change.median_now, scale)),
             "median_then_text": figures.median(_unscaled(change.median_then, scale)),
             "median_now_text": figures.median(_unscaled(change.median_now, scale)),
             "points": points,
         },
-        breakdowns=(breakdowns(context, pairs, lambda v: v[1] > v[0]) if change.n_pairs else []),  # type: ignore[arg-type]
+        breakdowns=(breakdowns(context, pairs, lambda v: v[1] > v[0]) if change.n_pairs else []),
         notes=[stats.SELF_REPORTED],
     )
 
@@ -339,7 +336,7 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
     for question in context.items("contacts"):
         if not isinstance(question, YesNo):
             continue
-        everyone = Answers(context, question)
+        everyone = Answers.read(context, question)
         mps = everyone.among(lambda r: context.group_of(r, "role") == MP)
         label = report_label(context, question)
         k = sum(1 for _, v in mps.answered if v is True)
@@ -375,20 +372,16 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
                 + "."
             )
         results.append(
-            ScoreResult(
-                scorer="contacts",
-                construct="contacts",
-                label=label,
-                item=question.id,
-                event=context.event,
-                n=mps.n,
-                n_missing=mps.n_missing,
-                k=k,
-                estimate=share.estimate,
-                ci_low=share.ci_low,
-                ci_high=share.ci_high,
-                method=method,
-                summary=summary,
+            _share_result(
+                context,
+                "contacts",
+                question,
+                label,
+                mps,
+                k,
+                share,
+                method,
+                summary,
                 details={"contacts_total": total},
             )
         )
@@ -410,7 +403,7 @@ def _satisfaction(context: ScoringContext) -> list[ScoreResult]:
 def _rating_result(
     context: ScoringContext, construct: str, question: Rating | Likert
 ) -> ScoreResult:
-    answers = Answers(context, question)
+    answers = Answers.read(context, question)
     label = report_label(context, question)
     if isinstance(question, Rating):
         values = [int(v) for _, v in answers.answered]
@@ -436,7 +429,7 @@ def _rating_result(
     nps_item = construct == "satisfaction" and isinstance(question, Rating)
     if nps_item and question.min == 0 and question.max == 10 and dist.n:
         score = stats.nps(values)
-        low, high = getattr(score, "ci_low", None), getattr(score, "ci_high", None)
+        low, high = score.ci_low, score.ci_high
         details.update(
             nps=_number(score.score),
             nps_ci_low=_number(low),

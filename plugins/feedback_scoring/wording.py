@@ -43,11 +43,6 @@ def report_label(context: ScoringContext, question: QuestionBase) -> str:
     return question.id
 
 
-def of(k: int, n: int) -> str:
-    """``"24 of 27 (89%)"``."""
-    return f"{k} of {n} ({figures.share(k, n)})"
-
-
 def besides(n_na: int, n_missing: int, asked: int) -> str:
     """What is reported beside a denominator: "2 of the 30 asked said “don't know”, 1 did not
     answer". Empty when everyone asked answered."""
