@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from feedback import figures
 from feedback.scoring import ScoringContext
 from feedback.survey import QuestionBase
 
