@@ -38,6 +38,7 @@ __all__ = [
     "round_half_up",
     "share",
     "signed",
+    "span",
 ]
 
 DASH = "–"
@@ -122,11 +123,19 @@ def achievement(k: int, target: int) -> str:
     return text.replace(".0%", "%") if text.endswith(".0%") and text[0].isdigit() else text
 
 
-def interval(low: Exact | None, high: Exact | None, places: int = 0) -> str:
-    """A confidence interval of a share: ``"95% CI 72–96%"``; empty when there is none."""
+def span(low: Exact | None, high: Exact | None, places: int = 0) -> str:
+    """The bounds of a share's interval, as a table cell writes them: ``"72–96%"``; empty when
+    there is none."""
     if low is None or high is None:
         return ""
-    return f"95% CI {percent(low, places).rstrip('%')}–{percent(high, places)}"
+    return f"{percent(low, places).rstrip('%')}–{percent(high, places)}"
+
+
+def interval(low: Exact | None, high: Exact | None, places: int = 0) -> str:
+    """A confidence interval of a share, as a sentence writes it: ``"95% CI 72–96%"``; empty
+    when there is none."""
+    bounds = span(low, high, places)
+    return f"95% CI {bounds}" if bounds else ""
 
 
 def p_value(p: Exact | None) -> str:

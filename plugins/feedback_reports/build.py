@@ -106,7 +106,8 @@ def withheld(result: ScoreResult) -> ScoreResult:
     )
 
 
-def _key(result: ScoreResult) -> tuple[str, str, str | None, Any]:
+def result_key(result: ScoreResult) -> tuple[str, str, str | None, Any]:
+    """What makes a result the same figure at each event of a programme (reach: and its scope)."""
     return (result.scorer, result.construct, result.item, result.details.get("scope"))
 
 
@@ -131,11 +132,11 @@ def protect_events(
     for result in pooled:
         if result.scorer in ("reach", "response_rate") or result.suppressed:
             continue
-        key = _key(result)
+        key = result_key(result)
         cells: dict[str, disclosure.Count] = {}
         by_scorer: list[int] = []  # events whose scorer hid the figure already
         for i, entry in enumerate(per_event):
-            match = next((r for r in entry.results if _key(r) == key), None)
+            match = next((r for r in entry.results if result_key(r) == key), None)
             if match is None:
                 continue
             if match.suppressed or match.n is None:
@@ -154,7 +155,7 @@ def protect_events(
         )
         for i in [int(h) for h in hidden if h != "rest"] + by_scorer:
             entry = per_event[i]
-            entry.results = [withheld(r) if _key(r) == key else r for r in entry.results]
+            entry.results = [withheld(r) if result_key(r) == key else r for r in entry.results]
 
 
 def _kept(result: ScoreResult) -> dict[str, Any]:

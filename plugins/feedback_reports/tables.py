@@ -11,7 +11,7 @@ from typing import Any
 
 from feedback import figures
 from feedback.scoring import Breakdown, ScoreResult
-from feedback_reports.build import long_date
+from feedback_reports.build import long_date, result_key
 from feedback_reports.model import ItemDistribution, Report
 
 DASH = figures.DASH
@@ -20,10 +20,6 @@ GROUPINGS = {"role": "stakeholder group", "country": "country"}
 
 # -- numbers ---------------------------------------------------------------------------------
 # Every figure is written by `feedback.figures` (one half-up rounding from the exact value).
-
-
-def count(value: int | None) -> str:
-    return DASH if value is None else str(value)
 
 
 def estimate(result: ScoreResult) -> str:
@@ -46,7 +42,7 @@ def interval(result: ScoreResult | Any) -> str:
         return DASH
     if getattr(result, "unit", "proportion") == "alpha":
         return f"{figures.decimal(low)} to {figures.decimal(high)}"
-    return f"{figures.percent(low).rstrip('%')}–{figures.percent(high)}"
+    return figures.span(low, high)
 
 
 def p_value(value: float | None) -> str:
@@ -108,8 +104,8 @@ def figures_table(result: ScoreResult, caption: str | None = None) -> Table:
             Row(
                 None,
                 [
-                    count(result.n),
-                    count(result.k),
+                    number(result.n),
+                    number(result.k),
                     estimate(result),
                     interval(result),
                     p_value(result.p_value),
@@ -139,12 +135,10 @@ def breakdown_table(result: ScoreResult, breakdown: Breakdown, minimum: int) -> 
                 Row(
                     cell.label,
                     [
-                        count(cell.n),
-                        count(cell.k),
+                        number(cell.n),
+                        number(cell.k),
                         figures.share(cell.k or 0, cell.n),
-                        f"{figures.percent(cell.ci_low).rstrip('%')}–{figures.percent(cell.ci_high)}"
-                        if cell.ci_low is not None and cell.ci_high is not None
-                        else DASH,
+                        interval(cell),
                     ],
                 )
             )
@@ -157,21 +151,16 @@ def breakdown_table(result: ScoreResult, breakdown: Breakdown, minimum: int) -> 
     )
 
 
-def _key(result: ScoreResult) -> tuple[str, str, str | None, str | None]:
-    scope = result.details.get("scope") if result.scorer == "reach" else None
-    return (result.scorer, result.construct, result.item, scope)
-
-
 def by_event_table(result: ScoreResult, report: Report) -> Table | None:
     """A programme report: the same figure at each event."""
     if not report.events:
         return None
-    key = _key(result)
+    key = result_key(result)
     if result.scorer in ("reach", "response_rate"):
         return None  # the cumulative reach table covers them (attended, responses)
     rows = []
     for entry in report.events:
-        match = next((r for r in entry.results if _key(r) == key), None)
+        match = next((r for r in entry.results if result_key(r) == key), None)
         title = entry.event.get("title") or entry.event["id"]
         if match is None:
             words = "not asked at this event" if entry.n_responses else "no responses yet"
@@ -186,8 +175,8 @@ def by_event_table(result: ScoreResult, report: Report) -> Table | None:
                 title,
                 [
                     long_date(entry.event.get("date")) or DASH,
-                    count(match.n),
-                    count(match.k),
+                    number(match.n),
+                    number(match.k),
                     estimate(match),
                     interval(match),
                     str(match.n_na),

@@ -181,3 +181,14 @@ def test_a_written_p_value_is_on_the_same_side_of_every_threshold(p: Fraction) -
     written = Fraction(Decimal(text.removeprefix("p = ")))
     for threshold in figures.THRESHOLDS:
         assert (p < threshold) == (written < threshold), (p, text, threshold)
+
+
+def test_an_interval_is_written_with_the_same_rules_as_a_share() -> None:
+    from feedback.figures import interval, span
+
+    assert span(0.72, 0.9634) == "72–96%"
+    assert interval(0.72, 0.9634) == "95% CI 72–96%"
+    # a bound strictly inside 0–1 is never written as 0% or 100%
+    assert span(0.001, 0.9999) == "<1–>99%"
+    assert span(0.0, 1.0) == "0–100%"
+    assert span(None, 0.5) == interval(None, 0.5) == ""
