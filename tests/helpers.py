@@ -11,7 +11,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from feedback.cli import cli
 from feedback.config import load_settings
 from feedback.engine import Engine
 from feedback.plugins import PluginManager, make_plugin_manager
+from feedback.scoring import ScoringContext
+from feedback.survey import Survey
 
 EVENT = {
     "id": "hague-2011",
@@ -64,6 +66,22 @@ def make_response(survey: str, answers: dict[str, Any], /, **changes: Any) -> di
         "answers": answers,
         **changes,
     }
+
+
+def scoring_context(
+    survey: Survey, answers: Iterable[dict[str, Any]], /, **settings: Any
+) -> ScoringContext:
+    """A scoring context of the event hague-2011 holding, in memory, one response to ``survey``
+    (`make_response`) for each of ``answers``; ``settings`` set ``min_cell_size`` and the like."""
+    responses = [make_response(survey.id, a, survey_version=survey.version) for a in answers]
+    return ScoringContext(
+        event="hague-2011",
+        events=[{"id": "hague-2011", "title": "Good practice exchange", "date": "2011-01-26"}],
+        responses=responses,
+        surveys={(survey.id, survey.version): survey},
+        attendance=[],
+        **settings,
+    )
 
 
 # -- the command line and the database file ----------------------------------------------------

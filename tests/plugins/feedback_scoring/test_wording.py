@@ -3,41 +3,19 @@ made neutral for funders, a low alpha called what it is."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-from helpers import open_engine, pm_with_formats
+from helpers import open_engine, pm_with_formats, scoring_context
 
 import feedback_scoring
-from feedback.scoring import ScoringContext, score
+from feedback.scoring import ScoreResult, score
 from feedback_scoring.wording import neutral
 
 
-def results_of(project: Path, answers: list[dict[str, object]]) -> list:
+def results_of(project: Path, answers: list[dict[str, object]]) -> list[ScoreResult]:
     engine = open_engine(project, pm_with_formats(feedback_scoring))
     try:
-        survey = engine.survey("post-seminar")
-        responses = [
-            {
-                "id": str(uuid.UUID(int=i)),
-                "survey": "post-seminar",
-                "survey_version": survey.version,
-                "event": "e",
-                "channel": "kiosk",
-                "language": "en",
-                "submitted": "2011-01-26",
-                "answers": a,
-            }
-            for i, a in enumerate(answers)
-        ]
-        context = ScoringContext(
-            event="e",
-            events=[{"id": "e", "title": "E", "date": "2011-01-26"}],
-            responses=responses,
-            surveys={("post-seminar", survey.version): survey},
-            attendance=[],
-        )
-        return score(engine, context)
+        return score(engine, scoring_context(engine.survey("post-seminar"), answers))
     finally:
         engine.close()
 
