@@ -104,6 +104,27 @@ def state() -> State:
     return click.get_current_context().find_object(State)  # type: ignore[return-value]
 
 
+def scoring_context(db: Path | None, event: str | None, programme: bool) -> Any:
+    """The `feedback.scoring.ScoringContext` that ``--event`` / ``--programme`` ask for, for every
+    command that scores (`feedback score`, `feedback report`, a plugin's); a clear error when the
+    options name nothing or there is nothing to score."""
+    from feedback.scoring import build_context
+
+    if event is None and not programme:
+        raise CommandError("give --event ID, or --programme for every event so far", 2)
+    context = build_context(state().engine(db), event, programme)
+    roster = [a for a in context.attendance if programme or a["event"] == event]
+    if not context.responses and not roster:
+        where = "the programme" if programme else f"event '{event}'"
+        raise CommandError(
+            f"{where} has no responses and no roster yet: nothing to score "
+            "(import responses with `feedback responses import`, a roster with "
+            "`feedback roster import`)",
+            1,
+        )
+    return context
+
+
 @click.group(cls=FeedbackGroup, name="feedback")
 @click.version_option(__version__, prog_name="feedback")
 @click.option(

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from feedback.cli import CommandError, db_option, state
+from feedback.cli import CommandError, db_option, scoring_context, state
 from feedback.errors import did_you_mean
 
 
@@ -116,7 +116,6 @@ def report(
     """
     from feedback.scoring import paused_gc, score
     from feedback_reports.build import build_report, event_contexts
-    from feedback_scoring.cli import context_for
 
     if event is not None and programme:
         raise CommandError("give --event ID or --programme, not both", 2)
@@ -135,7 +134,7 @@ def report(
     _check_output(path)
     with _progress(4) as step, paused_gc():
         step("reading answers")
-        context = context_for(db, event, programme)
+        context = scoring_context(db, event, programme)
         step("scoring")
         results = score(engine, context)
         if programme:  # a stage per event, known once the context is read

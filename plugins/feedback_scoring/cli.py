@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from feedback.cli import CommandError, db_option, json_option, state
-from feedback.scoring import ScoreResult, ScoringContext, build_context, paused_gc
+from feedback.cli import db_option, json_option, scoring_context, state
+from feedback.scoring import ScoreResult, paused_gc
 from feedback.scoring import score as run_scorers
 
 
@@ -35,27 +35,9 @@ def _figure(result: ScoreResult) -> str:
     return "–"
 
 
-def context_for(db: Path | None, event: str | None, programme: bool) -> ScoringContext:
-    """The scoring context the options ask for; a clear error when there is nothing to score."""
-    if event is None and not programme:
-        raise CommandError("give --event ID, or --programme for every event so far", 2)
-    engine = state().engine(db)
-    context = build_context(engine, event, programme)
-    roster = [a for a in context.attendance if programme or a["event"] == event]
-    if not context.responses and not roster:
-        where = "the programme" if programme else f"event '{event}'"
-        raise CommandError(
-            f"{where} has no responses and no roster yet: nothing to score "
-            "(import responses with `feedback responses import`, a roster with "
-            "`feedback roster import`)",
-            1,
-        )
-    return context
-
-
 def results_for(db: Path | None, event: str | None, programme: bool) -> list[ScoreResult]:
     """Every scorer's results for the options given."""
-    return run_scorers(state().engine(db), context_for(db, event, programme))
+    return run_scorers(state().engine(db), scoring_context(db, event, programme))
 
 
 @click.command()

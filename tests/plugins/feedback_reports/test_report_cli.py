@@ -107,12 +107,12 @@ def test_an_output_folder_that_does_not_exist_exits_2(report_cmd, tmp_path) -> N
 def test_a_bad_output_is_refused_before_any_work(
     report_cmd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    import feedback_scoring.cli
+    import feedback_reports.cli
 
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("the responses were read before the output was checked")
 
-    monkeypatch.setattr(feedback_scoring.cli, "context_for", no_work)
+    monkeypatch.setattr(feedback_reports.cli, "scoring_context", no_work)
     target = tmp_path / "no" / "r.md" if where == "missing folder" else tmp_path
     result = report_cmd("--event", "hague-2011", "--format", "md", "-o", str(target))
     assert result.exit_code == 2, result.output
