@@ -72,3 +72,13 @@ def long_date(value: Any, language: str = "en") -> str:
         return str(value)
     months = MONTHS.get(base_language(language), MONTHS["en"])
     return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def short_date(value: Any) -> str:
+    """``2011-01-26`` as ``26 Jan 2011``, in English (the width of a chart's axis label); text
+    that is no date as it is."""
+    text = long_date(value, "en")
+    parts = text.split(" ")
+    if len(parts) == 3 and parts[1] in MONTHS["en"]:
+        parts[1] = parts[1][:3]
+    return " ".join(parts)

@@ -325,10 +325,14 @@ def country_names(context: ScoringContext) -> dict[str, str]:
     return names
 
 
+def place(event: dict[str, Any], countries: dict[str, str]) -> str:
+    """Where an event was: ``The Hague, Netherlands`` (the country's name where it is known)."""
+    code = event.get("country") or ""
+    return ", ".join(p for p in (event.get("city"), countries.get(code, code)) if p)
+
+
 def event_line(event: dict[str, Any], countries: dict[str, str]) -> str:
-    country = countries.get(event.get("country") or "", event.get("country") or "")
-    place = ", ".join(p for p in (event.get("city"), country) if p)
-    return " · ".join(p for p in (place, long_date(event.get("date"))) if p)
+    return " · ".join(p for p in (place(event, countries), long_date(event.get("date"))) if p)
 
 
 def today() -> dt.date:

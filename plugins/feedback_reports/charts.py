@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from feedback.figures import achievement, share
+from feedback.i18n import short_date
 from feedback.scoring import ScoreResult
 from feedback_reports.model import EventResults, ItemDistribution
 
@@ -544,16 +545,6 @@ def reach_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
     return _render(chart_id, _rows_height(titles, 0.55), draw, description + ".")
 
 
-def _short_date(value: Any) -> str:
-    text = str(value)
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if not match:
-        return text
-    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    year, month, day = match.groups()
-    return f"{int(day)} {months[int(month) - 1]} {year}"
-
-
 def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
     """A programme: MPs and countries reached so far after each event, against the targets."""
     series = []
@@ -572,7 +563,7 @@ def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
         )
     if len(series) < 2:
         return None
-    labels = [_short_date(s[0]) for s in series]
+    labels = [short_date(s[0]) for s in series]
 
     def draw(figure: Any) -> None:
         from matplotlib.ticker import MaxNLocator

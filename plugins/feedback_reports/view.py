@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from feedback.scoring import ScoreResult
-from feedback_reports.build import METHOD_ONLY, in_report_order, is_outcome, long_date
+from feedback_reports.build import METHOD_ONLY, in_report_order, is_outcome, long_date, place
 from feedback_reports.model import Comment, ItemDistribution, Report
 from feedback_reports.tables import (
     Table,
@@ -290,14 +290,12 @@ def events(report: Report) -> list[dict[str, Any]]:
     out = []
     for entry in report.events:
         event = entry.event
-        code = event.get("country") or ""
-        country = report.country_names.get(code, code)
         out.append(
             {
                 "id": event["id"],
                 "title": event.get("title") or event["id"],
                 "date": long_date(event.get("date")),
-                "place": ", ".join(p for p in (event.get("city"), country) if p),
+                "place": place(event, report.country_names),
                 "responses": entry.n_responses,
             }
         )

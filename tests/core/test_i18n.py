@@ -31,3 +31,12 @@ def test_long_dates_in_english_and_dutch() -> None:
     assert long_date("2011-01-26", "fr") == "26 January 2011"  # no French months: English
     assert long_date(None) == "" and long_date("") == ""
     assert long_date("soon") == "soon"  # not a date: as written
+
+
+def test_a_short_date_fits_a_charts_axis() -> None:
+    from feedback.i18n import short_date
+
+    assert short_date("2011-01-26") == "26 Jan 2011"
+    assert short_date("2012-09-18") == "18 Sep 2012"
+    assert short_date("not a date") == "not a date"
+    assert short_date(None) == ""
