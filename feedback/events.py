@@ -35,6 +35,8 @@ class Event(BaseModel):
     city: str | None = None
     country: Country | None = None
     programme: Slug | None = None
+    #: Whether the event's open link (``/e/<event>``, the venue QR code) takes answers.
+    open_link: bool = False
 
     @field_validator("city")
     @classmethod
@@ -44,4 +46,5 @@ class Event(BaseModel):
     def row(self) -> dict[str, Any]:
         data = self.model_dump()
         data["date"] = self.date.isoformat() if self.date else None
+        data["open_link"] = int(self.open_link)
         return data

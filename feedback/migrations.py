@@ -150,3 +150,9 @@ def m0002_invitations(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="0003_event_open_link")
+def m0003_event_open_link(db: Database) -> None:
+    """Open links are off unless an event turns them on (a public link can be stuffed)."""
+    _run(db, "ALTER TABLE events ADD COLUMN open_link INTEGER NOT NULL DEFAULT 0")

@@ -44,6 +44,11 @@ def event() -> None:
 @click.option("--city", help="The city.")
 @click.option("--country", help="ISO 3166 two-letter code of the host country, e.g. NL.")
 @click.option("--programme", help="The programme (series of events) it belongs to, as an id.")
+@click.option(
+    "--open-link/--no-open-link",
+    default=None,
+    help="Take answers by the event's open link and venue QR code (off unless turned on).",
+)
 @db_option
 def add_event(
     event_id: str,
@@ -52,6 +57,7 @@ def add_event(
     city: str | None,
     country: str | None,
     programme: str | None,
+    open_link: bool | None,
     db: Path | None,
 ) -> None:
     """Add an event, or update the one with this ID (options not given keep their value)."""
@@ -65,6 +71,8 @@ def add_event(
         "country": country,
         "programme": programme,
     }
+    if open_link is not None:
+        data["open_link"] = open_link
     try:
         record = Event.model_validate(data)
     except ValidationError as exc:
@@ -76,7 +84,7 @@ def add_event(
     stored = store.event(record.id)
     existed = stored is not None
     if stored is not None:
-        given = {k: v for k, v in record.row().items() if data[k] is not None}
+        given = {k: v for k, v in record.row().items() if data.get(k) is not None}
         record = Event.model_validate({**stored, **given})
     store.upsert_event(record.row())
     click.echo(f"{'updated' if existed else 'added'} event {record.id}: {record.title}")
@@ -89,13 +97,15 @@ def list_events(as_json: bool, db: Path | None) -> None:
     """List events with their counts of attendees and responses."""
     store = state().engine(db).store
     rows = store.events(with_counts=True)
+    for row in rows:
+        row["open_link"] = bool(row["open_link"])
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
         click.echo("no events yet: add one with `feedback event add ID --title ...`")
         return
-    table = Table("id", "title", "date", "city", "country", "attended", "responses")
+    table = Table("id", "title", "date", "city", "country", "open link", "attended", "responses")
     for row in rows:
         table.add_row(
             row["id"],
@@ -103,6 +113,7 @@ def list_events(as_json: bool, db: Path | None) -> None:
             row["date"] or "",
             escape(row["city"] or ""),
             row["country"] or "",
+            "on" if row["open_link"] else "off",
             str(row["attended"]),
             str(row["responses"]),
         )

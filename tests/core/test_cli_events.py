@@ -37,6 +37,7 @@ def test_add_then_list_shows_the_event(tmp_path: Path) -> None:
             "city": "The Hague",
             "country": "NL",
             "programme": None,
+            "open_link": False,
             "attended": 0,
             "responses": 0,
         }

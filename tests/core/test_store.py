@@ -130,7 +130,11 @@ def test_a_database_of_the_first_release_is_brought_up_to_date_with_its_data(
             old.db["people"].insert({"name": "Ann", "email": "ann@example.org", "role": "mp"})
         assert old.applied_migrations() == ["0001_initial"]
     with Store(path) as store:
-        assert store.applied_migrations() == ["0001_initial", "0002_invitations"]
+        assert store.applied_migrations() == [
+            "0001_initial",
+            "0002_invitations",
+            "0003_event_open_link",
+        ]
         person = store.person_by_email("ann@example.org")
         assert person is not None and person["role"] == "mp" and person["language"] is None
         assert {"invitation_tokens", "drafts", "secrets"} <= set(store.db.table_names())
