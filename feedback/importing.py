@@ -19,6 +19,8 @@ from feedback.errors import InvalidInput
 from feedback.responses import Response
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
+#: Lists and objects inside each other, at most (a response needs four levels).
+MAX_DEPTH = 32
 
 Item = tuple[str, Response | dict[str, Any] | Exception]
 Progress = Callable[[int, int], None]
@@ -98,6 +100,8 @@ def _json_problem(line: bytes) -> str:
     """Why a line is not JSON, in the standard library's words (orjson's are terser)."""
     try:
         json.loads(line)
+    except RecursionError:
+        return "not valid JSON: lists and objects nested too deeply"
     except UnicodeDecodeError as exc:
         return f"not UTF-8 text: {exc.reason} at byte {exc.start + 1}"
     except json.JSONDecodeError as exc:
@@ -105,7 +109,40 @@ def _json_problem(line: bytes) -> str:
     return "not valid JSON: NaN, Infinity and integers beyond 64 bits are not accepted"
 
 
+def _too_deep(handle: BinaryIO) -> str | None:
+    """Where the file nests lists and objects deeper than `MAX_DEPTH`, or None.
+
+    ijson's item builder keeps the path of every level, so memory grows with the square of the
+    depth (a 200 kB file of nested brackets needs tens of GB): the depth is checked first, by a
+    pass that keeps no path.
+    """
+    depth = 0
+    number = 0
+    try:
+        for event, _ in ijson.basic_parse(handle, use_float=True):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth == 2:
+                    number += 1
+                if depth > MAX_DEPTH:
+                    return f"item {number}"
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError):
+        return None  # said by the reading proper, with the item where it happens
+    return None
+
+
 def _array_items(handle: BinaryIO) -> Iterator[Item]:
+    start = handle.tell()
+    where = _too_deep(handle)
+    handle.seek(start)
+    if where is not None:
+        yield (
+            where,
+            ValueError(f"not accepted: lists and objects nested more than {MAX_DEPTH} levels deep"),
+        )
+        return
     number = 0
     try:
         for number, value in enumerate(ijson.items(handle, "item", use_float=True), start=1):

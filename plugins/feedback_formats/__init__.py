@@ -22,6 +22,8 @@ from feedback.registry import Channel
 
 MAX_SURVEY_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000
+#: Lists and maps inside each other, at most (a survey needs a handful).
+MAX_DEPTH = 100
 Loc = tuple[str | int, ...]
 
 
@@ -77,8 +79,11 @@ def _convert(
     depth: int = 0,
     key_positions: dict[Loc, tuple[int, int]] | None = None,
 ) -> Any:
-    if depth > 100:
-        raise yaml.YAMLError("nested more than 100 levels deep")
+    if depth > MAX_DEPTH:
+        raise yaml.MarkedYAMLError(
+            problem=f"lists and maps nested more than {MAX_DEPTH} levels deep",
+            problem_mark=node.start_mark,
+        )
     if len(positions) >= MAX_VALUES:  # aliases can repeat a part: a short file, a huge survey
         raise yaml.MarkedYAMLError(
             problem=f"more than {MAX_VALUES:,} values (does an alias repeat a large part?)",
@@ -131,10 +136,32 @@ def read_yaml(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     return data, positions
 
 
+def _check_depth(text: str) -> None:
+    """Refuse lists and maps nested deeper than `MAX_DEPTH`, before PyYAML's composer (which
+    recurses once per level) meets them: the event stream is read without recursion."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise yaml.MarkedYAMLError(
+                        problem=f"lists and maps nested more than {MAX_DEPTH} levels deep",
+                        problem_mark=event.start_mark,
+                    )
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 def read_yaml_document(
     text: str,
 ) -> tuple[Any, dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
     """Parse YAML text: the data, the position of each value, and of each mapping key."""
+    _check_depth(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -181,7 +208,17 @@ def read_json_document(
     text: str,
 ) -> tuple[Any, dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
     """Parse JSON text: the data, and the positions of values and keys (read as YAML)."""
-    data = json.loads(text, object_pairs_hook=_no_duplicates)
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        # json recurses once per level; where, reading it as YAML says (without recursion)
+        message = f"lists and maps nested more than {MAX_DEPTH} levels deep"
+        try:
+            _check_depth(_tabs_to_spaces(text))
+        except yaml.MarkedYAMLError as located:
+            if located.problem_mark is not None:
+                raise json.JSONDecodeError(message, text, located.problem_mark.index) from None
+        raise json.JSONDecodeError(message, text, 0) from None
     try:
         _, positions, keys = read_yaml_document(_tabs_to_spaces(text))
     except yaml.YAMLError:
