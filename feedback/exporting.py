@@ -10,8 +10,9 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
+from feedback import files
 from feedback.survey import Survey, ThenNow
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -98,7 +99,9 @@ def _xlsx_cell(cell: Any) -> Any:
     return cell
 
 
-def write_xlsx(records: Iterable[dict[str, Any]], answer_columns: list[str], path: Path) -> int:
+def write_xlsx(
+    records: Iterable[dict[str, Any]], answer_columns: list[str], path: Path | IO[bytes]
+) -> int:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -110,3 +113,19 @@ def write_xlsx(records: Iterable[dict[str, Any]], answer_columns: list[str], pat
         count += 1
     workbook.save(path)
     return count
+
+
+def export_file(
+    fmt: str, records: Iterable[dict[str, Any]], answer_columns: list[str], path: Path
+) -> int:
+    """Write an export to ``path`` whole or not at all (`feedback.files.atomic_write`): a kill or a
+    full disk midway leaves the previous file as it was. Returns the number of responses written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        with files.atomic_write(path, "wb") as binary:
+            return write_xlsx(records, answer_columns, binary)
+    with files.atomic_write(path, newline="") as out:
+        if fmt == "jsonl":
+            return write_jsonl(records, out)
+        return write_csv(records, answer_columns, out)

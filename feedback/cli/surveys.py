@@ -202,7 +202,9 @@ def schema(output: Path | None) -> None:
         click.echo(text)
         return
     try:
-        output.write_text(text + "\n", encoding="utf-8")
+        from feedback import files
+
+        files.write_text(output, text + "\n")
     except OSError as exc:
         raise FeedbackError(f"{output}: cannot write: {exc.strerror}") from exc
     click.echo(f"wrote {output}", err=True)

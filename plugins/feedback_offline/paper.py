@@ -11,8 +11,6 @@ HTML (``paper_templates/paper.html.j2``) or PDF (`feedback_offline.paper_pdf`).
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 import click
 from markupsafe import Markup
 
+from feedback import files
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine
 from feedback.errors import did_you_mean
@@ -300,15 +299,8 @@ def _check_output(path: Path, suffixes: tuple[str, ...]) -> None:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file, then renamed)."""
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with temporary.open("xb") as out:  # made as any new file is: the umask applies
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` whole or not at all (`feedback.files.write_bytes`)."""
+    files.write_bytes(path, data)
 
 
 @click.command("paper")

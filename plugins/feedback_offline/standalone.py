@@ -15,10 +15,8 @@ read back with ``feedback offline import``.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import os
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -29,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
+from feedback import files as output_files
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine
 from feedback.errors import FeedbackError, did_you_mean
@@ -230,16 +229,8 @@ def unsupported(survey: Survey) -> list[str]:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a temporary file beside ``path``, then a rename."""
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    """Write ``text`` whole or not at all (`feedback.files.write_text`)."""
+    output_files.write_text(path, text)
 
 
 def _survey(engine: Engine, survey_id: str | None) -> Survey:

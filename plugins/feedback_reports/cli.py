@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from feedback import files
 from feedback.cli import CommandError, db_option, scoring_context, state
 from feedback.errors import did_you_mean
 
@@ -65,23 +66,9 @@ def _check_output(path: Path) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, flushed to disk,
-    then renamed over it; the temporary file is removed if anything fails.
-
-    The temporary file is opened like any new file, so the report gets the usual permissions.
-    """
+    """Write ``text`` to ``path`` whole or not at all (`feedback.files.write_text`)."""
     _check_output(path)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    files.write_text(path, text)
 
 
 @click.command()
