@@ -18,13 +18,18 @@ from feedback_reports.view import anchor, view
 # -- Jinja -------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+#: How a line can start a block in CommonMark, once spaces are collapsed and `_MD_SPECIAL` is
+#: escaped: an ATX heading (``#`` to ``######`` then a space or the end), a bullet (``-`` or ``+``
+#: then a space), a thematic break or setext underline (a line of ``-`` or ``=`` and spaces).
+_MD_BLOCK = re.compile(r"#{1,6}(?: |$)|[-+=](?: |$)|[-=][-= ]*$")
 
 
 def md(text: Any) -> str:
     """Text safe in Markdown: no markup, no HTML, one line (for headings, lists, cells)."""
     value = " ".join(str(text).split())
     value = _MD_SPECIAL.sub(r"\\\1", value)
-    value = re.sub(r"^([#+\-=])(?=\s|$)", r"\\\1", value)  # a heading, list or rule marker
+    if _MD_BLOCK.match(value):
+        value = "\\" + value  # a backslash before ASCII punctuation makes it a plain character
     return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", value)  # an ordered list marker
 
 
