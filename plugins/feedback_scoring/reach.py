@@ -13,6 +13,7 @@ from feedback_scoring.answers import MP, group_name
 CHANNELS = {
     "kiosk": "at the kiosk",
     "web": "online",
+    "open-link": "by the event's open link",
     "paper": "on paper",
     "offline": "on the offline form",
     "import": "imported from files",
@@ -130,6 +131,12 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
         summary = (
             f"{responses} of the {len(attended)} participants{where} responded ({rate}): {how}."
         )
+    open_link = channels.get("open-link", 0)
+    if open_link:
+        summary += (
+            f" {open_link} of the {responses} came by the event's open link, which anyone with "
+            "the link could use: they cannot be checked against the roster."
+        )
     return [
         ScoreResult(
             scorer="response_rate",
@@ -143,7 +150,13 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
             method="responses stored for the event, against the distinct people who attended "
             "(from the roster); no interval: everyone was asked, nobody was sampled",
             summary=summary,
-            details={"responses": responses, "attended": len(attended), "response_rate": rate},
+            details={
+                "responses": responses,
+                "attended": len(attended),
+                "response_rate": rate,
+                "channels": {str(c): n for c, n in sorted(channels.items(), key=_first)},
+                "open_link": open_link,
+            },
         )
     ]
 
