@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
 
 from feedback.survey import Slug
+from feedback.text import MAX_CITY, MAX_TITLE, plain_text
 
 
 def _country(value: str) -> str:
@@ -25,23 +26,29 @@ Country = Annotated[str, AfterValidator(_country)]
 
 
 class Event(BaseModel):
-    """A seminar: id (a slug such as ``hague-2011``), title, date, city, country, programme."""
+    """A seminar: id (a slug such as ``hague-2011``), title, date, city, country, programme.
+
+    The title and the city are plain text (`feedback.text`): they go into email subjects and
+    terminal tables, so control characters and email encoded words are refused.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     id: Slug
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1), plain_text(MAX_TITLE)
+    ]
     date: dt.date | None = None
-    city: str | None = None
+    city: Annotated[str | None, plain_text(MAX_CITY)] = None
     country: Country | None = None
     programme: Slug | None = None
     #: Whether the event's open link (``/e/<event>``, the venue QR code) takes answers.
     open_link: bool = False
 
-    @field_validator("city")
+    @field_validator("city", mode="before")
     @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() or None if isinstance(value, str) else value
 
     def row(self) -> dict[str, Any]:
         data = self.model_dump()

@@ -4,6 +4,10 @@ Columns: ``name, email, role, country, organisation, attended`` (``attended`` ye
 ``language`` (``nl``, ``en``: the language of invitations and of the form, where the survey has it). People are
 matched by email across imports and events, so importing again updates rather than duplicates. The
 whole file is checked before anything is written; every problem names its line and column.
+
+Every cell is plain text (`feedback.text`): no control characters, no line breaks inside a quoted
+cell, no bidirectional overrides, no email encoded words, and at most `LIMITS` characters.
+`person_problems` checks a person as stored (``feedback merge`` uses it for the people it brings in).
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from feedback.errors import InvalidInput, Problem, did_you_mean
 from feedback.store import Store
+from feedback.text import MAX_EMAIL, MAX_NAME, MAX_ORGANISATION, cut, text_problem
 
 COLUMNS = ("name", "email", "role", "country", "organisation", "attended", "language")
 REQUIRED = ("name", "email", "attended")
@@ -27,6 +33,23 @@ ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 MAX_BYTES = 50 * 1024 * 1024
+#: The most characters of each column (``attended`` is yes or no).
+LIMITS = {
+    "name": MAX_NAME,
+    "email": MAX_EMAIL,
+    "role": 64,
+    "country": 100,  # the shape says two letters; this only stops absurd cells early
+    "organisation": MAX_ORGANISATION,
+    "language": 100,
+    "attended": 10,
+}
+#: What a stored value of each column must look like, in words: (pattern, expected).
+SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
+    "email": (EMAIL, "an email address"),
+    "role": (ROLE, "a role id such as mp, ngo, national_rapporteur"),
+    "country": (COUNTRY, "an ISO 3166 two-letter country code such as NL or GB"),
+    "language": (LANGUAGE, "a language code such as en or nl"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,11 +87,18 @@ class RosterError(InvalidInput):
         super().__init__("\n".join(lines))
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _delimiter(sample: str) -> str:
+    """The delimiter of a roster (``,``, ``;`` or a tab) from its header row. Only the delimiter:
+    from a header row the sniffer cannot tell that quotes inside a quoted cell are doubled
+    (``"Brian ""Bob"" O'Neill"``), as every spreadsheet writes them."""
     try:
-        return csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
+        return (
+            csv.Sniffer()
+            .sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
+            .delimiter
+        )
     except csv.Error:
-        return csv.excel
+        return ","
 
 
 def read_roster(path: Path) -> list[RosterEntry]:
@@ -90,15 +120,17 @@ def read_roster(path: Path) -> list[RosterEntry]:
         raise RosterError(
             path, [Problem(f"empty file: expected a header row ({', '.join(COLUMNS)})")]
         )
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text[:4096]))
     header = [h.strip().lower() for h in next(reader)]
     problems = _header_problems(header)
     if problems:
         raise RosterError(path, problems)
     entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
+    start = reader.line_num + 1
     for row in reader:
-        line = reader.line_num
+        # the line the record starts on (a quoted cell may run over several lines)
+        line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -149,28 +181,71 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
+def value_problem(column: str, value: str, found: str | None = None) -> str | None:
+    """Why ``value`` cannot be a person's ``column`` as stored (role, country and language in
+    their normal form), or ``None``. ``found`` is what the message shows as found (the cell as
+    written, before it was normalised)."""
+    problem = text_problem(value, LIMITS[column])
+    if problem is not None:
+        return problem
+    if column == "name" and not value:
+        return f"expected a name, found {value!r}"
+    if column in SHAPES:
+        pattern, expected = SHAPES[column]
+        if not pattern.fullmatch(value):
+            return f"expected {expected}, found {cut(value if found is None else found)!r}"
+    return None
+
+
+def person_problems(person: Mapping[str, Any]) -> list[Problem]:
+    """What is wrong with a person as stored (``name`` required, ``email`` optional here), each
+    located by its column."""
+    problems = []
+    for column in ("name", "email", "role", "country", "organisation", "language"):
+        value = person.get(column)
+        if value is None and column != "name":
+            continue
+        if not isinstance(value, str):
+            problems.append(Problem(f"expected text, found {value!r}", (column,)))
+            continue
+        problem = value_problem(column, value)
+        if problem is not None:
+            problems.append(Problem(problem, (column,)))
+    return problems
+
+
 def _entry(cells: dict[str, str], line: int) -> tuple[RosterEntry | None, list[Problem]]:
     problems = []
+    plain = set()
+    for column, cell in cells.items():
+        problem = text_problem(cell, LIMITS[column])
+        if problem is not None:
+            problems.append(Problem(problem, (column,), line))
+        else:
+            plain.add(column)
 
-    def bad(column: str, expected: str) -> None:
-        problems.append(Problem(f"expected {expected}, found {cells[column]!r}", (column,), line))
+    def check(column: str, value: str) -> None:
+        if column in plain:
+            problem = value_problem(column, value, found=cells[column])
+            if problem is not None:
+                problems.append(Problem(problem, (column,), line))
 
-    if not cells["name"]:
-        bad("name", "a name")
-    if not EMAIL.match(cells["email"]):
-        bad("email", "an email address")
+    check("name", cells["name"])
+    check("email", cells["email"])
     role = cells.get("role", "").lower().replace(" ", "_").replace("-", "_") or None
-    if role is not None and not ROLE.match(role):
-        bad("role", "a role id such as mp, ngo, national_rapporteur")
+    if role is not None:
+        check("role", role)
     country = cells.get("country", "").upper() or None
-    if country is not None and not COUNTRY.match(country):
-        bad("country", "an ISO 3166 two-letter country code such as NL or GB")
+    if country is not None:
+        check("country", country)
     language = cells.get("language", "").lower() or None
-    if language is not None and not LANGUAGE.match(language):
-        bad("language", "a language code such as en or nl")
+    if language is not None:
+        check("language", language)
     attended_text = cells["attended"].lower()
-    if attended_text not in YES | NO:
-        bad("attended", "yes or no")
+    if "attended" in plain and attended_text not in YES | NO:
+        problems.append(
+            Problem(f"expected yes or no, found {cells['attended']!r}", ("attended",), line)
+        )
     if problems:
         return None, problems
     return (

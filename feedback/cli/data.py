@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import DownloadColumn, Progress
 from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
 from feedback.errors import InvalidInput, SurveyNotFound, UnknownEvent, did_you_mean
 from feedback.loading import pydantic_problems
+from feedback.text import shown
 
 
 def _known_event(engine: object, event_id: str) -> None:
@@ -73,11 +73,11 @@ def add_event(
     }
     if open_link is not None:
         data["open_link"] = open_link
+    names = {"id": "ID", "date": "--date", "country": "--country", "title": "--title"}
     try:
         record = Event.model_validate(data)
     except ValidationError as exc:
         problems = pydantic_problems(exc, data, Event)
-        names = {"id": "ID", "date": "--date", "country": "--country", "title": "--title"}
         lines = [f"{names.get(str(p.loc[0]), '--' + str(p.loc[0]))}: {p.message}" for p in problems]
         raise InvalidInput("\n".join(lines)) from exc
     store = state().engine(db).store
@@ -85,7 +85,18 @@ def add_event(
     existed = stored is not None
     if stored is not None:
         given = {k: v for k, v in record.row().items() if data.get(k) is not None}
-        record = Event.model_validate({**stored, **given})
+        merged = {**stored, **given}
+        try:
+            record = Event.model_validate(merged)
+        except ValidationError as exc:  # stored before today's checks: say what to give
+            problems = pydantic_problems(exc, merged, Event)
+            fields = [str(p.loc[0]) if p.loc else "event" for p in problems]
+            lines = [
+                f"the stored {field} of event {record.id} is not valid ({p.message}): "
+                f"give {names.get(field, '--' + field)} to replace it"
+                for field, p in zip(fields, problems, strict=True)
+            ]
+            raise InvalidInput("\n".join(lines)) from exc
     store.upsert_event(record.row())
     click.echo(f"{'updated' if existed else 'added'} event {record.id}: {record.title}")
 
@@ -108,16 +119,12 @@ def list_events(as_json: bool, db: Path | None) -> None:
     table = Table("id", "title", "date", "city", "country", "open link", "attended", "responses")
     for row in rows:
         table.add_row(
-            row["id"],
-            escape(row["title"]),
-            row["date"] or "",
-            escape(row["city"] or ""),
-            row["country"] or "",
+            *(shown(row[k]) for k in ("id", "title", "date", "city", "country")),
             "on" if row["open_link"] else "off",
             str(row["attended"]),
             str(row["responses"]),
         )
-    Console().print(table)
+    Console(emoji=False).print(table)  # stored text as written: no ":smile:" emoji
 
 
 # -- roster ---------------------------------------------------------------------------------
@@ -165,13 +172,10 @@ def list_roster(event_id: str, as_json: bool, db: Path | None) -> None:
     table = Table("name", "email", "role", "country", "organisation", "attended")
     for row in rows:
         table.add_row(
-            *(
-                escape(str(row[k] or ""))
-                for k in ("name", "email", "role", "country", "organisation")
-            ),
+            *(shown(row[k]) for k in ("name", "email", "role", "country", "organisation")),
             "yes" if row["attended"] else "no",
         )
-    Console().print(table)
+    Console(emoji=False).print(table)  # stored text as written: no ":smile:" emoji
     click.echo(f"{len(rows)} people, {sum(1 for r in rows if r['attended'])} attended")
 
 
@@ -196,7 +200,7 @@ def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
         return
     columns = (*Progress.get_default_columns(), DownloadColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"importing {path.name}", total=path.stat().st_size)
+        task = bar.add_task(f"importing {shown(path.name)}", total=path.stat().st_size)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
@@ -287,22 +291,14 @@ def export_responses(
         except SurveyNotFound:
             continue
     answer_columns = exporting.columns(surveys)
-    try:
-        if fmt == "xlsx":
-            count = exporting.write_xlsx(records, answer_columns, output)  # type: ignore[arg-type]
+    if output is None:
+        if fmt == "jsonl":
+            exporting.write_jsonl(records, sys.stdout)
         else:
-            out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-            try:
-                if fmt == "jsonl":
-                    count = exporting.write_jsonl(records, out)
-                else:
-                    count = exporting.write_csv(records, answer_columns, out)
-            finally:
-                if output:
-                    out.close()
+            exporting.write_csv(records, answer_columns, sys.stdout)
+        return
+    try:  # whole or not at all: a kill or a full disk midway leaves the previous file as it was
+        count = exporting.export_file(fmt, records, answer_columns, output)
     except OSError as exc:
-        if output is None:
-            raise
         raise CommandError(f"{output}: cannot write: {exc.strerror or exc}", 2) from exc
-    if output:
-        click.echo(f"wrote {count} responses to {output}", err=True)
+    click.echo(f"wrote {count} responses to {output}", err=True)

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
+from feedback.text import shown
 from feedback_email.delivery import Progress as ProgressCallback
 from feedback_email.delivery import Summary, send_invitations, send_reminders
 
@@ -70,8 +71,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def plain_console() -> Console:
+    """A Console for lines that hold stored data: no highlighting, no emoji codes, no wrapping
+    (the data itself goes through `feedback.text.shown`)."""
+    return Console(highlight=False, emoji=False, soft_wrap=True)
+
+
 def report(summary: Summary) -> None:
-    """Print what a run did; raise `CommandError` (exit 1) if anything failed or was left."""
+    """Print what a run did; raise `CommandError` (exit 1) if anything failed or was left.
+
+    Names, addresses and reasons are printed through Rich with their markup escaped and their
+    control characters made visible (`feedback.text.shown`).
+    """
     kind = summary.kind
     head = f"{kind.capitalize()}s for {summary.event} (survey {summary.survey}), via {summary.via}:"
     lines = [head, f"  sent {summary.sent}"]
@@ -84,15 +95,20 @@ def report(summary: Summary) -> None:
         lines.append(f"  not sent (run stopped) {summary.not_sent}")
     for why, count in sorted(summary.skipped.items()):
         lines.append(f"  no reminder, {why}: {count}")
+    lines = [escape(line) for line in lines]
     if summary.files:
-        lines.append(f"Wrote {_plural(len(summary.files), 'file')} to {summary.files[0].parent}")
+        lines.append(
+            f"Wrote {_plural(len(summary.files), 'file')} to {shown(summary.files[0].parent)}"
+        )
     if summary.failed:
         lines.append("Failed:")
-        lines.extend(f"  {f.name} <{f.email}>: {f.reason}" for f in summary.failed)
+        lines.extend(
+            f"  {shown(f.name)} <{shown(f.email)}>: {shown(f.reason)}" for f in summary.failed
+        )
     if summary.without_email:
         lines.append("Not invited, no email address (add one to the roster):")
-        lines.extend(f"  {name}" for name in summary.without_email)
-    click.echo("\n".join(lines))
+        lines.extend(f"  {shown(name)}" for name in summary.without_email)
+    plain_console().print("\n".join(lines))
     command = "invite" if kind == "invitation" else "remind"
     problems = []
     if summary.stopped:
@@ -172,24 +188,26 @@ def invitations_command(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     counts: dict[str, Any] = data["counts"]
-    console = Console()
+    console = Console(emoji=False)
     console.print(
-        f"Invitations for {escape(data['event'])} (survey {escape(data['survey'])}): "
+        f"Invitations for {shown(data['event'])} (survey {shown(data['survey'])}): "
         + ", ".join(f"{name} {counts[name]}" for name in COUNT_ORDER)
     )
     if not data["invitations"]:
-        console.print(f"No invitations yet: send them with `feedback invite --event {event_id}`.")
+        console.print(
+            f"No invitations yet: send them with `feedback invite --event {shown(event_id)}`."
+        )
         return
     table = Table("name", "email", "status", "sent", "reminders", "completed", "error")
     for row in data["invitations"]:
         table.add_row(
-            escape(row["name"]),
-            escape(row["email"] or ""),
+            shown(row["name"]),
+            shown(row["email"]),
             row["status"],
-            _short(row["sent"]),
+            shown(_short(row["sent"])),
             str(row["reminders"]),
-            _short(row["completed"]),
-            escape(row["error"] or ""),
+            shown(_short(row["completed"])),
+            shown(row["error"]),
         )
     console.print(table)
 

@@ -25,16 +25,28 @@ The context of every template:
 ``sender``                 the display name of ``mail_from`` (may be empty)
 ``kind``                   ``invitation`` or ``reminder``
 ``subject``                the rendered subject (in the text and HTML templates)
+
+Names, titles and places are data, never header syntax. They are checked where they come in
+(`feedback.text`), and a message is built so that data stored before those checks cannot add a
+line either: every value from the database is made plain (control characters as spaces, at most
+`MAX_NAME` or `MAX_TITLE` characters), every header value loses the ``=?`` that would open an
+RFC 2047 encoded word (`header_text`), and the finished message is read back (`verify`): a header
+block other than the one built (another header, another address, a line break in a value, a line
+too long) is refused, and the message is not sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import email.utils
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.policy import SMTP
 from pathlib import Path
 from typing import Any
@@ -54,6 +66,7 @@ from jinja2 import (
 from feedback.config import Settings
 from feedback.errors import InvalidInput
 from feedback.survey import Survey
+from feedback.text import MAX_CITY, MAX_NAME, MAX_TITLE, plain, text_problem
 from feedback_email.words import format_date, has_words, words_for
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -80,6 +93,9 @@ def parse_mail_from(value: str | None) -> Address:
             "no sender address: set mail_from in feedback.toml or FEEDBACK_MAIL_FROM "
             '(e.g. mail_from = "Seminar team <team@example.org>")'
         )
+    problem = text_problem(value.strip(), 998)
+    if problem is not None:
+        raise InvalidInput(f"mail_from: {problem}")
     name, addr = email.utils.parseaddr(value.strip())
     if "@" not in addr or addr.startswith("@") or addr.endswith("@"):
         raise InvalidInput(
@@ -136,9 +152,69 @@ def ascii_address(value: str) -> str:
     return address
 
 
-def one_line(text: str) -> str:
-    """Whitespace (newlines included) collapsed: safe in a header."""
-    return " ".join(text.split())
+def header_text(value: str, max_length: int | None = None) -> str:
+    """``value`` as the text of a header (a subject, a display name): plain (`feedback.text.plain`:
+    no control character, no line break, at most ``max_length`` characters) and without ``=?``,
+    so that no part of it is read as an RFC 2047 encoded word (``=?`` becomes ``= ?``)."""
+    return plain(value, max_length).replace("=?", "= ?")
+
+
+#: The longest line RFC 5322 allows, without its CRLF.
+MAX_LINE = 998
+_FIELD = re.compile(rb"([!-9;-~]+):")
+
+
+class UnsafeMessage(ValueError):
+    """A built message whose header block is not the one it was built with: a value added a
+    line, a header or an address. It is not sent."""
+
+
+def verify(message: EmailMessage, addresses: Mapping[str, str] | None = None) -> bytes:
+    """The message as it goes out (CRLF line ends), after reading its header block back: the
+    same header names in the same order as built, no line break inside a value (folded or
+    decoded), no line over 998 characters, and for each of ``addresses`` (``{"To": addr}``)
+    exactly that one address.
+
+    :raises UnsafeMessage: any of these does not hold.
+    :raises ValueError: the message cannot be written at all (a header the policy refuses).
+    """
+    built = [name.lower() for name in message]
+    data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    head, blank, _ = data.partition(b"\r\n\r\n")
+    if not blank:
+        raise UnsafeMessage("refused to send: the message has no end of its headers")
+    names = []
+    for number, line in enumerate(head.split(b"\r\n"), start=1):
+        if b"\r" in line or b"\n" in line:
+            raise UnsafeMessage(f"refused to send: a bare line break in header line {number}")
+        if len(line) > MAX_LINE:
+            raise UnsafeMessage(
+                f"refused to send: header line {number} is {len(line):,} characters long "
+                f"(at most {MAX_LINE})"
+            )
+        if line[:1] in (b" ", b"\t") and number > 1:
+            continue  # a folded line goes on with the header above
+        field = _FIELD.match(line)
+        if field is None:
+            raise UnsafeMessage(f"refused to send: header line {number} is not a header")
+        names.append(field.group(1).decode("ascii").lower())
+    if names != built:
+        extra = sorted(set(names) - set(built)) or names
+        raise UnsafeMessage(
+            f"refused to send: the headers read back are not those built (found {extra!r})"
+        )
+    parsed = BytesParser(policy=email.policy.default).parsebytes(head + blank, headersonly=True)
+    for name, value in parsed.items():
+        if "\r" in str(value) or "\n" in str(value):
+            raise UnsafeMessage(f"refused to send: the {name} header reads back with a line break")
+    for name, address in (addresses or {}).items():
+        found = [a.addr_spec for a in getattr(parsed[name], "addresses", ())]
+        if found != [address]:
+            raise UnsafeMessage(
+                f"refused to send: the {name} header reads back as {len(found)} address(es), "
+                f"not the one built"
+            )
+    return data
 
 
 def where(exc: BaseException) -> str:
@@ -235,10 +311,10 @@ class Composer:
                 "form_language": language,
                 "words": words_for(written),
                 "event": {
-                    "id": event["id"],
-                    "title": event.get("title") or event["id"],
-                    "date": format_date(event.get("date"), written),
-                    "city": event.get("city") or "",
+                    "id": plain(str(event["id"]), MAX_TITLE),
+                    "title": plain(str(event.get("title") or event["id"]), MAX_TITLE),
+                    "date": plain(format_date(event.get("date"), written), MAX_TITLE),
+                    "city": plain(str(event.get("city") or ""), MAX_CITY),
                 },
                 "survey_title": self.survey.text(self.survey.title, language, self.survey.id),
                 "anonymous": bool(getattr(self.survey, "anonymous", False)),
@@ -254,13 +330,13 @@ class Composer:
         language = recipient.language
         context = {
             **self._language_context(kind, language),
-            "name": recipient.name,
-            "email": recipient.email,
+            "name": plain(recipient.name, MAX_NAME),
+            "email": plain(recipient.email),
             "link": self.link(recipient.token),
             "expires": format_date(recipient.expires, self.written_in(kind, language)),
         }
         try:
-            subject = one_line(self.template(kind, language, "subject").render(context))
+            subject = header_text(self.template(kind, language, "subject").render(context))
             context["subject"] = subject
             text = self.template(kind, language, "txt").render(context)
             html = self.template(kind, language, "html").render(context)
@@ -274,15 +350,15 @@ class Composer:
         """The whole message: multipart/alternative, text then HTML, with its headers.
 
         :raises TemplateProblem: a template has an error.
-        :raises ValueError: the recipient's address cannot be written into a header; see
-            `ascii_address`.
+        :raises ValueError: the recipient's address cannot be written into a header (see
+            `ascii_address`), or the message read back is not the one built (`UnsafeMessage`,
+            see `verify`).
         """
         subject, text, html = self.render(kind, recipient)
+        to = ascii_address(recipient.email)
         message = EmailMessage(policy=SMTP)
         message["From"] = self.sender
-        message["To"] = Address(
-            display_name=one_line(recipient.name), addr_spec=ascii_address(recipient.email)
-        )
+        message["To"] = Address(display_name=header_text(recipient.name, MAX_NAME), addr_spec=to)
         message["Subject"] = subject
         message["Date"] = email.utils.format_datetime(email.utils.localtime())
         message["Message-ID"] = email.utils.make_msgid(domain=self.sender.domain or "localhost")
@@ -290,7 +366,8 @@ class Composer:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         # after the parts exist: making the message multipart moves Content-* headers into them
-        message["Content-Language"] = self.written_in(kind, recipient.language)
+        message["Content-Language"] = header_text(self.written_in(kind, recipient.language))
+        verify(message, {"From": self.sender.addr_spec, "To": to})
         return message
 
     def check(self, kinds: tuple[str, ...] = KINDS) -> None:

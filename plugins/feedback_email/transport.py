@@ -22,6 +22,7 @@ from typing import Protocol
 
 from feedback.config import Settings
 from feedback.errors import FeedbackError, InvalidInput
+from feedback_email.compose import UnsafeMessage, verify
 
 
 class MailServerError(FeedbackError):
@@ -56,12 +57,15 @@ class Transport(Protocol):
 
 
 def flatten(message: EmailMessage) -> bytes:
-    """The message as bytes (CRLF line ends).
+    """The message as bytes (CRLF line ends), its header block read back first (`verify`).
 
-    :raises SendFailed: it cannot be written (a header the policy refuses).
+    :raises SendFailed: it cannot be written (a header the policy refuses), or its header block
+        is not the one built (a value would add a line or a header).
     """
     try:
-        return message.as_bytes()
+        return verify(message)
+    except UnsafeMessage as exc:
+        raise SendFailed(str(exc), permanent=True) from exc
     except (ValueError, UnicodeError) as exc:
         raise SendFailed(f"cannot write the message: {exc}", permanent=True) from exc
 

@@ -7,6 +7,12 @@ every survey version, its people (matched by email; without one, by name, role, 
 organisation), their attendance (attended at any kiosk counts), its responses through
 `Engine.submit_many` (validated; the same response twice is stored once; the same id with other
 content is kept for review) and its conflicts. Merging the same database again changes nothing.
+
+Before anything is written, every row of its events, people and attendance is checked as
+``feedback event add`` and ``feedback roster import`` check theirs (`feedback.events.Event`,
+`feedback.roster.person_problems`): an event id that is not a slug (``../../tmp/x``), an email
+holding a line break, a name with control characters or an email encoded word refuse the whole
+database (`RowsRefused`), naming the table, the row and the column.
 """
 
 from __future__ import annotations
@@ -19,17 +25,44 @@ from typing import Any
 
 import click
 import orjson
+from pydantic import ValidationError
 
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine, Rejection
 from feedback.errors import InvalidInput
+from feedback.events import Event
+from feedback.loading import pydantic_problems
+from feedback.roster import person_problems
 from feedback.store import RESPONSE_COLUMNS
+from feedback.text import cut
 
 REQUIRED_TABLES = {"events", "people", "attendance", "surveys", "responses"}
 
 
 class NotADatabase(InvalidInput):
     """A file that is not a feedback database (or cannot be read as one)."""
+
+
+#: The most refused rows a `RowsRefused` message lists.
+SHOW_ROWS = 20
+
+
+class RowsRefused(InvalidInput):
+    """Rows of another database that ``event add`` or ``roster import`` would refuse; nothing of
+    that database was merged. ``problems`` holds one line per refused value."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        lines = [
+            f"{path}: {len(problems)} value(s) in its events, people or attendance would be "
+            "refused by `feedback event add` or `feedback roster import`; nothing of it was "
+            "merged:",
+            *(f"  {problem}" for problem in problems[:SHOW_ROWS]),
+        ]
+        if len(problems) > SHOW_ROWS:
+            lines.append(f"  ... and {len(problems) - SHOW_ROWS} more")
+        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -96,16 +129,92 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
+def _where(table: str, rowid: int, key: str, column: str | int) -> str:
+    return f"table {table}, row {rowid} ({key}), column '{column}'"
+
+
+def _event_columns(engine: Engine, other: sqlite3.Connection) -> list[str]:
+    """The columns of events that both databases have."""
+    ours = set(engine.store._columns("events"))
+    return [c for c in _columns(other, "events") if c in ours]
+
+
+def _valid_event(event: dict[str, Any]) -> Event:
+    """An events row as ``feedback event add`` would take it.
+
+    :raises ValidationError: it would not.
+    """
+    return Event.model_validate({k: v for k, v in event.items() if k in Event.model_fields})
+
+
+def row_problems(engine: Engine, other: sqlite3.Connection) -> list[str]:
+    """Every value of the other database's events, people and attendance that ``feedback event
+    add`` or ``feedback roster import`` would refuse, each naming its table, row and column."""
+    problems: list[str] = []
+    events = set(engine.store.event_ids())
+    columns = _event_columns(engine, other)
+    for event in _rows(other, f"SELECT rowid AS rowid_, {', '.join(columns)} FROM events"):
+        rowid = event.pop("rowid_")
+        events.add(event["id"])
+        problems.extend(_event_problems(rowid, event))
+    people = set()
+    fields = [f for f in PERSON_FIELDS if f in set(_columns(other, "people"))]
+    for person in _rows(other, f"SELECT rowid AS rowid_, id, {', '.join(fields)} FROM people"):
+        rowid = person.pop("rowid_")
+        people.add(person["id"])
+        for problem in person_problems(person):
+            where = _where("people", rowid, f"id {person['id']}", problem.loc[0])
+            problems.append(f"{where}: {problem.message}")
+    sql = "SELECT rowid AS rowid_, person, event, invited, attended FROM attendance"
+    for row in _rows(other, sql):
+        problems.extend(_attendance_problems(row, people, events))
+    return problems
+
+
+def _event_problems(rowid: int, event: dict[str, Any]) -> list[str]:
+    try:
+        _valid_event(event)
+    except ValidationError as exc:
+        key = f"id {cut(str(event['id']))!r}"
+        data = {k: v for k, v in event.items() if k in Event.model_fields}
+        return [
+            f"{_where('events', rowid, key, p.loc[0] if p.loc else '?')}: {p.message}"
+            for p in pydantic_problems(exc, data, Event)
+        ]
+    return []
+
+
+def _attendance_problems(row: dict[str, Any], people: set[Any], events: set[Any]) -> list[str]:
+    key = f"person {cut(repr(row['person']))}, event {cut(str(row['event']))!r}"
+    found = []
+    if row["person"] not in people:
+        found.append(("person", "no such person in the people of that database"))
+    if row["event"] not in events:
+        found.append(("event", "no such event in either database"))
+    for column in ("invited", "attended"):
+        if row[column] not in (0, 1):
+            found.append((column, f"expected 0 or 1, found {cut(repr(row[column]))}"))
+    return [
+        f"{_where('attendance', row['rowid_'], key, column)}: {message}"
+        for column, message in found
+    ]
+
+
 def merge_database(engine: Engine, path: Path) -> MergeReport:
     """Merge one other database into the engine's; nothing is written when anything is refused.
 
     :raises NotADatabase: see `snapshot`; also when it is this project's own database.
+    :raises RowsRefused: an event, person or attendance row that ``feedback event add`` or
+        ``feedback roster import`` would refuse (see `row_problems`); nothing is written.
     """
     if path.resolve() == engine.settings.db_path.resolve():
         raise NotADatabase(f"{path}: is this project's own database")
     other = snapshot(path)
     report = MergeReport(path)
     try:
+        problems = row_problems(engine, other)
+        if problems:
+            raise RowsRefused(path, problems)
         with engine.store.write():
             _merge_events(engine, other, report)
             _merge_surveys(engine, other, report)
@@ -136,8 +245,11 @@ class _Refused(Exception):
 
 def _merge_events(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
     ours = engine.store.conn
-    columns = [c for c in _columns(other, "events") if c in set(engine.store._columns("events"))]
-    for event in _rows(other, f"SELECT {', '.join(columns)} FROM events"):
+    columns = _event_columns(engine, other)
+    for raw in _rows(other, f"SELECT {', '.join(columns)} FROM events"):
+        # as `feedback event add` stores it (text trimmed, country upper case): checked before
+        valid = _valid_event(raw).row()
+        event = {c: valid.get(c, raw[c]) for c in columns}
         mine = engine.store.event(event["id"])
         if mine is None:
             ours.execute(
@@ -269,7 +381,7 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
     for path in others:
         try:
             report = merge_database(engine, path)
-        except NotADatabase as exc:
+        except (NotADatabase, RowsRefused) as exc:
             click.echo(f"rejected {exc}", err=True)
             failed = True
             continue

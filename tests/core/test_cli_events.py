@@ -88,6 +88,9 @@ def test_add_again_updates_rather_than_duplicates(tmp_path: Path) -> None:
         (["--country", "NLD"], "--country", "NLD"),
         (["--country", "Netherlands"], "--country", "Netherlands"),
         (["--title", "   "], "--title", ""),
+        (["--title", "Hague\x1b[2J"], "--title", "an escape character (U+001B)"),
+        (["--title", "T" * 301], "--title", "expected at most 300 characters, found 301"),
+        (["--city", "The\nHague"], "--city", "a line feed (U+000A)"),
     ],
 )
 def test_invalid_option_exits_2_naming_it_and_changes_nothing(

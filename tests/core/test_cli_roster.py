@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,34 @@ def test_tab_separated_and_quoted_comma(project: Path) -> None:
     quoted = write(project / "q.csv", 'name,email,attended\n"Doe, Jane",jane@example.org,x\n')
     assert run(project, "roster", "import", str(quoted), "--event", "hague-2011").exit_code == 0
     assert {r["name"] for r in roster(project)} == {"J. Doe", "Doe, Jane"}
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_doubled_quotes_in_a_quoted_cell_are_one_quote(project: Path, delimiter: str) -> None:
+    """As every spreadsheet writes a quote inside a quoted cell, header quoted or not."""
+    header = delimiter.join(['"name"', "email", "attended"])
+    row = delimiter.join(['"Brian ""Bob"" O\'Neill"', "bob@example.org", "yes"])
+    file = write(project / "roster.csv", f"{header}\n{row}\n")
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    assert [r["name"] for r in roster(project)] == ['Brian "Bob" O\'Neill']
+
+
+def test_roster_list_prints_stored_markup_and_escapes_as_written(project: Path) -> None:
+    """A name stored before the checks (an older database) prints inert."""
+    file = write(project / "roster.csv", ROSTER)
+    assert run(project, "roster", "import", str(file), "--event", "hague-2011").exit_code == 0
+    conn = sqlite3.connect(project / "feedback.db")
+    with conn:
+        conn.execute(
+            "UPDATE people SET name = ? WHERE email = 'anna@example.org'",
+            ["\x1b[31m[bold]Anna[/bold] :smile:"],
+        )
+    conn.close()
+    result = run(project, "roster", "list", "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    assert "\\x1b[31m[bold]Anna[/bold] :smile:" in result.output
+    assert "\x1b[31m" not in result.output
 
 
 BAD_FILES = {
