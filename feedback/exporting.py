@@ -6,8 +6,10 @@ Spreadsheet cells whose text starts with ``= + - @`` (or a tab or carriage retur
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -106,13 +108,33 @@ def write_xlsx(
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
-    sheet.append([*META, *answer_columns])
-    count = 0
-    for row in _rows(records, answer_columns):
-        sheet.append([_xlsx_cell(cell) for cell in row])
-        count += 1
-    workbook.save(path)
+    try:
+        sheet.append([*META, *answer_columns])
+        count = 0
+        for row in _rows(records, answer_columns):
+            sheet.append([_xlsx_cell(cell) for cell in row])
+            count += 1
+        workbook.save(path)
+    except BaseException:
+        _discard(sheet)
+        raise
     return count
+
+
+def _discard(sheet: Any) -> None:
+    """Close a write-only sheet that failed (a full disk) and remove its temporary file, so that
+    its stream is not closed again, noisily, when it is collected."""
+    writer = getattr(sheet, "_writer", None)
+    if writer is None:
+        return
+    with contextlib.suppress(Exception):
+        if writer.xf is not None:
+            writer.xf.close()
+    writer.xf = None
+    out = getattr(writer, "out", None)
+    if isinstance(out, str):
+        with contextlib.suppress(OSError):
+            os.unlink(out)
 
 
 def export_file(
