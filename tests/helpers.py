@@ -13,7 +13,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from click.testing import CliRunner, Result
 
@@ -140,17 +140,23 @@ def browser_missing() -> str | None:
     return None
 
 
+def unavailable(why: str) -> NoReturn:
+    """Skip a test that needs what this machine lacks, with the reason; in CI (``CI=true``) fail
+    instead, since every test must run there."""
+    import pytest
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"this test must run in CI: {why}")
+    pytest.skip(why)
+
+
 @contextlib.contextmanager
 def chromium_browser() -> Iterator[Any]:
     """A headless Chromium; the test is skipped with the reason when there is none, and fails
     instead in CI (``CI=true``), where the browser tests must run."""
-    import pytest
-
     why = browser_missing()
     if why:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {why}")
-        pytest.skip(why)
+        unavailable(f"a browser test: {why}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as play:

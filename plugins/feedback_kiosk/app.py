@@ -2,7 +2,10 @@
 
 Build it with `make_app`. It owns the global keys (locked by default: the quit, suspend and copy
 keys do nothing), the idle timer, and the one place a response leaves the kiosk: `KioskApp.submit`,
-which hands it to `Engine.submit` or, when the database cannot take it, to the spool.
+which hands it to `Engine.submit` or, when the database cannot take it, to the spool. The
+participant is thanked only once one of them holds the response durably; when neither can, the
+kiosk stays up, says so plainly, holds the answers in memory until staff retry or discard them, and
+shows staff the cause on the operator screen. No error on the way out reaches Textual.
 """
 
 from __future__ import annotations
@@ -22,18 +25,20 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from feedback.engine import Engine
-from feedback.errors import FeedbackError, StoreError
+from feedback.errors import FeedbackError
+from feedback.responses import Response
 from feedback.survey import Survey
 from feedback_kiosk.i18n import words
 from feedback_kiosk.screens.attract import AttractScreen
 from feedback_kiosk.screens.idle import IdleScreen
+from feedback_kiosk.screens.not_saved import NotSavedScreen
 from feedback_kiosk.screens.operator import OperatorScreen
 from feedback_kiosk.screens.pin import PinScreen
 from feedback_kiosk.screens.review import ReviewScreen
 from feedback_kiosk.screens.survey import SurveyScreen
 from feedback_kiosk.screens.thanks import ThanksScreen
 from feedback_kiosk.session import KioskSession
-from feedback_kiosk.spool import Spool
+from feedback_kiosk.spool import Spool, SpoolError
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +104,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.forms_entered = 0
         self.submitted: list[str] = []  # ids handed over this run, stored or spooled
         self.spooled = 0
+        self.unsaved: Response | None = None  # neither the database nor the spool took it
+        self.problem: str | None = None  # why the last save or replay failed, for staff
+        self._reconnect = False  # a write failed: open a fresh connection before the next one
         self._idle_screen: IdleScreen | None = None
 
     # -- start ---------------------------------------------------------------------------------
@@ -111,7 +119,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def event_title(self) -> str:
         try:
             row = self.engine.store.event(self.options.event)
-        except FeedbackError:
+        except (FeedbackError, sqlite3.Error):
             row = None
         return str(row["title"]) if row else self.options.event
 
@@ -187,43 +195,141 @@ class KioskApp(App[None], inherit_bindings=False):
     # -- the one way out -----------------------------------------------------------------------
 
     def submit(self) -> None:
-        """Make the answers durable (database, or else the spool), then thank the participant."""
+        """Make the answers durable (database, or else the spool), then thank the participant;
+        if neither takes them, say so and hold them for staff."""
         session = self.session
         if session is None:
             return
-        response = session.response()
+        self.session = None
+        try:
+            response = session.response()
+        except Exception as exc:  # a bug: never a traceback (with the answers) on screen
+            log.exception("the answers could not be made into a response")
+            self.problem = f"the answers could not be made into a response ({type(exc).__name__})"
+            self._show_not_saved(session.language)
+            return
+        if not self._save(response):
+            self.unsaved = response
+            self._show_not_saved(response.language)
+            return
+        self._saved(response)
+
+    def _save(self, response: Response) -> bool:
+        """Store ``response`` in the database, or else durably in the spool; ``False`` when
+        neither could (the cause is in `problem`). Raises nothing."""
+        if self._reconnect:
+            self._fresh_connection()
         try:
             self.engine.submit(response)
-        except (FeedbackError, sqlite3.Error) as exc:
+        except Exception as exc:
             # not writable now (or refused for a reason the participant cannot fix): kept safe in
             # the spool; a replay stores it, or moves it to <spool>.refused for staff to review
-            log.warning("response %s spooled: %s", response.id, exc)
+            self._reconnect = True
+            database = _cause(exc)
+            log.warning(
+                "response %s not stored in the database (%s): spooling it", response.id, database
+            )
+        else:
+            self._reconnect = False
+            self.problem = None  # the database writes again
+            return True
+        try:
             self.spool.append(response)
-            self.spooled += 1
+        except Exception as exc:
+            self.problem = f"nothing could be saved.\nDatabase: {database}\nSpool: {_cause(exc)}"
+            log.error("response %s NOT SAVED: %s", response.id, " ".join(self.problem.split()))
+            return False
+        self.spooled += 1
+        self.problem = f"the database did not take a response ({database}); it waits in the spool"
+        return True
+
+    def _saved(self, response: Response) -> None:
+        """The response is safe: thank the participant (or, in data entry, go to the next form)."""
         self.submitted.append(str(response.id))
-        self.session = None
         if self.options.data_entry:
             self.forms_entered += 1
-            self.notify(words(response.language)["form_saved"], timeout=2)
+            self.notify(words(response.language)["form_saved"], timeout=2, markup=False)
             self.reset()
             return
         w = words(response.language)
         thanks = self.survey.text(self.survey.thank_you, response.language, w["thank_you"])
         self._show(ThanksScreen(thanks, w["next_participant"], self.options.thank_you_seconds))
 
+    def _show_not_saved(self, language: str) -> None:
+        w = words(language)
+        self._show(NotSavedScreen(w["not_saved"], w["ask_staff"]))
+
+    def _fresh_connection(self) -> None:
+        """Drop the database connection; the next use opens a new one. A connection opened while
+        the file was read-only stays read-only for its life, even once the file is writable."""
+        try:
+            self.engine.close()
+        except Exception as exc:
+            log.warning("closing the database connection failed: %s", exc)
+
+    def retry(self) -> None:
+        """Staff ask to try again: the answers held in memory, then the spool."""
+        response = self.unsaved
+        if response is not None:
+            if self._save(response):
+                self.unsaved = None
+                self._saved(response)
+            else:
+                self.notify(
+                    "Still not saved: see the operator screen (Ctrl+O) for the cause.",
+                    severity="error",
+                    markup=False,
+                )
+        self.replay_spool()
+
+    def discard_unsaved(self) -> None:
+        """Staff give up on answers that could not be saved: they are forgotten."""
+        if self.unsaved is not None:
+            log.warning("staff discarded response %s, which could not be saved", self.unsaved.id)
+        self.unsaved = None
+        self.reset()
+
     def replay_spool(self) -> None:
-        """Store what waits in the spool, if the database takes it now (checked without waiting)."""
-        if not self.spool.pending():
+        """Store what waits in the spool, if the database takes it now (checked without waiting).
+        Each try after a failure opens a fresh connection. Raises nothing."""
+        try:
+            if not self.spool.pending():
+                return
+        except SpoolError as exc:
+            self.problem = str(exc)
+            log.warning("%s", self.problem)
             return
+        if self._reconnect:
+            self._fresh_connection()
         try:
             if not self.engine.store.can_write():
+                self._reconnect = True
                 return  # still locked: try again later rather than freeze the kiosk
             result = self.spool.replay(self.engine)
-        except (StoreError, sqlite3.Error, OSError) as exc:
-            log.warning("spool replay failed: %s", exc)
+        except Exception as exc:
+            self._reconnect = True
+            self.problem = f"the spool could not be replayed: {_cause(exc)}"
+            log.warning("%s", self.problem)
             return
+        if result.refused:
+            log.warning(
+                "spool: %s response(s) set aside in %s for review (%s unreadable)",
+                result.refused,
+                self.spool.refused_path,
+                result.unreadable,
+            )
         if result.stored or result.already_stored:
             log.info("spool: %s stored, %s already present", result.stored, result.already_stored)
+        if result.remaining:
+            self._reconnect = True
+            self.problem = (
+                f"the database cannot be written ({result.error}); "
+                f"{result.remaining} response(s) wait in the spool"
+            )
+        else:
+            self._reconnect = False
+            if self.unsaved is None:
+                self.problem = None
 
     # -- idle ----------------------------------------------------------------------------------
 
@@ -291,20 +397,41 @@ class KioskApp(App[None], inherit_bindings=False):
             self._open_operator()
 
     def _open_operator(self) -> None:
-        store = self.engine.store
         try:
-            events_ = [(e["id"], e["title"]) for e in store.events()]
+            store = self.engine.store
+            events_ = [(str(e["id"]), str(e["title"])) for e in store.events()]
             today = store.count_responses(
                 event=self.options.event, submitted=dt.date.today().isoformat()
             )
-        except (FeedbackError, sqlite3.Error):
+        except Exception:
             events_, today = [(self.options.event, self.event_title)], -1
+        if self.options.event not in [event_id for event_id, _ in events_]:
+            events_.append((self.options.event, self.event_title))
         mode = (
             "data entry (paper)"
             if self.options.data_entry
             else ("locked" if self.options.locked else "unlocked")
         )
-        screen = OperatorScreen(self.options.event, events_, today, self.spool.pending(), mode)
+        try:
+            backlog = self.spool.pending()
+        except SpoolError:
+            backlog = -1
+        try:
+            refused = self.spool.refused()
+        except SpoolError:
+            refused = -1
+        screen = OperatorScreen(
+            self.options.event,
+            events_,
+            today,
+            backlog,
+            mode,
+            refused=refused,
+            refused_path=str(self.spool.refused_path),
+            unsaved=int(self.unsaved is not None),
+            problem=self.problem,
+            stuck=isinstance(self.screen, NotSavedScreen),
+        )
         self.push_screen(screen, self._operator_done)
 
     def _operator_done(self, choice: str | None) -> None:
@@ -312,7 +439,9 @@ class KioskApp(App[None], inherit_bindings=False):
         if choice == "exit":
             self.exit()
         elif choice == "retry":
-            self.replay_spool()
+            self.retry()
+        elif choice == "discard":
+            self.discard_unsaved()
         elif choice and choice.startswith("event:"):
             self.options.event = choice.removeprefix("event:")
             self.reset()
@@ -321,6 +450,11 @@ class KioskApp(App[None], inherit_bindings=False):
 def _default_spool(engine: Engine) -> Path:
     db = engine.settings.db_path
     return db.with_name(db.name + ".spool")
+
+
+def _cause(exc: BaseException) -> str:
+    """An error in a line for staff: its message, or its kind when it has none."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def make_app(engine: Engine, options: KioskOptions, **kwargs: Any) -> KioskApp:

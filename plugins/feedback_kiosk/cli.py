@@ -183,5 +183,11 @@ def kiosk(
             spooled = f", {app.spooled} of them in the spool" if app.spooled else ""
             noun = "response" if stored == 1 else "responses"
             click.echo(f"kiosk closed: {stored} {noun} this session{spooled}", err=True)
+        if app.unsaved is not None:
+            click.echo(
+                "kiosk closed with 1 response that could not be saved: it is lost "
+                f"(the participant was told so). Cause: {app.problem}",
+                err=True,
+            )
     finally:
         engine.close()

@@ -43,6 +43,8 @@ WORDS: dict[str, dict[str, str]] = {
         "staff_pin": "Staff PIN",
         "wrong_pin": "Wrong PIN.",
         "locked_out": "Too many attempts. Try again in {n} seconds.",
+        "not_saved": "Sorry: your answers could not be saved.",
+        "ask_staff": "Please ask a member of staff for help.",
     },
     "nl": {
         "language_name": "Nederlands",
@@ -81,6 +83,8 @@ WORDS: dict[str, dict[str, str]] = {
         "staff_pin": "Pincode medewerkers",
         "wrong_pin": "Onjuiste pincode.",
         "locked_out": "Te veel pogingen. Probeer het over {n} seconden opnieuw.",
+        "not_saved": "Sorry: uw antwoorden konden niet worden opgeslagen.",
+        "ask_staff": "Vraag een medewerker om hulp.",
     },
 }
 

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from feedback_kiosk.i18n import language_name, words
+from feedback_kiosk.plain import plain
 
 
 class AttractScreen(Screen):
@@ -26,8 +27,8 @@ class AttractScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="attract-box"):
-            yield Static(self.event_title, id="attract-event", markup=False)
-            yield Static(self.survey_title, id="attract-title", markup=False)
+            yield Static(plain(self.event_title), id="attract-event", markup=False)
+            yield Static(plain(self.survey_title), id="attract-title", markup=False)
             prompts = " / ".join(words(lang)["choose_language"] for lang in self.languages)
             yield Static(prompts, id="attract-choose", markup=False)
             with Center(), Horizontal(id="languages"):

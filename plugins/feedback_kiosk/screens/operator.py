@@ -1,4 +1,5 @@
-"""The operator screen behind the PIN: today's count, the spool backlog, switch event, exit."""
+"""The operator screen behind the PIN: today's count, the spool backlog, what could not be saved
+and why, and the ways out: retry, discard, switch event, exit."""
 
 from __future__ import annotations
 
@@ -9,14 +10,32 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from feedback_kiosk.plain import plain
+
+
+def _count(n: int) -> str:
+    return "unknown" if n < 0 else str(n)
+
 
 class OperatorScreen(ModalScreen[str | None]):
-    """Dismissed with ``"exit"``, ``"event:<id>"``, or ``None`` to carry on."""
+    """Dismissed with ``"exit"``, ``"retry"``, ``"discard"``, ``"event:<id>"``, or ``None`` to
+    carry on. Counts of -1 mean "could not be read"."""
 
     BINDINGS = [Binding("escape", "resume", show=False)]
 
     def __init__(
-        self, event: str, events: list[tuple[str, str]], today: int, backlog: int, mode: str
+        self,
+        event: str,
+        events: list[tuple[str, str]],
+        today: int,
+        backlog: int,
+        mode: str,
+        *,
+        refused: int = 0,
+        refused_path: str = "",
+        unsaved: int = 0,
+        problem: str | None = None,
+        stuck: bool = False,
     ):
         super().__init__(id="operator")
         self.event = event
@@ -24,19 +43,32 @@ class OperatorScreen(ModalScreen[str | None]):
         self.today = today
         self.backlog = backlog
         self.mode = mode
+        self.refused = refused
+        self.refused_path = refused_path
+        self.unsaved = unsaved
+        self.problem = problem
+        self.stuck = stuck  # opened over the "not saved" screen: offer a way past it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="operator-box"):
             yield Static("Kiosk operator", id="operator-title")
-            yield Static(
+            figures = (
                 f"Event: {self.event}    Mode: {self.mode}\n"
-                f"Responses today at this event: {self.today}\n"
-                f"Waiting in the spool (database not writable): {self.backlog}",
-                id="operator-figures",
-                markup=False,
+                f"Responses today at this event: {_count(self.today)}\n"
+                f"Waiting in the spool (database not writable): {_count(self.backlog)}"
             )
+            if self.refused:
+                figures += (
+                    f"\nSet aside for review (unreadable or refused): {_count(self.refused)}"
+                    f" in {self.refused_path}"
+                )
+            if self.unsaved:
+                figures += f"\nNOT SAVED (held in memory until saved or discarded): {self.unsaved}"
+            yield Static(plain(figures), id="operator-figures", markup=False)
+            if self.problem:
+                yield Static(plain(f"Problem: {self.problem}"), id="operator-problem")
             yield Select(
-                [(f"{title} ({event_id})", event_id) for event_id, title in self.events],
+                [(plain(f"{title} ({event_id})"), event_id) for event_id, title in self.events],
                 value=self.event,
                 allow_blank=False,
                 id="operator-event",
@@ -44,7 +76,9 @@ class OperatorScreen(ModalScreen[str | None]):
             with Horizontal(id="operator-buttons"):
                 yield Button("Resume", id="resume", variant="primary")
                 yield Button("Switch event", id="switch")
-                yield Button("Retry spool", id="retry")
+                yield Button("Retry saving" if self.unsaved else "Retry spool", id="retry")
+                if self.unsaved or self.stuck:
+                    yield Button("Discard unsaved", id="discard", variant="warning")
                 yield Button("Exit kiosk", id="exit", variant="error")
 
     def on_mount(self) -> None:
@@ -64,6 +98,10 @@ class OperatorScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#retry")
     def _retry(self) -> None:
         self.dismiss("retry")
+
+    @on(Button.Pressed, "#discard")
+    def _discard(self) -> None:
+        self.dismiss("discard")
 
     @on(Button.Pressed, "#switch")
     def _switch(self) -> None:

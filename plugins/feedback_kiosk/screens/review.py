@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from feedback_kiosk.plain import plain
 from feedback_kiosk.session import KioskSession
 
 
@@ -31,9 +32,11 @@ class ReviewScreen(Screen):
             for question, answer in self.session.review_items():
                 with Horizontal(classes="answer-row"):
                     yield Static(
-                        self.session.text(question.label), classes="answer-question", markup=False
+                        plain(self.session.text(question.label)),
+                        classes="answer-question",
+                        markup=False,
                     )
-                    yield Static(answer, classes="answer-value", markup=False)
+                    yield Static(plain(answer), classes="answer-value", markup=False)
                     yield Button(w["change"], id=f"change-{question.id}", classes="change")
         with Horizontal(id="nav"):
             yield Button(w["back"], id="back")

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Static
 
 from feedback.survey import Note
+from feedback_kiosk.plain import plain
 from feedback_kiosk.session import KioskSession
 from feedback_kiosk.widgets import question_widget
 from feedback_kiosk.widgets.messages import Answered, GoOn, NotAnAnswer, RowAnswered
@@ -31,9 +32,9 @@ class SurveyScreen(Screen):
     def compose(self) -> ComposeResult:
         w = self.session.words
         with Horizontal(id="top"):
-            yield Static(self.event_title, id="event-title", markup=False)
+            yield Static(plain(self.event_title), id="event-title", markup=False)
             yield Static(self.status, id="status", markup=False)
-            yield Static("", id="counter")
+            yield Static("", id="counter", markup=False)
         yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
         yield VerticalScroll(id="body")
         yield Static("", id="error", markup=False)
@@ -72,11 +73,15 @@ class SurveyScreen(Screen):
             parts = []
             if section.title is not None:
                 parts.append(
-                    Static(session.text(section.title), classes="section-title", markup=False)
+                    Static(
+                        plain(session.text(section.title)), classes="section-title", markup=False
+                    )
                 )
             if section.intro is not None:
                 parts.append(
-                    Static(session.text(section.intro), classes="section-intro", markup=False)
+                    Static(
+                        plain(session.text(section.intro)), classes="section-intro", markup=False
+                    )
                 )
             await body.mount_all(parts)
             self.query_one("#hint", Static).update(w["hint_choice"].split(" · ", 1)[1])
@@ -86,9 +91,11 @@ class SurveyScreen(Screen):
         label = session.text(question.label)
         if question.required:
             label += " *"
-        parts = [Static(label, classes="question-label", markup=False)]
+        parts = [Static(plain(label), classes="question-label", markup=False)]
         if question.help is not None:
-            parts.append(Static(session.text(question.help), classes="question-help", markup=False))
+            parts.append(
+                Static(plain(session.text(question.help)), classes="question-help", markup=False)
+            )
         widget = question_widget(
             question,
             session.answers.get(question.id),
@@ -121,7 +128,7 @@ class SurveyScreen(Screen):
     async def action_next(self) -> None:
         problem = self.session.problem()
         if problem:
-            self.query_one("#error", Static).update(problem)
+            self.query_one("#error", Static).update(plain(problem))
             self.app.bell()
             return
         self.session.next()

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from feedback_kiosk.plain import plain
+
 
 class ThanksScreen(Screen):
     def __init__(self, message: str, note: str, seconds: float) -> None:
@@ -18,7 +20,7 @@ class ThanksScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="thanks-box"):
-            yield Static(self.message, id="thanks-message", markup=False)
+            yield Static(plain(self.message), id="thanks-message", markup=False)
             yield Static(self.note, id="thanks-note", markup=False)
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from feedback.survey import (
     ThenNow,
     YesNo,
 )
+from feedback_kiosk.plain import plain
 from feedback_kiosk.widgets.choice import ChoiceQuestionWidget
 from feedback_kiosk.widgets.number import NumberWidget
 from feedback_kiosk.widgets.text import TextWidget
@@ -42,4 +43,4 @@ def question_widget(
         return TextWidget(question, value, words)
     if isinstance(question, Note):
         return Static("", classes="note-spacer")
-    return Static(f"[{question.type}] cannot be answered at this kiosk", markup=False)
+    return Static(plain(f"[{question.type}] cannot be answered at this kiosk"), markup=False)

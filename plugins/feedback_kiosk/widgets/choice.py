@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from feedback.survey import MultiChoice, QuestionBase, Rating, ScaleQuestion, YesNo, localise
+from feedback_kiosk.plain import plain
 from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row
 from feedback_kiosk.widgets.messages import Answered, GoOn
 
@@ -75,7 +76,7 @@ class ChoiceQuestionWidget(Widget):
                 ends.append(
                     f"{self.question.max} = {localise(self.question.max_label, self.language)}"
                 )
-            yield Label("   ·   ".join(ends), classes="rating-ends", markup=False)
+            yield Label(plain("   ·   ".join(ends)), classes="rating-ends", markup=False)
 
     def on_choices_changed(self, event: Choices.Changed) -> None:
         event.stop()

@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from feedback_kiosk.plain import plain
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -41,7 +43,7 @@ class OptionBox(Static):
     """One option; the parent `Choices` owns the highlight and the selection."""
 
     def __init__(self, index: int, text: str, apart: bool) -> None:
-        super().__init__(text, classes="option -apart" if apart else "option", markup=False)
+        super().__init__(plain(text), classes="option -apart" if apart else "option", markup=False)
         self.index = index
 
     def on_click(self, event: events.Click) -> None:
@@ -164,7 +166,7 @@ class Choices(Widget, can_focus=True):
             choice = self.choices[box.index]
             box.set_class(box.index == self.highlight, "-highlight")
             box.set_class(choice.id in self.selected, "-selected")
-            box.update(self._text(box.index))
+            box.update(plain(self._text(box.index)))
 
     def _scroll_to_highlight(self) -> None:
         """Keep the highlighted option in view: a long list (31 countries) runs past the screen."""

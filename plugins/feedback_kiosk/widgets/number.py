@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from feedback.survey import Number, localise
+from feedback_kiosk.plain import plain
 from feedback_kiosk.widgets.messages import Answered, GoOn, NotAnAnswer
 
 
@@ -32,7 +33,7 @@ class NumberWidget(Widget):
         text = "" if self.value is None else str(self.value)
         yield Input(text, type="integer" if q.integer else "number", id="answer")
         if q.unit is not None:
-            yield Label(localise(q.unit, self.language))
+            yield Label(plain(localise(q.unit, self.language)), markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -32,7 +32,7 @@ class TextWidget(Widget):
             yield area
         else:
             yield Input(self.value, max_length=q.max_length, id="answer")
-        yield Label(self._count(len(self.value)), classes="counter")
+        yield Label(self._count(len(self.value)), classes="counter", markup=False)
 
     def _count(self, n: int) -> str:
         return self.words["characters"].format(n=n, max=self.question.max_length)

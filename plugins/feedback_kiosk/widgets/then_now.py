@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from feedback.survey import ThenNow, localise
+from feedback_kiosk.plain import plain
 from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row
 from feedback_kiosk.widgets.messages import GoOn, RowAnswered
 
@@ -44,7 +45,7 @@ class ThenNowWidget(Widget):
         in_a_row = fits_in_a_row([o.label for o in options], self.app.size.width)
         for row, default in (("then", self.words["before"]), ("now", self.words["now"])):
             label = localise(getattr(q, f"{row}_label"), self.language, default)
-            yield Label(label, classes="row-label")
+            yield Label(plain(label), classes="row-label", markup=False)
             yield Choices(options, self.rows.get(row), row=in_a_row, id=f"row-{row}")
 
     def on_choices_changed(self, event: Choices.Changed) -> None:

@@ -166,9 +166,9 @@ def test_append_writes_a_line_and_syncs_it_to_disk(tmp_path, monkeypatch):
     assert spool.pending() == 0
     first, second = response(), response(language="nl")
     spool.append(first)
-    assert len(synced) == 1
+    assert len(synced) == 2  # the line, and the folder that now holds a new file
     spool.append(second)
-    assert len(synced) == 2
+    assert len(synced) == 3
     assert spool.pending() == 2
     lines = spool.path.read_text().splitlines()
     assert [json.loads(line) for line in lines] == [first.record(), second.record()]
@@ -232,12 +232,59 @@ def test_a_refused_response_is_moved_aside_with_the_reason(engine, tmp_path):
     assert spool.pending() == 0
 
 
-def test_a_line_torn_by_a_power_cut_is_skipped(engine, tmp_path):
+def test_a_line_torn_by_a_power_cut_is_set_aside_not_dropped(engine, tmp_path):
     spool = Spool(tmp_path / "s.spool")
     whole = response()
     spool.append(whole)
     with spool.path.open("a") as handle:
         handle.write('{"id": "1234", "surv')  # never acknowledged to the participant
     result = spool.replay(engine)
-    assert result.stored == 1
+    assert (result.stored, result.refused, result.unreadable, result.remaining) == (1, 1, 1, 0)
     assert [row["id"] for row in rows(engine)] == [str(whole.id)]
+    [refused] = [json.loads(line) for line in spool.refused_path.read_text().splitlines()]
+    assert refused["_line"] == '{"id": "1234", "surv'
+    assert "line 2 cannot be read" in refused["_refused"]
+
+
+# -- nothing writable: the participant is told, staff see why ---------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_locked_kiosk_that_cannot_save_sends_the_participant_to_staff(
+    kiosk, project, close_after
+):
+    """A folder where the database should be and a file where the spool's folder should be: the
+    participant is not thanked; staff reach the operator screen through the PIN, see the cause,
+    and discard the answers; the kiosk goes on."""
+    (project / "nodb").mkdir()
+    (project / "blocked").write_text("")
+    nothing = close_after(
+        Engine(settings=load_settings(project, db=Path("nodb")), pm=pm_with_formats())
+    )
+    app = kiosk(on=nothing, spool=project / "blocked" / "kiosk.spool")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await answer_and_submit(pilot)
+        assert app.screen.id == "not-saved"
+        assert app.submitted == [] and app.spooled == 0
+        await press(pilot, "ctrl+o")
+        assert app.screen.id == "pin"
+        await type_text(pilot, PIN)
+        await press(pilot, "enter")
+        assert app.screen.id == "operator"
+        figures = str(app.screen.query_one("#operator-figures").render())
+        assert "NOT SAVED (held in memory until saved or discarded): 1" in figures
+        problem = str(app.screen.query_one("#operator-problem").render())
+        assert "unable to open database file" in problem and "Not a directory" in problem
+        await pilot.click("#discard")
+        await pilot.pause()
+        assert app.screen.id == "attract" and app.unsaved is None
+        assert app.is_running
+
+
+def test_append_refuses_when_the_folder_cannot_hold_the_spool(tmp_path):
+    (tmp_path / "blocked").write_text("")
+    spool = Spool(tmp_path / "blocked" / "s.spool")
+    with pytest.raises(spool_module.SpoolError, match="Not a directory"):
+        spool.append(response())
+    with pytest.raises(spool_module.SpoolError, match="cannot be read"):
+        spool.pending()
