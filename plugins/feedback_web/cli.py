@@ -22,34 +22,71 @@ QR_SUFFIXES = (".svg", ".png")
     show_default=True,
     help="Trust X-Forwarded-For/-Proto from the proxy in front (for the rate limit and https).",
 )
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a client has to send its request headers [web.header_timeout, 10].",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a client has to send its request body [web.body_timeout, 30].",
+)
+@click.option(
+    "--keep-alive",
+    type=click.IntRange(min=1),
+    help="Seconds an idle connection stays open between requests [web.keep_alive, 5].",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    help="Connections open at once; past it the slowest waiting one is closed "
+    "[web.max_connections, 500].",
+)
 @db_option
-def serve(host: str, port: int, proxy_headers: bool, db: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    proxy_headers: bool,
+    header_timeout: float | None,
+    body_timeout: float | None,
+    keep_alive: int | None,
+    max_connections: int | None,
+    db: Path | None,
+) -> None:
     """Serve the web form: personal links (/s/<token>) and open links (/e/<event>).
 
     Put it behind a TLS-terminating proxy to reach it from outside; set base_url
-    (FEEDBACK_BASE_URL) to the address participants use.
+    (FEEDBACK_BASE_URL) to the address participants use. The limits default to the [web]
+    settings (FEEDBACK_WEB__HEADER_TIMEOUT ...), named in brackets with their defaults; a request
+    body is limited by web.max_body (1000000 bytes).
     """
-    import uvicorn
-
     from feedback_web.app import make_app
     from feedback_web.security import RedactTokens
+    from feedback_web.server import ServerLimits, make_server
 
     engine = state().engine(db)
+    try:
+        limits = ServerLimits.from_settings(
+            engine.settings.web,
+            header_timeout=header_timeout,
+            body_timeout=body_timeout,
+            keep_alive=keep_alive,
+            max_connections=max_connections,
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc), 2) from exc
     engine.survey()  # a broken default survey is reported now, not at the first participant
     app = make_app(engine)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        proxy_headers=proxy_headers,
-        server_header=False,
-        log_level="info",
-    )
     for name in ("uvicorn.access", "uvicorn.error", "uvicorn"):
         logging.getLogger(name).addFilter(RedactTokens())
+    try:
+        server = make_server(app, limits, host=host, port=port, proxy_headers=proxy_headers)
+    except ValueError as exc:
+        raise CommandError(str(exc), 2) from exc
     base = engine.settings.base_url or f"http://{host}:{port}"
     click.echo(f"Serving the web form on http://{host}:{port} (links start with {base})", err=True)
-    uvicorn.Server(config).run()
+    server.run()
 
 
 @click.command()

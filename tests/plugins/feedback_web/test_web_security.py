@@ -1,10 +1,12 @@
 """What keeps the web form safe and its participants anonymous: security headers on every
 response, only hashes of tokens stored, no link from an anonymous response to its invitation, no
 address or browser stored, tokens kept out of the server's log (the real server, as a process),
-and the CSRF, rate limit and log filter pieces on their own."""
+and the CSRF, rate limit, body limit, canonical path and log filter pieces on their own (the
+attacks on the real server's limits are in tests/security/test_security_web_limits.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -20,13 +22,22 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import query
 from web_helpers import SHIPPED_PAGES, Visitor, free_port, post_raw, write_survey
 
 from feedback.invitations import Invitations, hash_token, new_token, utcnow
-from feedback_web.security import Csrf, RateLimiter, RedactTokens, redact
+from feedback_web.security import (
+    BodyLimit,
+    CanonicalPath,
+    Csrf,
+    RateLimiter,
+    RedactTokens,
+    canonical,
+    redact,
+)
 
 NAMED = """
 id: named
@@ -357,3 +368,193 @@ def test_csrf_refuses_a_token_with_other_characters_without_crashing() -> None:
     token = csrf.token("i:1")
     assert not csrf.valid("i:1", "é" + token[1:])
     assert not csrf.valid("i:1", "\u2603" * 43)
+
+
+def test_redact_tokens_hides_tokens_of_links_written_another_way() -> None:
+    token = new_token()
+    encoded_first = "%" + format(ord(token[0]), "02x") + token[1:]
+    for path in (
+        f"/%73/{token}",
+        f"/%2573/{token}",
+        f"/s/{encoded_first}",
+        f"/s%2F{token}",
+        f"/s/./{token}",
+        f"/e/../s/{token}",
+        f"//s/{token}",
+        f"/S/{token}",
+    ):
+        record = logging.LogRecord(
+            "uvicorn.access",
+            logging.INFO,
+            __file__,
+            1,
+            '%s - "%s %s HTTP/%s" %d',
+            ("127.0.0.1:5000", "GET", f"{path}?lang=en", "1.1", 404),
+            None,
+        )
+        RedactTokens().filter(record)
+        message = record.getMessage()
+        assert token not in message and token[1:] not in message, (path, message)
+        assert "/s/[token]?lang=en" in message, (path, message)
+    # decoding never makes a line break (a forged log line) of an encoded one
+    assert "\n" not in redact(f"/%73/{token}%0AINFO: forged")
+    assert redact("/e/hague-2011 100% done") == "/e/hague-2011 100% done"
+
+
+# -- the body limit ------------------------------------------------------------------------------
+
+
+class Recorder:
+    """An ASGI app that reads the whole body and answers how long it was, noting each call."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.bodies.append(body)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": str(len(body)).encode()})
+
+
+def call(
+    app: Any,
+    chunks: list[bytes],
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+    path: bytes = b"/",
+) -> tuple[list[dict[str, Any]], int]:
+    """Run ``app`` on a request whose body comes in ``chunks``: what it sent, and how many
+    messages it took from the client."""
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path.decode(),
+        "raw_path": path,
+        "headers": list(headers),
+    }
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)
+    ]
+    taken = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal taken
+        taken += 1
+        if taken <= len(messages):
+            return messages[taken - 1]
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent, taken
+
+
+def test_body_limit_hands_a_body_within_the_limit_whole() -> None:
+    app = Recorder()
+    sent, _ = call(BodyLimit(app, max_body=100), [b"a" * 40, b"", b"b" * 60])
+    assert app.bodies == [b"a" * 40 + b"b" * 60]
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b"100"
+
+
+def test_body_limit_stops_reading_chunks_at_the_limit_and_answers_413() -> None:
+    app = Recorder()
+    chunks = [b"x" * 30] * 1000  # 30,000 bytes offered, 100 allowed
+    sent, taken = call(BodyLimit(app, max_body=100), chunks)
+    assert app.bodies == []  # the app never ran
+    assert taken == 4  # 120 bytes read: no more
+    start, body = sent
+    assert start["status"] == 413
+    assert (b"connection", b"close") in start["headers"]
+    assert body["body"].startswith(b"Request too large")
+
+
+def test_body_limit_refuses_a_declared_length_past_the_limit_before_reading() -> None:
+    app = Recorder()
+    sent, taken = call(BodyLimit(app, max_body=100), [b"x"], ((b"content-length", b"101"),))
+    assert (app.bodies, taken, sent[0]["status"]) == ([], 0, 413)
+
+
+def test_body_limit_leaves_a_client_that_left_unanswered() -> None:
+    app = Recorder()
+
+    async def run() -> list[Any]:
+        sent: list[Any] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.disconnect"}
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+        await BodyLimit(app, max_body=100)(scope, receive, send)
+        return sent
+
+    assert asyncio.run(run()) == [] and app.bodies == []
+
+
+# -- one spelling of each path -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/s/" + "A" * 43,
+        "/e/hague-2011",
+        "/e/hague-2011/qr.svg",
+        "/static/form.css",
+        "/x~y",
+        "/s/abc%20def",  # no other spelling of a path (a space): the app's own 404 page
+        "/s/%C3%BCnic%C3%B6de",
+        "/s/a%3Fb%5C",
+    ],
+)
+def test_canonical_paths_are_served(path: str) -> None:
+    assert canonical(path.encode())
+    app = Recorder()
+    sent, _ = call(CanonicalPath(app), [b""], path=path.encode())
+    assert sent[0]["status"] == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%73/tok",
+        "/s/%74ok",
+        "/s/t%6Fk",
+        "/s/tok%7e",
+        "/s/%5Ftok",
+        "/s/%2D%2e",
+        "/s/%30",
+        "/s%2Ftok",
+        "/s%2ftok",
+        "/%2573/tok",
+        "//s/tok",
+        "/s//tok",
+        "/s/./tok",
+        "/e/../s/tok",
+        "/s/tok/.",
+        "/s/tok/..",
+        "/s\\tok",
+        "/s/t\x00k",
+        "s/tok",
+        "*",
+        "http://x.org/s/tok",
+    ],
+)
+def test_other_spellings_are_not_found_before_routing(path: str) -> None:
+    assert not canonical(path.encode("latin-1"))
+    app = Recorder()
+    sent, taken = call(CanonicalPath(app), [b""], path=path.encode("latin-1"))
+    assert app.bodies == [] and taken == 0
+    assert sent[0]["status"] == 404 and sent[1]["body"] == b"Not found.\n"
