@@ -156,3 +156,43 @@ def m0002_invitations(db: Database) -> None:
 def m0003_event_open_link(db: Database) -> None:
     """Open links are off unless an event turns them on (a public link can be stuffed)."""
     _run(db, "ALTER TABLE events ADD COLUMN open_link INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations(name="0004_sealed_drafts")
+def m0004_sealed_drafts(db: Database) -> None:
+    """No draft ties an invitation to a response: a personal link's draft holds no response id
+    (it is made when the response is stored), which the table now checks; and the draft of an
+    anonymous survey can be sealed (``sealed``: its language, page and answers encrypted under a
+    key from the participant's token), its clear columns then empty.
+
+    Response ids of personal links' drafts are dropped; the table is rebuilt, and with
+    ``secure_delete`` its old pages are overwritten.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE drafts_new (
+            key TEXT PRIMARY KEY,
+            invitation INTEGER REFERENCES invitations(id) ON DELETE CASCADE,
+            event TEXT NOT NULL REFERENCES events(id),
+            survey TEXT NOT NULL,
+            survey_version TEXT NOT NULL,
+            response_id TEXT,
+            language TEXT,
+            page INTEGER,
+            answers TEXT,
+            sealed BLOB,
+            updated TEXT NOT NULL,
+            CHECK (invitation IS NULL OR response_id IS NULL),
+            CHECK ((sealed IS NULL) = (answers IS NOT NULL))
+        );
+        INSERT INTO drafts_new (key, invitation, event, survey, survey_version, response_id,
+                                language, page, answers, updated)
+            SELECT key, invitation, event, survey, survey_version,
+                   CASE WHEN invitation IS NULL THEN response_id END,
+                   language, page, answers, updated
+            FROM drafts;
+        DROP TABLE drafts;
+        ALTER TABLE drafts_new RENAME TO drafts
+        """,
+    )

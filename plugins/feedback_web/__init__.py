@@ -27,7 +27,15 @@ def register_channels(register: Callable[[Channel], None]) -> None:
         Channel(
             "web",
             "Web form",
-            "The form behind a personal emailed link (/s/<token>) or an event's open link "
-            "(/e/<event>, the venue QR code): `feedback serve`.",
+            "The form behind a personal emailed link (/s/<token>): `feedback serve`.",
+        )
+    )
+    register(
+        Channel(
+            "open-link",
+            "Open link",
+            "The web form behind an event's open link (/e/<event>, the venue QR code), for "
+            "events that turn it on (`feedback event add --open-link`); throttled per address "
+            "and per event, and counted apart from personal links.",
         )
     )

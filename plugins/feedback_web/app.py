@@ -2,23 +2,42 @@
 
 Server-rendered pages that work without JavaScript, one per section. Every step is saved as a
 draft, so a participant who leaves comes back to where they were; submitting goes through
-`Engine.submit` (channel ``web``) in the same transaction that completes the invitation and deletes
-the draft. The handlers are ``async`` and do their database work without awaiting in between, so
-requests never interleave on the engine's one SQLite connection.
+`Engine.submit` (channel ``web`` for personal links, ``open-link`` for open links) in the same
+transaction that completes the invitation and deletes the draft.
+
+The database work of a request runs in a worker thread, one request at a time on the engine's one
+SQLite connection, so the event loop keeps serving other requests (a static file, the home page)
+while a write waits for another writer. A step that cannot be stored (the busy timeout passed, a
+full disk, a read-only file) gets a page that says the answers are kept (on that page, and in the
+draft of the steps before) with a button that sends them again; never a bare error.
+
+A personal link's draft holds no response id, and an anonymous survey's draft is sealed under the
+participant's token (see `feedback.invitations`); after such a response is stored the write-ahead
+log is emptied, so that no page of the database or its log holds an invitation beside a response.
+An event's open link works only when the event and the server both allow open links, and its
+submissions are throttled per client address and per event (`feedback_web.throttle`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
+import logging
+import math
 import secrets
+import sqlite3
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -29,40 +48,73 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from feedback.engine import Engine, ResponseConflict
-from feedback.errors import ResponseInvalid, SurveyNotFound
-from feedback.invitations import Draft, Invitation, Invitations
+from feedback.errors import ResponseInvalid, StoreError, SurveyNotFound
+from feedback.invitations import Draft, DraftSealed, Invitation, Invitations
 from feedback.responses import Response as SurveyResponse
 from feedback.survey import Survey
 from feedback_web import form as pages
 from feedback_web.i18n import language_name, negotiate, words
-from feedback_web.security import Csrf, RateLimiter, SecurityHeaders
+from feedback_web.security import BodyLimit, CanonicalPath, Csrf, RateLimiter, SecurityHeaders
+from feedback_web.throttle import Clock, OpenLinkThrottle
 
 HERE = Path(__file__).parent
 COOKIE = "feedback_draft"
 MAX_BODY = 1_000_000
+PERSONAL_LINK = "web"
+OPEN_LINK = "open-link"
+#: what a database that cannot be written raises: the busy timeout passed, a full disk, read-only
+NOT_STORED: tuple[type[Exception], ...] = (StoreError, sqlite3.Error)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Form = dict[str, list[str]]
 
 
 @dataclass(frozen=True)
 class Visit:
-    """Who is filling in what: the draft key, the invitation (personal links), event and survey."""
+    """Who is filling in what: the draft key, the invitation and its token (personal links),
+    event, survey and the channel responses are stored under."""
 
     key: str
     event: dict[str, Any]
     survey: Survey
     action: str
+    channel: str = PERSONAL_LINK
     invitation: Invitation | None = None
+    token: str | None = None
     cookie: str | None = None  # a new open-link cookie to set
+
+    @property
+    def sealed(self) -> bool:
+        """Whether the draft is sealed under the token: an anonymous survey by a personal link."""
+        return self.invitation is not None and self.token is not None and self.survey.anonymous
+
+
+class _AlreadyCompleted(Exception):
+    """The invitation was completed by another request meanwhile: roll the submission back."""
 
 
 class WebForm:
-    """The state of the web form: the engine, invitations, CSRF secret, rate limit, templates."""
+    """The state of the web form: the engine, invitations, CSRF secret, rate limit, open-link
+    throttle, templates, and the lock that keeps requests to one at a time on the engine."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, clock: Clock = time.monotonic):
         self.engine = engine
         self.settings = engine.settings
         self.invitations = Invitations(engine.store, self.settings.invitations.expires_days)
         self.csrf = Csrf(self.invitations.secret("csrf"))
-        self.limiter = RateLimiter(self.settings.web.rate_limit, self.settings.web.rate_window)
+        self.limiter = RateLimiter(
+            self.settings.web.rate_limit, self.settings.web.rate_window, clock=clock
+        )
+        self.throttle = OpenLinkThrottle(self.settings.web, clock)
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_limiter: anyio.CapacityLimiter | None = None
+        self._checkpoint_due = False
+        conn = engine.store.conn
+        if conn.execute("PRAGMA secure_delete").fetchone()[0] != 1:
+            # a deleted draft is overwritten, not left in the file's free pages
+            conn.execute("PRAGMA secure_delete = ON")
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -70,6 +122,49 @@ class WebForm:
             lstrip_blocks=True,
         )
         self._blocks: dict[tuple[Any, ...], Markup] = {}
+
+    # -- off the event loop -------------------------------------------------------------------
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in a worker thread, alone on the engine: the event loop goes on serving
+        other requests while it waits for the database.
+
+        Requests queue for the engine without holding a thread (a limiter of one per event
+        loop); the lock keeps any two event loops (test clients) apart as well.
+        """
+        return await anyio.to_thread.run_sync(self._alone, work, *args, limiter=self._limiter())
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._loop_limiter is None:
+            self._loop, self._loop_limiter = loop, anyio.CapacityLimiter(1)
+        return self._loop_limiter
+
+    def _alone(self, work: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            try:
+                return work(*args)
+            finally:
+                if self._checkpoint_due:
+                    self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it, so that the pages of an
+        anonymous submission (the invitation completed, the response stored, the draft deleted)
+        do not stay side by side in the log. It does not wait: while another connection reads
+        or writes, it is tried again after the next request."""
+        conn = self.engine.store.conn
+        try:
+            previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {previous}")
+        except sqlite3.Error as exc:
+            log.warning("could not empty the write-ahead log (tried again later): %s", exc)
+            busy = 1
+        self._checkpoint_due = bool(busy)
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -218,61 +313,82 @@ class WebForm:
 
     # -- drafts -------------------------------------------------------------------------------
 
-    def draft_for(self, visit: Visit, language: str, save: bool = True) -> Draft:
-        """The visit's draft; a new one is saved unless ``save`` is false (an open link's first
-        page: the draft is kept from the first step on, so link previews and QR scanners that
-        only look leave no rows behind)."""
-        draft = self.invitations.draft(visit.key)
+    def draft_for(self, visit: Visit, language: str) -> tuple[Draft, bool]:
+        """The visit's draft, or a new one (not saved: the first step saves it, so link previews
+        and mail scanners that only look leave no rows behind); and whether a draft sealed under
+        another link of the invitation was passed over (the participant is told)."""
+        elsewhere = False
+        try:
+            draft = self.invitations.draft(visit.key, visit.token)
+        except DraftSealed:
+            draft, elsewhere = None, True
         if draft is not None:
             if draft.page >= len(visit.survey.section_list()):
                 draft = replace(draft, page=pages.first_page(visit.survey, draft.answers))
-            return draft
+            return draft, False
         draft = Draft(
             key=visit.key,
             invitation=visit.invitation.id if visit.invitation else None,
             event=visit.event["id"],
             survey=visit.survey.id,
             survey_version=visit.survey.version,
-            response_id=str(uuid.uuid4()),
+            # a personal link's response id is made when it is stored, never kept beside the
+            # invitation; an open link's page carries its own, so a double tap stores it once
+            response_id=None if visit.invitation else str(uuid.uuid4()),
             language=language,
             page=pages.first_page(visit.survey, {}),
             answers={},
             updated="",
         )
-        if save:
-            self.invitations.save_draft(draft)
-        return draft
+        return draft, elsewhere
+
+    def save(self, visit: Visit, draft: Draft) -> None:
+        """Save the draft; sealed under the participant's token for an anonymous survey."""
+        self.invitations.save_draft(draft, seal_with=visit.token if visit.sealed else None)
 
     # -- the steps ----------------------------------------------------------------------------
 
     def show(self, request: Request, visit: Visit, language: str) -> Response:
-        draft = self.draft_for(visit, language, save=False)
-        response = self.page(request, visit, draft)
+        draft, elsewhere = self.draft_for(visit, language)
+        notice = words(draft.language)["other_link"] if elsewhere else None
+        response = self.page(request, visit, draft, notice=notice)
         return self._with_cookie(request, visit, response)
 
-    async def post(self, request: Request, visit: Visit, language: str) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY:
-            return HTMLResponse("Request too large", status_code=413)
-        posted = await request.form(max_files=0, max_fields=2000)
-        form = {key: [str(v) for v in posted.getlist(key)] for key in posted}
-        # From here on nothing awaits: the database work of one request runs alone.
+    def post(self, request: Request, visit: Visit, language: str, form: Form) -> Response:
+        """One step: the page's answers read, then saved, shown again or submitted. When the
+        database cannot be written, the page that keeps the answers and offers to try again."""
+        try:
+            return self._post(request, visit, language, form)
+        except NOT_STORED as exc:
+            log.warning("a step of the web form (%s) could not be stored: %s", visit.channel, exc)
+            return self.kept(
+                request, visit, form, "not_saved", 503, self._language(visit, language)
+            )
+
+    def _language(self, visit: Visit, language: str) -> str:
+        """The language of the visit's stored draft, if it can be read; else ``language``."""
+        try:
+            draft = self.invitations.draft(visit.key, visit.token)
+        except (DraftSealed, *NOT_STORED):
+            return language
+        return draft.language if draft is not None else language
+
+    def _post(self, request: Request, visit: Visit, language: str, form: Form) -> Response:
         if not self.csrf.valid(visit.key, _last(form, "csrf")):
             return self.message(request, "csrf", 403, language, (visit.action, "back_to_survey"))
-        posted_id = _last(form, "response")
+        posted_id = _uuid_text(_last(form, "response")) if visit.invitation is None else None
         if (
-            visit.invitation is None
+            posted_id
             and self.invitations.draft(visit.key) is None
-            and posted_id
             and self.engine.store.stored_hashes([posted_id])
         ):
             # the same form posted again after it was stored (a double tap): thank you again
             return self._thanks(request, visit, language)
-        draft = self.draft_for(visit, language, save=False)
-        if not draft.updated and _uuid_text(posted_id):
+        draft, _ = self.draft_for(visit, language)
+        if posted_id and not draft.updated:
             # a new draft (a GET saves none): keep the response id the page was shown with, so
             # that the same form posted twice is the same response
-            draft = replace(draft, response_id=_uuid_text(posted_id))
+            draft = replace(draft, response_id=posted_id)
         survey = visit.survey
         try:
             page = int(_last(form, "page") or draft.page)
@@ -292,14 +408,14 @@ class WebForm:
             wanted = action[5:]
             if wanted in survey.languages:
                 draft = replace(draft, language=wanted)
-            self.invitations.save_draft(draft)
+            self.save(visit, draft)
             return here
         if action == "back":
             previous = pages.neighbour(pages.pages(survey, answers), page, -1)
-            self.invitations.save_draft(replace(draft, page=page if previous is None else previous))
+            self.save(visit, replace(draft, page=page if previous is None else previous))
             return here
         if action == "save":
-            self.invitations.save_draft(draft)
+            self.save(visit, draft)
             return self.message(
                 request, "saved", 200, draft.language, (visit.action, "continue"), event=visit.event
             )
@@ -312,7 +428,7 @@ class WebForm:
         ]
         errors = {k: v for k, v in result.errors.items() if k not in opened}
         if errors or opened:
-            self.invitations.save_draft(draft)
+            self.save(visit, draft)
             return self.page(
                 request,
                 visit,
@@ -324,30 +440,48 @@ class WebForm:
             )
         following = pages.neighbour(pages.pages(survey, answers), page, +1)
         if following is not None:
-            self.invitations.save_draft(replace(draft, page=following))
+            self.save(visit, replace(draft, page=following))
             return here
-        return self.submit(request, visit, draft)
+        return self.submit(request, visit, draft, form)
 
-    def submit(self, request: Request, visit: Visit, draft: Draft) -> Response:
-        """Store the response, complete the invitation and drop the draft, in one transaction."""
+    def submit(self, request: Request, visit: Visit, draft: Draft, form: Form) -> Response:
+        """Store the response, complete the invitation and drop the draft, in one transaction.
+
+        An open link past its throttle keeps the draft and says to try again later.
+        """
         survey = visit.survey
+        client = _client(request)
+        if visit.channel == OPEN_LINK:
+            wait = self.throttle.wait(client, visit.event["id"])
+            if wait is not None:
+                try:
+                    self.save(visit, draft)
+                except NOT_STORED as exc:  # the page below still holds the answers
+                    log.warning("a throttled open-link draft could not be saved: %s", exc)
+                return self.kept(
+                    request, visit, form, "throttled", 429, draft.language, retry_after=wait
+                )
         visible = survey.visible(draft.answers)
         answers = {q.id: draft.answers[q.id] for q in visible if q.id in draft.answers}
+        response_id = draft.response_id or str(uuid.uuid4())
         response = SurveyResponse(
-            id=uuid.UUID(draft.response_id),
+            id=uuid.UUID(response_id),
             survey=survey.id,
             survey_version=survey.version,
             event=visit.event["id"],
-            channel="web",
+            channel=visit.channel,
             language=draft.language,
             submitted=dt.date.today(),
             answers=answers,
         )
+        outcome = "conflict"
         try:
             with self.engine.store.write():
-                self.engine.submit(response)
-                if visit.invitation is not None:
-                    self.invitations.complete(visit.invitation, draft.response_id, survey.anonymous)
+                if visit.invitation is not None and not self.invitations.complete(
+                    visit.invitation, response_id, survey.anonymous
+                ):
+                    raise _AlreadyCompleted
+                outcome = self.engine.submit(response)
                 self.invitations.delete_draft(draft.key)
         except ResponseInvalid as exc:
             # Answers that fit no longer (the survey changed since the draft was begun): show
@@ -355,9 +489,49 @@ class WebForm:
             return self._refused(request, visit, draft, exc)
         except ResponseConflict:
             self.invitations.delete_draft(draft.key)
+        except _AlreadyCompleted:
+            outcome = "already_stored"  # another tab or a double tap stored it first
+        if visit.channel == OPEN_LINK and outcome == "stored":
+            self.throttle.stored(client, visit.event["id"])
+        if visit.invitation is not None and survey.anonymous:
+            self._checkpoint()
         if visit.invitation is not None:
             return RedirectResponse(f"{visit.action}?done=1&lang={draft.language}", status_code=303)
         return self._thanks(request, visit, draft.language)
+
+    def kept(
+        self,
+        request: Request,
+        visit: Visit,
+        form: Form,
+        kind: str,
+        status: int,
+        language: str,
+        retry_after: float | None = None,
+    ) -> HTMLResponse:
+        """The page of a step that was not stored (``kind`` "not_saved" or "throttled"): it says
+        the answers are kept, holds what was posted, and "Try again" posts it again."""
+        w = words(language)
+        fields = [
+            (name, value) for name, values in form.items() if name != "action" for value in values
+        ]
+        response = self.render(
+            request,
+            "kept.html.j2",
+            status,
+            language=language,
+            w=w,
+            title=w[f"{kind}_title"],
+            text=w[kind],
+            kind=kind,
+            event=visit.event,
+            action=visit.action,
+            fields=fields,
+            pressed=_last(form, "action") or "next",
+        )
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        return response
 
     def _thanks(self, request: Request, visit: Visit, language: str) -> Response:
         """The open link's thank-you page (the survey's own words), its draft cookie dropped."""
@@ -394,7 +568,7 @@ class WebForm:
                 break
         answers = {k: v for k, v in draft.answers.items() if k not in errors}
         draft = replace(draft, answers=answers)
-        self.invitations.save_draft(draft)
+        self.save(visit, draft)
         return self.page(request, visit, draft, errors=errors)
 
     def _with_cookie(self, request: Request, visit: Visit, response: Response) -> Response:
@@ -414,7 +588,7 @@ class WebForm:
 
     def personal(self, request: Request) -> Visit | Response:
         """The visit of a personal link, or the page to show instead."""
-        client = request.client.host if request.client else "unknown"
+        client = _client(request)
         token = request.path_params["token"]
         wait = self.limiter.blocked(client)
         if wait is not None:
@@ -453,13 +627,31 @@ class WebForm:
             event=event,
             survey=survey,
             action=f"{request.scope.get('root_path', '')}/s/{token}",
+            channel=PERSONAL_LINK,
             invitation=invitation,
+            token=token,
         )
+
+    def personal_post(self, request: Request, form: Form) -> Response:
+        """A step on a personal link, the invitation looked up again in the same turn on the
+        engine (another tab may have completed it while this form was read)."""
+        visit = self.personal(request)
+        if not isinstance(visit, Visit):
+            return visit
+        assert visit.invitation is not None
+        return self.post(request, visit, visit.invitation.language, form)
+
+    def open_event(self, event_id: str) -> dict[str, Any] | None:
+        """The event if its open link works: open links on for the server and for the event."""
+        if not self.settings.web.open_links:
+            return None
+        event = self.engine.store.event(event_id)
+        return event if event is not None and event.get("open_link") else None
 
     def open_link(self, request: Request, new_cookie: bool) -> Visit | Response:
         """The visit of an event's open link, or the page to show instead."""
         event_id = request.path_params["event"]
-        event = self.engine.store.event(event_id) if self.settings.web.open_links else None
+        event = self.open_event(event_id)
         if event is None:
             return self.message(request, "no_event", 404)
         try:
@@ -479,12 +671,41 @@ class WebForm:
             event=event,
             survey=survey,
             action=f"{request.scope.get('root_path', '')}/e/{event_id}",
+            channel=OPEN_LINK,
             cookie=fresh,
         )
+
+    def open_show(self, request: Request) -> Response:
+        visit = self.open_link(request, new_cookie=True)
+        if not isinstance(visit, Visit):
+            return visit
+        return self.show(request, visit, self._browser_language(request, visit))
+
+    def open_post(self, request: Request, form: Form) -> Response:
+        visit = self.open_link(request, new_cookie=False)
+        if not isinstance(visit, Visit):
+            return visit
+        return self.post(request, visit, self._browser_language(request, visit), form)
+
+    def _browser_language(self, request: Request, visit: Visit) -> str:
+        return negotiate(request.headers.get("accept-language", ""), visit.survey.languages)
 
     def venue_link(self, request: Request, event_id: str) -> str:
         base = (self.settings.base_url or str(request.base_url)).rstrip("/")
         return f"{base}/e/{event_id}"
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _read_form(request: Request) -> Form | Response:
+    """The posted form (on the event loop: reading the body awaits), or the page to show."""
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY:
+        return HTMLResponse("Request too large", status_code=413)
+    posted = await request.form(max_files=0, max_fields=2000)
+    return {key: [str(v) for v in posted.getlist(key)] for key in posted}
 
 
 def _uuid_text(value: str | None) -> str | None:
@@ -510,34 +731,39 @@ def _extra_texts(survey: Survey, question: Any, language: str, w: dict[str, str]
     return out
 
 
-def make_app(engine: Engine) -> Starlette:
-    """The web form as an ASGI application on ``engine``."""
-    web = WebForm(engine)
+def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
+    """The web form as an ASGI application on ``engine``; ``clock`` times the rate limit and the
+    open-link throttle (tests move it)."""
+    web = WebForm(engine, clock)
 
     async def home(request: Request) -> Response:
         return web.message(request, "home", 200)
 
     async def personal(request: Request) -> Response:
-        visit = web.personal(request)
+        visit = await web.run(web.personal, request)
         if not isinstance(visit, Visit):
             return visit
         assert visit.invitation is not None
-        if request.method == "POST":
-            return await web.post(request, visit, visit.invitation.language)
-        return web.show(request, visit, visit.invitation.language)
+        if request.method != "POST":
+            return await web.run(web.show, request, visit, visit.invitation.language)
+        form = await _read_form(request)
+        if isinstance(form, Response):
+            return form
+        return await web.run(web.personal_post, request, form)
 
     async def open_link(request: Request) -> Response:
-        visit = web.open_link(request, new_cookie=request.method == "GET")
-        if not isinstance(visit, Visit):
-            return visit
-        language = negotiate(request.headers.get("accept-language", ""), visit.survey.languages)
-        if request.method == "POST":
-            return await web.post(request, visit, language)
-        return web.show(request, visit, language)
+        if request.method != "POST":
+            return await web.run(web.open_show, request)
+        if await web.run(web.open_event, request.path_params["event"]) is None:
+            return web.message(request, "no_event", 404)
+        form = await _read_form(request)
+        if isinstance(form, Response):
+            return form
+        return await web.run(web.open_post, request, form)
 
     async def venue(request: Request) -> Response:
         event_id = request.path_params["event"]
-        event = engine.store.event(event_id) if web.settings.web.open_links else None
+        event = await web.run(web.open_event, event_id)
         if event is None:
             return web.message(request, "no_event", 404)
         language = negotiate(request.headers.get("accept-language", ""), web._languages())
@@ -551,8 +777,7 @@ def make_app(engine: Engine) -> Starlette:
 
     async def venue_svg(request: Request) -> Response:
         event_id = request.path_params["event"]
-        event = engine.store.event(event_id) if web.settings.web.open_links else None
-        if event is None:
+        if await web.run(web.open_event, event_id) is None:
             return Response("Not found", status_code=404, media_type="text/plain")
         link = web.venue_link(request, event_id)
         # a standalone document, with its namespace (svg_inline leaves it out for inline use)
@@ -573,6 +798,10 @@ def make_app(engine: Engine) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes)
+    # the last added is the outermost: a body too large (413) or a path not written the one
+    # way (404) is refused before routing or parsing, and the refusal gets the headers too
+    app.add_middleware(BodyLimit, max_body=engine.settings.web.max_body)
+    app.add_middleware(CanonicalPath)
     app.add_middleware(SecurityHeaders)
     app.state.web = web
     return app

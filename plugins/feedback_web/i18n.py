@@ -62,6 +62,18 @@ WORDS: dict[str, dict[str, str]] = {
         "at the venue.",
         "scan": "Scan the code to give your feedback",
         "anonymous": "This survey is anonymous.",
+        "not_saved_title": "Your answers are not saved yet",
+        "not_saved": "Your answers are kept on this page, but we could not store them just now. "
+        "Please press “Try again” in a moment. If it still does not work, please tell the "
+        "organisers of the seminar.",
+        "throttled_title": "Please try again later",
+        "throttled": "Many responses have arrived from your connection or for this event in a "
+        "short time, so yours is not stored yet. Your answers are kept: please press “Try again” "
+        "in a few minutes.",
+        "try_again": "Try again",
+        "other_link": "You began this survey with the link from another email. To continue where "
+        "you left off, open that link: your answers there are kept. If you go on here, you start "
+        "again.",
     },
     "nl": {
         "language_name": "Nederlands",
@@ -120,6 +132,18 @@ WORDS: dict[str, dict[str, str]] = {
         "wordt getoond.",
         "scan": "Scan de code om uw feedback te geven",
         "anonymous": "Deze vragenlijst is anoniem.",
+        "not_saved_title": "Uw antwoorden zijn nog niet opgeslagen",
+        "not_saved": "Uw antwoorden staan nog op deze pagina, maar konden zojuist niet worden "
+        "opgeslagen. Druk over een ogenblik op ‘Opnieuw proberen’. Lukt het dan nog niet, laat "
+        "het dan de organisatoren van het seminar weten.",
+        "throttled_title": "Probeer het later opnieuw",
+        "throttled": "Er zijn in korte tijd veel antwoorden binnengekomen vanaf uw verbinding of "
+        "voor dit evenement, dus het uwe is nog niet opgeslagen. Uw antwoorden zijn bewaard: druk "
+        "over enkele minuten op ‘Opnieuw proberen’.",
+        "try_again": "Opnieuw proberen",
+        "other_link": "U bent aan deze vragenlijst begonnen met de link uit een andere e-mail. "
+        "Open die link om verder te gaan waar u was gebleven: uw antwoorden daar zijn bewaard. "
+        "Gaat u hier verder, dan begint u opnieuw.",
     },
 }
 

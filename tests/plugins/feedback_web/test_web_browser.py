@@ -6,13 +6,14 @@ request may leave the server; no console error may appear."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import AXE, WCAG_21_AA, live_server
+from web_helpers import AXE, WCAG_21_AA, live_server, write_survey
 
 PHONE = {"width": 390, "height": 844}
 
@@ -268,3 +269,48 @@ def test_the_open_link_passes_axe_in_either_colour_scheme(web, chromium, scheme:
         assert browser.page.title() == "Uw antwoorden zijn bewaard"
         assert browser.axe() == []
         assert browser.problems == [] and browser.outside == []
+
+
+def test_the_pages_that_keep_answers_not_stored_pass_axe_and_try_again(
+    web, chromium, monkeypatch
+) -> None:
+    """Throttled (429) and not stored under a lock (503): both pages are WCAG-clean, with a
+    "Try again" button a thumb can hit that stores the answers once it can."""
+    monkeypatch.setenv("FEEDBACK_WEB__OPEN_LINK_ADDRESS_LIMIT", "1")
+    monkeypatch.setenv("FEEDBACK_BUSY_TIMEOUT", "0.2")
+    write_survey(
+        web.project,
+        "quick",
+        "id: quick\ntitle: {en: Quick poll}\nquestions:\n"
+        "  - {id: liked, type: yes_no, label: {en: 'Did you like it?'}, required: true}\n",
+    )
+    (web.project / "feedback.toml").write_text('default_survey = "quick"\n', encoding="utf-8")
+    violations: dict[str, list[tuple[str, str, int]]] = {}
+    small: dict[str, list[Any]] = {}
+    with live_server(web.app) as base, browsing(chromium, base) as browser:
+        page = browser.page
+        for _ in range(2):
+            browser.goto("/e/hague-2011")
+            page.check("#q-liked-yes")
+            browser.press()
+        assert page.title() == "Please try again later"
+        violations["throttled"], small["throttled"] = browser.axe(), page.evaluate(TARGETS)
+        web.clock.now += 600
+        holder = sqlite3.connect(web.db, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            browser.press()  # "Try again" while another writer holds the database
+            assert page.title() == "Your answers are not saved yet"
+            violations["not saved"], small["not saved"] = browser.axe(), page.evaluate(TARGETS)
+        finally:
+            holder.close()
+        browser.press()
+        assert page.title() == "Thank you"
+        # the browser notes the two statuses themselves; nothing else may go wrong
+        statuses = [p for p in browser.problems if "the server responded with a status of" in p]
+        assert len(statuses) == 2 and "429" in statuses[0] and "503" in statuses[1]
+        assert [p for p in browser.problems if p not in statuses] == []
+        assert browser.outside == []
+    assert {name: found for name, found in violations.items() if found} == {}
+    assert {name: found for name, found in small.items() if found} == {}
+    assert len(web.responses()) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 
 import pytest
 from web_helpers import add_person
@@ -13,6 +14,7 @@ from web_helpers import add_person
 from feedback.invitations import (
     STATUSES,
     Draft,
+    DraftSealed,
     Invitations,
     hash_token,
     looks_like_token,
@@ -214,8 +216,8 @@ def test_completing_anonymously_keeps_the_date_only(roster) -> None:
     ann, bob = invitations.get(ann.id), invitations.get(bob.id)
     assert (ann.completed, ann.response) == ("2011-02-04", None)
     assert (bob.completed, bob.response) == ("2011-02-04T09:00:00+00:00", "resp-bob")
-    with roster.store.write():  # a second completion changes nothing
-        invitations.complete(bob, "resp-other", anonymous=False, now=day(9))
+    with roster.store.write():  # a second completion changes nothing, and says so
+        assert invitations.complete(bob, "resp-other", anonymous=False, now=day(9)) is False
     assert invitations.get(bob.id).response == "resp-bob"
 
 
@@ -227,7 +229,7 @@ def test_drafts_round_trip_and_go_with_their_key(roster) -> None:
         event="hague-2011",
         survey="post-seminar",
         survey_version="v1",
-        response_id="0b7a2c1e-0000-4000-8000-000000000001",
+        response_id=None,  # a personal link's response id is made when it is stored
         language="nl",
         page=2,
         answers={"role": "mp", "rapporteur_role": {"then": "none", "now": "good"}},
@@ -243,6 +245,63 @@ def test_drafts_round_trip_and_go_with_their_key(roster) -> None:
     with roster.store.write():
         invitations.delete_draft(draft.key)
     assert invitations.draft(draft.key) is None
+
+
+def _personal_draft(invitation_id: int, **changes) -> Draft:
+    return Draft(
+        **{
+            "key": f"i:{invitation_id}",
+            "invitation": invitation_id,
+            "event": "hague-2011",
+            "survey": "post-seminar",
+            "survey_version": "v1",
+            "response_id": None,
+            "language": "nl",
+            "page": 2,
+            "answers": {"improvements": "Meer tijd voor vragen, alstublieft."},
+            "updated": "",
+            **changes,
+        }
+    )
+
+
+def test_a_sealed_draft_opens_only_with_the_token_it_was_sealed_with(roster) -> None:
+    invitations, made, _ = prepared(roster)
+    (invitation, token), (_, other) = made[:2]
+    draft = _personal_draft(invitation.id)
+    invitations.save_draft(draft, seal_with=token)
+
+    [(language, page, answers, sealed)] = roster.store.conn.execute(
+        "SELECT language, page, answers, sealed FROM drafts"
+    ).fetchall()
+    assert (language, page, answers) == (None, None, None)  # nothing readable in the clear
+    assert b"Meer tijd" not in sealed and b"improvements" not in sealed
+    opened = invitations.draft(draft.key, token)
+    assert opened == Draft(**{**draft.__dict__, "updated": opened.updated})
+    for wrong in (None, other, new_token()):
+        with pytest.raises(DraftSealed):
+            invitations.draft(draft.key, wrong)
+    assert list(invitations.drafts()) == []  # a sealed draft is not listed (none can open it)
+    # sealed for its own row only: moved under another key, it does not open
+    with roster.store.write():
+        roster.store.conn.execute("UPDATE drafts SET key = 'i:999', invitation = NULL")
+    with pytest.raises(DraftSealed):
+        invitations.draft("i:999", token)
+
+
+def test_a_personal_links_draft_never_holds_a_response_id(roster) -> None:
+    invitations, made, _ = prepared(roster)
+    invitation = made[0][0]
+    draft = _personal_draft(invitation.id, response_id="0b7a2c1e-0000-4000-8000-000000000001")
+    with pytest.raises(ValueError, match="holds no response id"):
+        invitations.save_draft(draft)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"), roster.store.write():
+        roster.store.conn.execute(
+            "INSERT INTO drafts (key, invitation, event, survey, survey_version, response_id,"
+            " language, page, answers, updated) VALUES ('i:1', ?, 'hague-2011', 's', 'v',"
+            " 'r', 'en', 0, '{}', 'now')",
+            [invitation.id],
+        )
 
 
 def test_a_secret_is_made_once_and_kept(roster) -> None:

@@ -10,7 +10,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+from helpers import query
 from web_helpers import FORM, SHIPPED_ANSWERS, SHIPPED_PAGES, Visitor, parse, write_survey
+
+from feedback_web.throttle import Window
 
 SVG = "{http://www.w3.org/2000/svg}"
 OPEN = "/e/hague-2011"
@@ -60,7 +63,7 @@ def test_each_browser_gets_its_own_draft_and_each_submission_is_stored_once(web)
         assert page.title == "Thank you"
     rows = web.responses()
     assert len(rows) == 2 and rows[0]["id"] != rows[1]["id"]
-    assert {row["channel"] for row in rows} == {"web"}
+    assert {row["channel"] for row in rows} == {"open-link"}  # counted apart from personal links
     assert [json.loads(row["answers"])["role"] for row in rows] == ["mp", "ngo"]
     assert web.drafts() == []
 
@@ -171,21 +174,23 @@ def test_with_open_links_off_only_personal_links_work(web, monkeypatch) -> None:
 
 
 def test_opening_a_personal_link_writes_nothing_until_the_first_step(web) -> None:
-    """Mail scanners that fetch every link in a message leave no trace; the participant's first
-    step keeps the response id their page was shown with."""
+    """Mail scanners that fetch every link in a message leave no trace; a personal link's page
+    and draft carry no response id (it is made when the response is stored)."""
     _, token = web.invite()
     before = web.dump()
     for _ in range(2):
         assert web.client().get(f"/s/{token}").status_code == 200
     assert web.dump() == before
     visitor = web.visitor(f"/s/{token}")
-    shown_with = visitor.open().hidden["response"]
+    assert "response" not in visitor.open().hidden
     visitor.send(SHIPPED_PAGES[0])
     ((key, *_rest),) = web.drafts()
     assert key.startswith("i:")
+    assert query(web.db, "SELECT response_id FROM drafts") == [(None,)]
     for fields in SHIPPED_PAGES[1:]:
         visitor.send(fields)
-    assert [r["id"] for r in web.responses()] == [shown_with]
+    [row] = web.responses()
+    assert row["channel"] == "web"
 
 
 def test_the_venue_page_shows_the_link_and_its_qr_code(web, monkeypatch) -> None:
@@ -231,3 +236,34 @@ def test_only_looking_at_the_open_link_leaves_no_draft(web) -> None:
     visitor.open()
     visitor.send(SHIPPED_PAGES[0])
     assert len(web.drafts()) == 1
+
+
+def test_the_throttle_counts_a_sliding_window_per_key_in_bounded_memory() -> None:
+    now = [0.0]
+    window = Window(limit=3, window=60, clock=lambda: now[0], max_keys=4)
+    for moment in (0, 10, 20):
+        now[0] = moment
+        assert window.wait("a") is None
+        window.add("a")
+    assert window.wait("a") == pytest.approx(40)  # until the first is a minute old
+    assert window.wait("b") is None  # another key
+    now[0] = 60
+    assert window.wait("a") is None  # the first left the window: one more fits
+    window.add("a")
+    assert window.wait("a") == pytest.approx(10)  # now the one at 10 s is the oldest
+    for key in "bcdefgh":  # a flood of keys: the table stays bounded
+        window.add(key)
+    assert len(window._moments) <= 4
+
+
+def test_open_link_limits_are_settings(web, monkeypatch) -> None:
+    monkeypatch.setenv("FEEDBACK_WEB__OPEN_LINK_ADDRESS_LIMIT", "2")
+    monkeypatch.setenv("FEEDBACK_WEB__OPEN_LINK_ADDRESS_WINDOW", "30")
+    statuses = []
+    for _ in range(3):
+        visitor = web.visitor(OPEN, client=("203.0.113.5", 4000))
+        page = fill(visitor)
+        statuses.append(page.status)
+    assert statuses == [200, 200, 429]
+    web.clock.now += 30
+    assert visitor.try_again().title == "Thank you"

@@ -1,8 +1,10 @@
-"""Plain helpers of the web form tests: people and invitations, a participant's browser without
-JavaScript (a Starlette TestClient that reads and posts the form as a browser would), a parsed
-page, the live server for Chromium, and the answers to the shipped survey page by page.
+"""Plain helpers of the web form tests: people and invitations, the web form on a project (`Web`),
+a participant's browser without JavaScript (a Starlette TestClient that reads and posts the form as
+a browser would), a parsed page, the live server for Chromium, and the answers to the shipped survey
+page by page.
 
-Importable as ``from web_helpers import ...`` (pytest puts this folder on ``sys.path``).
+Importable as ``from web_helpers import ...`` (pytest puts this folder on ``sys.path``; the tests of
+``tests/security/`` put it there themselves).
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ import datetime as dt
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from helpers import AXE, CHROMIUM, FLAGS, WCAG_21_AA  # noqa: F401  (re-exported)
+from helpers import AXE, CHROMIUM, EVENT, FLAGS, WCAG_21_AA, dump, query  # noqa: F401
 from starlette.testclient import TestClient
 
 from feedback.engine import Engine
 from feedback.invitations import Invitation, Invitations
+from feedback_web.app import make_app
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 Pairs = Iterable[tuple[str, str]] | Mapping[str, str | list[str]]
@@ -73,6 +77,16 @@ SHIPPED_ANSWERS: dict[str, Any] = {
 }
 
 
+class Clock:
+    """A clock that moves only when told (``clock.now += 600``)."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 # -- people and invitations --------------------------------------------------------------------
 
 
@@ -114,6 +128,74 @@ def invite(
     (invitation, token) = next((i, t) for i, t in made if i.email == email)
     invitations.mark_sent(invitation, "smtp", now=sent)
     return invitations.get(invitation.id), token
+
+
+# -- the web form on a project -----------------------------------------------------------------
+
+
+class Web:
+    """The project, its engine and the web app on it, each built on first use: settings a test
+    makes before (``FEEDBACK_WEB__*``, ``feedback.toml``, survey files) apply. The event
+    hague-2011 has its open link on; ``clock`` times the rate limit and the open-link throttle."""
+
+    def __init__(
+        self, project: Path, make_engine: Callable[..., Engine], clients: list[TestClient]
+    ):
+        self.project = project
+        self._make_engine = make_engine
+        self._clients = clients
+        self.clock = Clock()
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = self._make_engine()
+        engine.store.upsert_event({**EVENT, "open_link": 1})
+        return engine
+
+    @cached_property
+    def app(self) -> Any:
+        return make_app(self.engine, clock=self.clock)
+
+    @property
+    def db(self) -> Path:
+        return self.engine.settings.db_path
+
+    def client(self, **options: Any) -> TestClient:
+        """A new browser: its own cookies (and its own address when ``client=`` is given)."""
+        client = TestClient(self.app, **options)
+        self._clients.append(client)
+        return client
+
+    def visitor(self, path: str, **options: Any) -> Visitor:
+        return Visitor(self.client(**options), path)
+
+    def invite(self, name: str = "Ann Example", **options: Any) -> tuple[Invitation, str]:
+        return invite(self.engine, name, **options)
+
+    def dump(self) -> list[str]:
+        """The database as SQL, with the app started (it makes its CSRF secret on start)."""
+        assert self.app is not None
+        return dump(self.db)
+
+    def responses(self) -> list[dict[str, Any]]:
+        columns = ["id", "event", "survey", "channel", "language", "submitted", "answers"]
+        rows = query(self.db, f"SELECT {', '.join(columns)} FROM responses ORDER BY rowid")
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def drafts(self) -> list[tuple[Any, ...]]:
+        return query(self.db, "SELECT key, invitation, page, answers FROM drafts")
+
+
+@contextlib.contextmanager
+def web_site(project: Path, make_engine: Callable[..., Engine]) -> Iterator[Web]:
+    """A `Web` on ``project`` (``make_engine`` is the fixture of that name); its clients are
+    closed at the end."""
+    clients: list[TestClient] = []
+    try:
+        yield Web(project, make_engine, clients)
+    finally:
+        for client in clients:
+            client.close()
 
 
 # -- a page, parsed ----------------------------------------------------------------------------
@@ -347,6 +429,22 @@ class Visitor:
         pairs += [(k, v) for k, v in self.page.form_values() if k not in names]
         pairs += [(k, v) for k, v in given if v]
         pairs.append(("action", action))
+        response = self.client.post(self.path, content=urlencode(pairs), headers=FORM)
+        return self._read(response)
+
+    def try_again(self, kept: Page | None = None) -> Page:
+        """Press "Try again" on the page (``kept``, default the current one) that kept the answers
+        of a step that was not stored: its hidden fields, every value of each, and the button's
+        own name and value."""
+        kept = kept or self.page
+        assert kept is not None, "open the link first"
+        pairs = [
+            (f.name, f.value or "")
+            for f in kept.fields
+            if f.attrs.get("type") == "hidden" and f.name is not None
+        ]
+        [button] = [b for b in kept.buttons if b.name == "action"]
+        pairs.append(("action", button.value or ""))
         response = self.client.post(self.path, content=urlencode(pairs), headers=FORM)
         return self._read(response)
 
