@@ -79,3 +79,23 @@ def test_each_hook_section_quotes_its_hookspec_summary() -> None:
         assert name in by_name, f"docs/plugins.md has no section on {name}"
         section = " ".join(by_name[name].split())
         assert summary in section, f"the section on {name} does not give its hookspec summary"
+
+
+DEPLOYMENT = GUIDE.with_name("deployment.md")
+
+
+def test_the_deployment_guide_names_every_web_setting_with_its_default() -> None:
+    """docs/deployment.md lists each ``[web]`` limit; a new setting or a changed default must be
+    written there too, or a deployment is set up from a wrong page."""
+    from feedback.config import WebSettings
+
+    text = DEPLOYMENT.read_text(encoding="utf-8")
+    for name, field in WebSettings.model_fields.items():
+        assert f"`{name}`" in text, f"docs/deployment.md does not name [web] {name}"
+        if isinstance(field.default, bool):
+            continue
+        default = field.default
+        shown = f"{default:,}" if isinstance(default, int) else f"{default:g}"
+        row = next((line for line in text.splitlines() if f"`{name}`" in line), "")
+        if row.startswith("|"):
+            assert shown in row or f"{default:,.0f}" in row, (name, row)
