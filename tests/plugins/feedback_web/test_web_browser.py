@@ -6,6 +6,7 @@ request may leave the server; no console error may appear."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT
 from web_helpers import AXE, WCAG_21_AA, live_server, write_survey
 
 PHONE = {"width": 390, "height": 844}
@@ -271,6 +273,23 @@ def test_the_open_link_passes_axe_in_either_colour_scheme(web, chromium, scheme:
         assert browser.problems == [] and browser.outside == []
 
 
+ARTIFACTS = Path(os.environ.get("FEEDBACK_ARTIFACTS") or ROOT / "test-artifacts")
+
+
+def keep_screenshots(page: Any, name: str) -> None:
+    """The page at a phone's width and a laptop's, kept in ``FEEDBACK_ARTIFACTS`` to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    try:
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            shot = ARTIFACTS / f"{name}-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 5_000
+    finally:
+        page.set_viewport_size(size)
+
+
 def test_the_pages_that_keep_answers_not_stored_pass_axe_and_try_again(
     web, chromium, monkeypatch
 ) -> None:
@@ -295,6 +314,7 @@ def test_the_pages_that_keep_answers_not_stored_pass_axe_and_try_again(
             browser.press()
         assert page.title() == "Please try again later"
         violations["throttled"], small["throttled"] = browser.axe(), page.evaluate(TARGETS)
+        keep_screenshots(page, "web-throttled")
         web.clock.now += 600
         holder = sqlite3.connect(web.db, isolation_level=None)
         try:
@@ -302,6 +322,7 @@ def test_the_pages_that_keep_answers_not_stored_pass_axe_and_try_again(
             browser.press()  # "Try again" while another writer holds the database
             assert page.title() == "Your answers are not saved yet"
             violations["not saved"], small["not saved"] = browser.axe(), page.evaluate(TARGETS)
+            keep_screenshots(page, "web-not-saved")
         finally:
             holder.close()
         browser.press()
