@@ -78,3 +78,41 @@ def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (see `atomic_write`)."""
     with atomic_write(path, "wb") as handle:
         handle.write(data)
+
+
+class UnsafeOutput(ValueError):
+    """An output file that must not be written: it would name another folder, or the database."""
+
+
+def default_output(prefix: str, key: str, suffix: str) -> Path:
+    """The file a command writes in the current folder when no ``-o`` is given, named after an
+    id (``report-hague-2011.html``).
+
+    :raises UnsafeOutput: the id cannot name one file in this folder (a separator, ``..``, a
+        control character): a database edited by hand can hold any id.
+    """
+    name = f"{prefix}{key}{suffix}"
+    if (
+        not key
+        or key in (".", "..")
+        or any(c in key for c in "/\\")
+        or any(ord(c) < 32 or ord(c) == 127 for c in key)
+        or Path(name).name != name
+    ):
+        raise UnsafeOutput(f"the id {key!r} cannot name a file here: give -o FILE")
+    return Path(name)
+
+
+def refuse_database(path: Path, database: Path) -> None:
+    """Refuse to write over the project's database or its journal files.
+
+    :raises UnsafeOutput: ``path`` is ``database``, or its ``-wal``, ``-shm`` or ``-journal``.
+    """
+    for name in ("", "-wal", "-shm", "-journal"):
+        guarded = database.with_name(database.name + name)
+        same = False
+        with contextlib.suppress(OSError):
+            same = path.exists() and guarded.exists() and os.path.samefile(path, guarded)
+        if same or path.resolve() == guarded.resolve():
+            what = f"the database's {name[1:]} file" if name else "the database"
+            raise UnsafeOutput(f"{path} is {what}: choose another file")

@@ -279,6 +279,13 @@ def export_responses(
         raise CommandError("--format xlsx needs -o FILE.xlsx", 2)
     if output is not None and not output.parent.is_dir():
         raise CommandError(f"{output}: cannot write: no folder {output.parent}", 2)
+    if output is not None:
+        from feedback import files
+
+        try:
+            files.refuse_database(output, store.path)
+        except files.UnsafeOutput as exc:
+            raise CommandError(f"-o: {exc}", 2) from exc
     records = store.iter_responses(event=event_id, survey=survey_id)
     # newest version first, so the columns follow the current question order
     versions = [(row["id"], row["version"]) for row in store.survey_versions(survey_id)]

@@ -22,6 +22,8 @@ from feedback.registry import Channel
 
 MAX_SURVEY_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000
+#: The tags a list or map may carry: those YAML gives them when they have none.
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 #: Lists and maps inside each other, at most (a survey needs a handful).
 MAX_DEPTH = 100
 Loc = tuple[str | int, ...]
@@ -90,6 +92,13 @@ def _convert(
             problem_mark=node.start_mark,
         )
     positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+        # lists and maps are rebuilt here, not by the loader, so their tags are checked here:
+        # a file called valid must not carry ``!!python/object`` for a less careful reader
+        raise yaml.MarkedYAMLError(
+            problem=f"the tag {node.tag!r} is not allowed (a survey holds plain lists and maps)",
+            problem_mark=node.start_mark,
+        )
     if isinstance(node, yaml.MappingNode):
         own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)

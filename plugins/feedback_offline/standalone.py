@@ -279,7 +279,11 @@ def form_command(
             f"{', '.join(foreign)}: their types come from a plugin",
             2,
         )
-    path = output or Path(f"offline-form-{event_id}.html")
+    try:
+        path = output or output_files.default_output("offline-form-", event_id, ".html")
+        output_files.refuse_database(path, engine.store.path)
+    except output_files.UnsafeOutput as exc:
+        raise CommandError(f"-o: {exc}", 2) from exc
     if not path.parent.is_dir():
         raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
     html = render_form(survey, event)

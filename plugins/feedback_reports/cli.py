@@ -117,7 +117,11 @@ def report(
         )
     chosen = formats[fmt]
     suffix = chosen.suffix if chosen.suffix.startswith(".") else f".{chosen.suffix}"
-    path = output or Path(f"report-{event or 'programme'}{suffix}")
+    try:
+        path = output or files.default_output("report-", event or "programme", suffix)
+        files.refuse_database(path, engine.store.path)
+    except files.UnsafeOutput as exc:
+        raise CommandError(f"-o: {exc}", 2) from exc
     _check_output(path)
     with _progress(4) as step, paused_gc():
         step("reading answers")
