@@ -62,6 +62,8 @@ COOKIE = "feedback_draft"
 MAX_BODY = 1_000_000
 PERSONAL_LINK = "web"
 OPEN_LINK = "open-link"
+#: Anonymous submissions at most between two emptyings of the log under a steady load.
+CHECKPOINT_EVERY = 32
 #: what a database that cannot be written raises: the busy timeout passed, a full disk, read-only
 NOT_STORED: tuple[type[Exception], ...] = (StoreError, sqlite3.Error)
 
@@ -111,6 +113,7 @@ class WebForm:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_limiter: anyio.CapacityLimiter | None = None
         self._checkpoint_due = False
+        self._unchecked = 0  # anonymous submissions since the log was last emptied
         conn = engine.store.conn
         if conn.execute("PRAGMA secure_delete").fetchone()[0] != 1:
             # a deleted draft is overwritten, not left in the file's free pages
@@ -132,7 +135,10 @@ class WebForm:
         Requests queue for the engine without holding a thread (a limiter of one per event
         loop); the lock keeps any two event loops (test clients) apart as well.
         """
-        return await anyio.to_thread.run_sync(self._alone, work, *args, limiter=self._limiter())
+        limiter = self._limiter()
+        # when no other request waits for the engine, the log is emptied in the same turn
+        quiet = limiter.statistics().tasks_waiting == 0
+        return await anyio.to_thread.run_sync(self._alone, quiet, work, *args, limiter=limiter)
 
     def _limiter(self) -> anyio.CapacityLimiter:
         loop = asyncio.get_running_loop()
@@ -140,12 +146,13 @@ class WebForm:
             self._loop, self._loop_limiter = loop, anyio.CapacityLimiter(1)
         return self._loop_limiter
 
-    def _alone(self, work: Callable[..., T], *args: Any) -> T:
+    def _alone(self, quiet: bool, work: Callable[..., T], *args: Any) -> T:
         with self._lock:
             try:
                 return work(*args)
             finally:
-                if self._checkpoint_due:
+                # emptying the log costs two fsyncs: under a steady load it waits for a batch
+                if self._checkpoint_due and (quiet or self._unchecked >= CHECKPOINT_EVERY):
                     self._checkpoint()
 
     def _checkpoint(self) -> None:
@@ -165,6 +172,8 @@ class WebForm:
             log.warning("could not empty the write-ahead log (tried again later): %s", exc)
             busy = 1
         self._checkpoint_due = bool(busy)
+        if not busy:
+            self._unchecked = 0
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -494,7 +503,8 @@ class WebForm:
         if visit.channel == OPEN_LINK and outcome == "stored":
             self.throttle.stored(client, visit.event["id"])
         if visit.invitation is not None and survey.anonymous:
-            self._checkpoint()
+            self._checkpoint_due = True  # done by `run` as soon as no other request waits
+            self._unchecked += 1
         if visit.invitation is not None:
             return RedirectResponse(f"{visit.action}?done=1&lang={draft.language}", status_code=303)
         return self._thanks(request, visit, draft.language)
@@ -632,6 +642,15 @@ class WebForm:
             token=token,
         )
 
+    def personal_show(self, request: Request) -> Response:
+        """A personal link's page: the invitation looked up and the page drawn in one turn on the
+        engine (each turn is a hop to a worker thread)."""
+        visit = self.personal(request)
+        if not isinstance(visit, Visit):
+            return visit
+        assert visit.invitation is not None
+        return self.show(request, visit, visit.invitation.language)
+
     def personal_post(self, request: Request, form: Form) -> Response:
         """A step on a personal link, the invitation looked up again in the same turn on the
         engine (another tab may have completed it while this form was read)."""
@@ -740,12 +759,10 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
         return web.message(request, "home", 200)
 
     async def personal(request: Request) -> Response:
-        visit = await web.run(web.personal, request)
-        if not isinstance(visit, Visit):
-            return visit
-        assert visit.invitation is not None
         if request.method != "POST":
-            return await web.run(web.show, request, visit, visit.invitation.language)
+            return await web.run(web.personal_show, request)
+        # one turn on the engine per request (each turn is a hop to a worker thread): the link
+        # is looked up with the step; the body read first is at most web.max_body (BodyLimit)
         form = await _read_form(request)
         if isinstance(form, Response):
             return form
@@ -754,12 +771,10 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
     async def open_link(request: Request) -> Response:
         if request.method != "POST":
             return await web.run(web.open_show, request)
-        if await web.run(web.open_event, request.path_params["event"]) is None:
-            return web.message(request, "no_event", 404)
         form = await _read_form(request)
         if isinstance(form, Response):
             return form
-        return await web.run(web.open_post, request, form)
+        return await web.run(web.open_post, request, form)  # a closed event's link: 404 there
 
     async def venue(request: Request) -> Response:
         event_id = request.path_params["event"]
