@@ -36,17 +36,20 @@ def temporary_name(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path, mode: str = "w", *, newline: str | None = "\n") -> Iterator[IO[Any]]:
+def atomic_write(
+    path: Path, mode: str = "w", *, newline: str | None = "\n", permissions: int = 0o666
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; on leaving the block without an error,
     flush it to disk and rename it over ``path``. On any error (or interrupt), remove it and re-raise:
     ``path`` is left as it was.
 
-    The temporary file is created like any new file (the umask applies), in text mode as UTF-8.
+    The temporary file is created like any new file, with ``permissions`` less the umask (give
+    ``0o600`` for a file that holds answers), in text mode as UTF-8.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write: mode must be 'w' or 'wb', not {mode!r}")
     temporary = temporary_name(path)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, permissions)
     try:
         try:
             if mode == "wb":

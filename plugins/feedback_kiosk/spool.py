@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feedback import files
 from feedback.errors import FeedbackError
 from feedback.responses import Response
 
@@ -230,20 +231,8 @@ class Spool:
             self.path.unlink(missing_ok=True)
             _sync_folder(self.path.parent)
             return
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-            try:
-                _write_all(fd, b"".join(_encode(r) for r in records))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)  # the spool itself is still whole
-            raise
-        _sync_folder(self.path.parent)
+        with files.atomic_write(self.path, "wb", permissions=0o600) as out:
+            out.write(b"".join(_encode(r) for r in records))
 
 
 def _count_lines(path: Path) -> int:
