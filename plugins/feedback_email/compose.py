@@ -6,6 +6,14 @@ project's ``templates/email/`` folder, either for one language (``invitation.nl.
 (``invitation.txt.j2``); the project's files win over the shipped ones. HTML templates are
 autoescaped, text and subject templates are not; an unknown variable is an error, not a blank.
 
+Every message has a plain-text part. When the project's HTML template is more particular than the
+text template that would go with it (a project ``invitation.html.j2`` and only the shipped text, or
+``invitation.fr.html.j2`` and no ``invitation.fr.txt.j2``), the text part is written from the HTML
+(`feedback_email.plaintext`), so that both parts say the same thing in the same language.
+
+The shipped HTML is fluid: as wide as the screen up to 600 px, with no fixed width, its styles
+inline, and the personal link a button at least 44 px high (``templates/_layout.html.j2``).
+
 A message is written in the invitation's language when the plugin has words for it (English,
 Dutch) or the project has templates of its own for that language and kind; otherwise in English
 (the survey title and the form stay in the invitation's language). ``Content-Language`` and the
@@ -67,6 +75,7 @@ from feedback.config import Settings
 from feedback.errors import InvalidInput
 from feedback.survey import Survey
 from feedback.text import MAX_CITY, MAX_NAME, MAX_TITLE, plain, text_problem
+from feedback_email.plaintext import html_to_text
 from feedback_email.words import format_date, has_words, words_for
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -289,6 +298,21 @@ class Composer:
                 raise TemplateProblem(f"{where(exc)}: {exc.message or exc}") from exc
         return self._templates[key]
 
+    def rank(self, kind: str, language: str, part: str) -> int:
+        """How particular the template of a part is: 3 the project's for the language, 2 the
+        project's for all languages, 1 the shipped one."""
+        if self.own is not None:
+            if (self.own / f"{kind}.{language}.{part}.j2").is_file():
+                return 3
+            if (self.own / f"{kind}.{part}.j2").is_file():
+                return 2
+        return 1
+
+    def text_from_html(self, kind: str, language: str) -> bool:
+        """Whether the text part is written from the HTML part: the project's HTML template is
+        more particular than the text template (an organiser wrote only the HTML)."""
+        return self.rank(kind, language, "txt") < self.rank(kind, language, "html")
+
     def written_in(self, kind: str, language: str) -> str:
         """The language a message of this kind to someone in ``language`` is written in: that
         language if there are words or project templates for it, else English."""
@@ -323,7 +347,8 @@ class Composer:
         return self._contexts[key]
 
     def render(self, kind: str, recipient: Recipient) -> tuple[str, str, str]:
-        """Subject, text and HTML of a message (in `written_in` its language).
+        """Subject, text and HTML of a message (in `written_in` its language); the text is
+        written from the HTML when the project gives an HTML template only (`text_from_html`).
 
         :raises TemplateProblem: a template has an error (named with its file and line).
         """
@@ -338,8 +363,11 @@ class Composer:
         try:
             subject = header_text(self.template(kind, language, "subject").render(context))
             context["subject"] = subject
-            text = self.template(kind, language, "txt").render(context)
             html = self.template(kind, language, "html").render(context)
+            if self.text_from_html(kind, language):
+                text = html_to_text(html)
+            else:
+                text = self.template(kind, language, "txt").render(context)
         except TemplateProblem:
             raise
         except TemplateError as exc:
