@@ -17,7 +17,17 @@ are counted as a spreadsheet counts them, so ``row 7`` is the seventh row of the
 lines included.
 
 Each row becomes a response with an id made from event, survey, version and number: reading the
-same file again gives the same responses, which the engine stores once.
+same file again gives the same responses, which the engine stores once. A paper form is entered
+once: a row whose No. is already stored for the event and survey with other content (another
+language, date or answers), or under another version of the survey, is refused with a message that
+names the No. (`PaperForms.rekeyed`), so the file is not stored and nothing goes to the conflicts
+table.
+
+`PaperForms` is what every way of keying in paper forms shares (this template, a data-entry
+screen): the No., language and date of a form read and checked the same way, the date defaulting to
+the event's date (never today), the check that a No. is not entered yet (`PaperForms.check_new`),
+and the response a form becomes. `feedback_offline.paper_words.forms_entered` counts them ("1 form
+entered", "2 forms entered").
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ import datetime as dt
 import io
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +45,7 @@ from typing import Any
 from feedback.engine import Engine
 from feedback.errors import InvalidInput, Problem, did_you_mean
 from feedback.i18n import long_date
+from feedback.responses import Response, stored_row
 from feedback.roster import text_byte
 from feedback.survey import Survey, ThenNow
 from feedback_offline.codes import (
@@ -61,6 +72,218 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def response_id(event: str, survey_id: str, version: str, number: int) -> str:
     """The id of the response keyed in from paper form ``number``: the same on every import."""
     return str(uuid.uuid5(NAMESPACE, f"{event}/{survey_id}/{version}/{number}"))
+
+
+# -- one form ------------------------------------------------------------------------------------
+
+
+class HeadingProblem(InvalidInput):
+    """The No., language or date of a paper form is wrong: ``problems`` maps each field
+    (``number``, ``language``, ``date``) to what was expected and found."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{name}: {message}" for name, message in problems.items()))
+
+
+class FormAlreadyEntered(InvalidInput):
+    """A form No. already stored for the event and survey: each paper form is entered once."""
+
+    def __init__(self, number: int, message: str):
+        self.number = number
+        super().__init__(message)
+
+    def in_language(self, language: str) -> str:
+        """The short message for a data-entry screen in ``language``."""
+        return words(language)["already_entered"].format(number=self.number)
+
+
+@dataclass(frozen=True)
+class FormHeading:
+    """What staff key in from a paper form before its answers: the No. written on it, the
+    language it is printed in, and the date it was filled in (``YYYY-MM-DD``)."""
+
+    number: int
+    language: str
+    date: str
+
+
+class PaperForms:
+    """Keying in the paper forms of one event and one survey version, wherever they are keyed in
+    (a row of the entry template, a data-entry screen): each form's No., language and date read
+    and checked the same way, the response it becomes, and whether its No. is entered already."""
+
+    def __init__(self, engine: Engine, event: dict[str, Any], survey: Survey):
+        self.engine = engine
+        self.event = event
+        self.survey = survey
+        self.languages = {language.lower(): language for language in survey.languages}
+
+    @property
+    def default_language(self) -> str:
+        """The language of a form when none is keyed in: the survey's first."""
+        return self.survey.languages[0]
+
+    @property
+    def default_date(self) -> str | None:
+        """The date of a form when none is keyed in: the event's date (not today); ``None`` when
+        the event has no date, and then each form needs its own."""
+        date = self.event.get("date")
+        return str(date)[:10] if date else None
+
+    def number(self, text: str) -> int:
+        """The No. written on the paper form, from what was keyed in.
+
+        :raises ValueError: nothing, or not a whole number from 1 (the message says which).
+        """
+        text = text.strip()
+        if not text:
+            raise ValueError("expected the No. written on the paper form, found nothing")
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(
+                f"expected the No. written on the paper form (a whole number from 1), "
+                f"found {text!r}"
+            )
+        return int(text)
+
+    def language(self, text: str) -> str:
+        """The form's language (any case); the survey's first for nothing.
+
+        :raises ValueError: not a language of the survey.
+        """
+        text = text.strip()
+        if not text:
+            return self.default_language
+        language = self.languages.get(text.lower())
+        if language is None:
+            raise ValueError(
+                f"expected one of {', '.join(self.survey.languages)} (or nothing for "
+                f"{self.default_language}), found {text!r}"
+                + did_you_mean(text.lower(), self.languages)
+            )
+        return language
+
+    def date(self, text: str) -> str:
+        """The date on the form as ``YYYY-MM-DD``; the event's date for nothing.
+
+        :raises ValueError: not a date, or nothing when the event has no date.
+        """
+        text = text.strip()
+        if not text:
+            if self.default_date:
+                return self.default_date
+            raise ValueError("expected the date the form was filled in (YYYY-MM-DD), found nothing")
+        try:
+            if not DATE.match(text):
+                raise ValueError
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValueError(
+                f"expected a date as YYYY-MM-DD, found {text!r} (if your spreadsheet "
+                "changed the dates, format the column as text)"
+            ) from None
+
+    def heading(self, number: str, language: str = "", date: str = "") -> FormHeading:
+        """The No., language and date of a form as keyed in, each checked.
+
+        :raises HeadingProblem: every field that is wrong, with what was expected and found.
+        """
+        problems: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for name, read, text in (
+            ("number", self.number, number),
+            ("language", self.language, language),
+            ("date", self.date, date),
+        ):
+            try:
+                values[name] = read(text)
+            except ValueError as exc:
+                problems[name] = str(exc)
+        if problems:
+            raise HeadingProblem(problems)
+        return FormHeading(**values)
+
+    def response_id(self, number: int, version: str | None = None) -> str:
+        """The id of the response of form ``number`` (of ``version``, else this survey's)."""
+        return response_id(self.event["id"], self.survey.id, version or self.survey.version, number)
+
+    def response(self, heading: FormHeading, answers: dict[str, Any]) -> dict[str, Any]:
+        """The response a form becomes, for `feedback.engine.Engine.submit`: its id made from
+        event, survey, version and No., so that the same form entered again is stored once."""
+        return {
+            "id": self.response_id(heading.number),
+            "survey": self.survey.id,
+            "survey_version": self.survey.version,
+            "event": self.event["id"],
+            "channel": CHANNEL,
+            "language": heading.language,
+            "submitted": heading.date,
+            "answers": answers,
+        }
+
+    def _other_versions(self) -> list[str]:
+        return [
+            str(row["version"])
+            for row in self.engine.store.survey_versions(self.survey.id)
+            if row["version"] != self.survey.version
+        ]
+
+    def entered(self, numbers: list[int]) -> dict[int, tuple[str, str]]:
+        """Which of ``numbers`` are stored for this event and survey, in any version:
+        ``{number: (survey version, content hash)}``."""
+        found: dict[int, tuple[str, str]] = {}
+        for version in [self.survey.version, *self._other_versions()]:
+            ids = {self.response_id(n, version): n for n in numbers if n not in found}
+            for rid, (digest, _) in self.engine.store.stored_hashes(list(ids)).items():
+                found[ids[rid]] = (version, digest)
+        return found
+
+    def already_entered(self, number: int, version: str | None = None) -> str:
+        """The message that form ``number`` is entered already (under ``version``)."""
+        if version is not None and version != self.survey.version:
+            code = form_code(self.event["id"], self.survey.id, version)
+            where = f" from a form of another version of the survey (form {code})"
+        else:
+            where = ""
+        return (
+            f"form No. {number} is already entered{where}: each paper form is entered once; "
+            f"check the No. written on this form (if two forms carry No. {number}, write a new "
+            "No. on one of them)"
+        )
+
+    def check_new(self, number: int) -> None:
+        """Refuse a No. already entered, before its answers are keyed in.
+
+        :raises FormAlreadyEntered: the No. is stored for this event and survey.
+        """
+        found = self.entered([number]).get(number)
+        if found is not None:
+            raise FormAlreadyEntered(number, self.already_entered(number, found[0]))
+
+    def rekeyed(self, responses: dict[int, dict[str, Any]]) -> dict[int, str]:
+        """The forms among ``responses`` (``{number: response}``) whose No. is entered already
+        with other content, or under another version: ``{number: message}``. A form stored with
+        the same content is not among them: entering it again stores nothing and is no error."""
+        found = self.entered(list(responses))
+        out: dict[int, str] = {}
+        for number, (version, digest) in found.items():
+            if version == self.survey.version and digest == _digest(responses[number]):
+                continue
+            message = self.already_entered(number, version)
+            if version == self.survey.version:
+                message = message.replace(
+                    " is already entered:", " is already entered with other answers:", 1
+                )
+            out[number] = message
+        return out
+
+
+def _digest(response: dict[str, Any]) -> str | None:
+    """The content hash the engine stores for ``response`` (``None`` if it is not valid)."""
+    try:
+        return str(stored_row(Response.model_validate(response).record())[-1])
+    except ValueError:
+        return None
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -188,11 +411,12 @@ def read_entry_csv(engine: Engine, path: Path) -> EntryFile:
     columns = _header(header, header_row, survey, event, path)
     code = form_code(event["id"], survey.id, survey.version)  # as printed, however it was typed
     entry = EntryFile(path, event["id"], survey.id, survey.version, code)
-    reading = _Rows(entry, event, survey, header, columns)
+    reading = _Rows(entry, PaperForms(engine, event, survey), header, columns)
     for number, cells in rows:
         if _blank(cells) or _comment(cells):
             continue
         entry.items.append(reading.row(number, cells))
+    reading.refuse_rekeyed()
     return entry
 
 
@@ -346,18 +570,17 @@ class _Rows:
     def __init__(
         self,
         entry: EntryFile,
-        event: dict[str, Any],
-        survey: Survey,
+        forms: PaperForms,
         header: list[str],
         columns: dict[str, Column],
     ):
         self.entry = entry
-        self.event = event
-        self.survey = survey
+        self.forms = forms
         self.header = header
         self.columns = columns
-        self.languages = {language.lower(): language for language in survey.languages}
         self.seen: dict[int, int] = {}
+        #: the index in ``entry.items`` of each form No. read as a response
+        self.responses: dict[int, int] = {}
 
     def row(self, row: int, cells: list[str]) -> tuple[str, dict[str, Any] | Exception]:
         where = f"{self.entry.path} row {row}"
@@ -371,8 +594,8 @@ class _Rows:
             name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(self.header)
         }
         number = self._number(values, row, problems)
-        language = self._language(values, problems)
-        submitted = self._date(values, problems)
+        language = self._field("language", self.forms.language, values, problems)
+        submitted = self._field("date", self.forms.date, values, problems)
         answers = self._answers(values, problems)
         if problems:
             if len(problems) == 1 and problems[0][0] is not None:
@@ -380,79 +603,47 @@ class _Rows:
             return where, RowProblem(
                 "; ".join(f"column '{c}': {m}" if c else m for c, m in problems)
             )
-        assert number is not None
-        return where, {
-            "id": response_id(self.entry.event, self.entry.survey, self.entry.version, number),
-            "survey": self.entry.survey,
-            "survey_version": self.entry.version,
-            "event": self.entry.event,
-            "channel": CHANNEL,
-            "language": language,
-            "submitted": submitted,
-            "answers": answers,
+        assert number is not None and language is not None and submitted is not None
+        self.responses[number] = len(self.entry.items)
+        return where, self.forms.response(FormHeading(number, language, submitted), answers)
+
+    def refuse_rekeyed(self) -> None:
+        """Every row whose No. is entered already with other content becomes its problem."""
+        responses = {
+            number: item
+            for number, index in self.responses.items()
+            if isinstance(item := self.entry.items[index][1], dict)
         }
+        for number, message in sorted(self.forms.rekeyed(responses).items()):
+            index = self.responses[number]
+            where = self.entry.items[index][0]
+            self.entry.items[index] = (f"{where}, column 'number'", RowProblem(message))
 
     def _number(
         self, values: dict[str, str], row: int, problems: list[tuple[str | None, str]]
     ) -> int | None:
-        text = values["number"]
-        if not text:
-            problems.append(("number", "expected the No. written on the paper form, found nothing"))
+        try:
+            number = self.forms.number(values["number"])
+        except ValueError as exc:
+            problems.append(("number", str(exc)))
             return None
-        if not text.isdigit() or int(text) < 1:
-            problems.append(
-                (
-                    "number",
-                    f"expected the No. written on the paper form (a whole number from 1), "
-                    f"found {text!r}",
-                )
-            )
-            return None
-        number = int(text)
         if number in self.seen:
             problems.append(("number", f"number {number} is also on row {self.seen[number]}"))
             return None
         self.seen[number] = row
         return number
 
-    def _language(self, values: dict[str, str], problems: list[tuple[str | None, str]]) -> str:
-        text = values.get("language", "")
-        if not text:
-            return self.survey.languages[0]
-        language = self.languages.get(text.lower())
-        if language is None:
-            problems.append(
-                (
-                    "language",
-                    f"expected one of {', '.join(self.survey.languages)} (or nothing for "
-                    f"{self.survey.languages[0]}), found {text!r}"
-                    + did_you_mean(text.lower(), self.languages),
-                )
-            )
-            return text
-        return language
-
-    def _date(self, values: dict[str, str], problems: list[tuple[str | None, str]]) -> str | None:
-        text = values.get("date", "")
-        if not text:
-            if self.event.get("date"):
-                return str(self.event["date"])[:10]
-            problems.append(
-                ("date", "expected the date the form was filled in (YYYY-MM-DD), found nothing")
-            )
-            return None
+    @staticmethod
+    def _field(
+        name: str,
+        read: Callable[[str], str],
+        values: dict[str, str],
+        problems: list[tuple[str | None, str]],
+    ) -> str | None:
         try:
-            if not DATE.match(text):
-                raise ValueError
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            problems.append(
-                (
-                    "date",
-                    f"expected a date as YYYY-MM-DD, found {text!r} (if your spreadsheet "
-                    "changed the dates, format the column as text)",
-                )
-            )
+            return read(values.get(name, ""))
+        except ValueError as exc:
+            problems.append((name, str(exc)))
             return None
 
     def _answers(

@@ -54,7 +54,15 @@ WORDS: dict[str, dict[str, str]] = {
         "legend_several": "several codes separated by spaces",
         "legend_rating": "a whole number {min}-{max}",
         "legend_text": "the text as written",
-        "legend_number": "the No. written on the paper form (required; each number once)",
+        "legend_number": "the No. written on the paper form (required; each form once: a No. "
+        "already entered with other answers is refused)",
+        "forms_entered_one": "{n} form entered",
+        "forms_entered_other": "{n} forms entered",
+        "form_number": "No. on the paper form",
+        "form_language": "Language of the form",
+        "form_date": "Date on the form",
+        "already_entered": "Form No. {number} is already entered: each paper form is entered "
+        "once. Check the No. written on this form.",
         "legend_language": "the language of the form: {languages} (empty: {default})",
         "legend_date": "the date the form was filled in, as YYYY-MM-DD (empty: {default})",
         "legend_date_required": "the date the form was filled in, as YYYY-MM-DD (required)",
@@ -105,7 +113,15 @@ WORDS: dict[str, dict[str, str]] = {
         "legend_rating": "een geheel getal {min}-{max}",
         "legend_text": "de tekst zoals geschreven",
         "legend_number": "het nummer dat op het papieren formulier is geschreven (verplicht; elk "
-        "nummer één keer)",
+        "formulier één keer: een nummer dat al met andere antwoorden is ingevoerd, wordt "
+        "geweigerd)",
+        "forms_entered_one": "{n} formulier ingevoerd",
+        "forms_entered_other": "{n} formulieren ingevoerd",
+        "form_number": "Nr. op het papieren formulier",
+        "form_language": "Taal van het formulier",
+        "form_date": "Datum op het formulier",
+        "already_entered": "Formulier nr. {number} is al ingevoerd: elk papieren formulier wordt "
+        "één keer ingevoerd. Controleer het nummer op dit formulier.",
         "legend_language": "de taal van het formulier: {languages} (leeg: {default})",
         "legend_date": "de datum waarop het formulier is ingevuld, als JJJJ-MM-DD (leeg: {default})",
         "legend_date_required": "de datum waarop het formulier is ingevuld, als JJJJ-MM-DD "
@@ -126,3 +142,10 @@ def yes_no_words() -> dict[str, bool]:
         out[table["yes"].casefold()] = True
         out[table["no"].casefold()] = False
     return out
+
+
+def forms_entered(count: int, language: str) -> str:
+    """How many paper forms are entered, in agreement with the number: ``1 form entered``,
+    ``2 forms entered`` (``1 formulier ingevoerd``, ``2 formulieren ingevoerd``)."""
+    w = words(language)
+    return w["forms_entered_one" if count == 1 else "forms_entered_other"].format(n=count)
