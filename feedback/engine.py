@@ -28,7 +28,15 @@ from feedback.errors import (
     SurveyNotFound,
     did_you_mean,
 )
-from feedback.loading import parse_survey, pydantic_problems
+from feedback.i18n import plural
+from feedback.loading import (
+    BrokenSurvey,
+    SurveyDocument,
+    SurveyFile,
+    parse_survey,
+    pydantic_problems,
+    survey_catalogue,
+)
 from feedback.plugins import PluginManager, make_plugin_manager
 from feedback.registry import Channel, Registry, ReportFormat, Scorer, collect
 from feedback.responses import (
@@ -188,7 +196,9 @@ class Engine:
 
     def read_survey(self, path: str | Path) -> Survey:
         """Read and validate one survey file through the format plugins."""
-        path = Path(path)
+        return self._parse(self._read_document(Path(path)))
+
+    def _read_document(self, path: Path) -> SurveyDocument:
         if not path.is_file():
             raise SurveyError(path, [Problem("no such file")])
         document = self.pm.hook.load_survey(path=path)
@@ -198,6 +208,9 @@ class Engine:
             )
         if document.source is None:
             document.source = path
+        return document
+
+    def _parse(self, document: SurveyDocument) -> Survey:
         return parse_survey(document, self.survey_model)
 
     def survey_dirs(self) -> list[Path]:
@@ -225,44 +238,58 @@ class Engine:
             return True  # a file of a known format with errors: list it, so they are shown
 
     @functools.cached_property
-    def _catalogue(self) -> tuple[dict[str, tuple[Survey, Path]], dict[Path, SurveyError]]:
-        found: dict[str, tuple[Survey, Path]] = {}
-        broken: dict[Path, SurveyError] = {}
-        for path in self.survey_files():
-            try:
-                survey = self.read_survey(path)
-            except SurveyError as exc:
-                broken[path] = exc
-                continue
-            found.setdefault(survey.id, (survey, path))
-        return found, broken
+    def _catalogue(self) -> list[SurveyFile]:
+        return survey_catalogue(
+            self.survey_dirs(), list(self.survey_files()), self._read_document, self._parse
+        )
+
+    def survey_catalogue(self) -> list[SurveyFile]:
+        """Every survey file the project can see, in order, with its survey or its error, and
+        whether a file of the project's ``surveys/`` replaces it."""
+        return list(self._catalogue)
 
     def surveys(self) -> dict[str, tuple[Survey, Path]]:
-        """Every survey found, by id, with its file (the project's file wins over a shipped one)."""
-        return dict(self._catalogue[0])
+        """Every usable survey, by id, with its file (the project's file wins over a shipped one;
+        an id whose project file is broken is left out: `survey` says why)."""
+        return {f.survey.id: (f.survey, f.path) for f in self._catalogue if f.in_use and f.survey}
 
     def survey(self, survey_id: str | None = None, version: str | None = None) -> Survey:
         """A survey by id (default: the configured default), at a version if given.
 
-        A version that is not the current file's is read from the database's snapshot.
+        A version that is not the current file's is read from the database's snapshot. The file
+        that defines an id is the project's when it has one, broken or not: a broken file is
+        never replaced by a shipped survey of the same id.
+
+        :raises BrokenSurvey: the file that defines the id has errors (and the version asked
+            for, if any, is not in the database).
+        :raises SurveyNotFound: no file defines the id, and the database has no such version.
         """
         survey_id = survey_id or self.settings.default_survey
         key = (survey_id, version or "")
         if version is not None and key in self._prepared:
             return self._prepared[key]
-        found, broken = self._catalogue
-        current = found.get(survey_id, (None, None))[0]
+        files = [f for f in self._catalogue if f.in_use and f.survey_id == survey_id]
+        broken = next((f for f in files if f.error is not None), None)
+        current = files[0].survey if files and broken is None else None
         if current is not None and version in (None, current.version):
             return current
         if version is not None:
             definition = self.store.survey_definition(survey_id, version)
             if definition is not None:
                 return self.survey_model.model_validate(definition)
+        if broken is not None and broken.error is not None:
+            raise BrokenSurvey(survey_id, broken.error)
         known = [v["version"] for v in self.store.survey_versions(survey_id)] if version else []
         if current is None and not known:
-            hint = did_you_mean(survey_id, found)
-            bad = [str(p) for p in broken]
-            extra = f" ({len(bad)} survey file(s) have errors: {', '.join(bad)})" if bad else ""
+            usable = [f.survey_id for f in self._catalogue if f.in_use and f.survey_id]
+            hint = did_you_mean(survey_id, usable)
+            bad = [str(f.path) for f in self._catalogue if f.error is not None]
+            extra = (
+                f" ({plural(len(bad), 'survey file has', 'survey files have')} errors: "
+                f"{', '.join(bad)})"
+                if bad
+                else ""
+            )
             places = ", ".join(str(d) for d in self.survey_dirs()) or "no survey folder"
             raise SurveyNotFound(f"unknown survey '{survey_id}' in {places}{hint}{extra}")
         versions = sorted({*known, *([current.version] if current else [])})

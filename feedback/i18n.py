@@ -82,3 +82,12 @@ def short_date(value: Any) -> str:
     if len(parts) == 3 and parts[1] in MONTHS["en"]:
         parts[1] = parts[1][:3]
     return " ".join(parts)
+
+
+def plural(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in agreement: ``1 response``, ``2 responses``, ``0 responses``.
+
+    :param plural: the plural form when it is not ``singular`` + ``s`` (``1 survey file has``,
+        ``2 survey files have``).
+    """
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

@@ -8,17 +8,19 @@ whatever the format.
 
 from __future__ import annotations
 
+import copy
+import re
 import types
 import typing
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from feedback.checks import survey_problems
-from feedback.errors import Problem, SurveyError, did_you_mean
+from feedback.errors import Problem, SurveyError, SurveyNotFound, did_you_mean
 from feedback.survey import QuestionBase, Survey
 
 Loc = tuple[str | int, ...]
@@ -56,6 +58,7 @@ def parse_survey(document: SurveyDocument, model: type[Survey] = Survey) -> Surv
         survey = model.model_validate(data, context={"defer_checks": True})
     except ValidationError as exc:
         problems = pydantic_problems(exc, data, model)
+        problems += [p for p in _problems_of_the_rest(data, model) if p not in problems]
     else:
         problems = survey_problems(survey)
     if problems:
@@ -65,6 +68,81 @@ def parse_survey(document: SurveyDocument, model: type[Survey] = Survey) -> Surv
             located.append(Problem(problem.message, problem.loc, line, column))
         raise SurveyError(document.source, located)
     return survey
+
+
+def _problems_of_the_rest(data: Mapping[str, Any], model: type[Survey]) -> list[Problem]:
+    """The checks of the survey as a whole (ids, scales, conditions, languages) on the parts that
+    have the right shape, so that one run reports every problem of a file.
+
+    A question of the wrong shape stands in as a note with its id, a scale of the wrong shape and an
+    unknown key are left out; problems that involve a stand-in are not reported (its own problem
+    is). Nothing when the rest cannot be checked (a wrong shape outside questions and scales).
+    """
+    repaired: Any = copy.deepcopy(dict(data))
+    stand_ins: list[Loc] = []
+    left_out: set[str] = set()
+    for _ in range(5):
+        try:
+            survey = model.model_validate(repaired, context={"defer_checks": True})
+        except ValidationError as exc:
+            if not _repair(repaired, exc, stand_ins, left_out):
+                return []
+            continue
+        names = {f"'{name}'" for name in left_out}
+        return [
+            problem
+            for problem in survey_problems(survey)
+            if not any(problem.loc[: len(loc)] == loc for loc in stand_ins)
+            and not any(name in problem.message for name in names)
+        ]
+    return []
+
+
+def _repair(data: Any, exc: ValidationError, stand_ins: list[Loc], left_out: set[str]) -> bool:
+    """Replace or leave out each part of ``data`` that ``exc`` finds fault with, in place."""
+    for error in exc.errors(include_url=False):
+        loc = _clean_loc(tuple(error["loc"]), data, error["type"])
+        question = _question_at(loc)
+        if error["type"] == "extra_forbidden" and loc and isinstance(_at(data, loc[:-1]), dict):
+            _at(data, loc[:-1]).pop(loc[-1], None)
+        elif question is not None and question not in stand_ins:
+            parent = _at(data, question[:-1])
+            if not isinstance(parent, list) or not isinstance(question[-1], int):
+                return False
+            old = parent[question[-1]]
+            given = old.get("id") if isinstance(old, Mapping) else None
+            valid = isinstance(given, str) and re.fullmatch(r"[a-z][a-z0-9_]*", given)
+            question_id = given if valid else f"broken_question_{len(stand_ins)}"
+            parent[question[-1]] = {"type": "note", "id": question_id, "label": "-"}
+            stand_ins.append(question)
+            left_out.add(str(question_id))
+        elif question is not None:
+            continue
+        elif len(loc) >= 2 and loc[0] == "scales":
+            scales = _at(data, ("scales",))
+            if isinstance(scales, dict):
+                scales.pop(loc[1], None)
+                left_out.add(str(loc[1]))
+        else:
+            return False
+    return True
+
+
+def _question_at(loc: Loc) -> Loc | None:
+    """The path of the question that ``loc`` is in (``("sections", 0, "questions", 2)``)."""
+    for i in range(len(loc) - 1, 0, -1):
+        if loc[i - 1] == "questions" and isinstance(loc[i], int):
+            return loc[: i + 1]
+    return None
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 # -- turning pydantic's errors into located, readable problems --------------------------------
@@ -262,3 +340,111 @@ def pydantic_problems(exc: ValidationError, data: Any, model: type[BaseModel]) -
             messages = [f"expected {' or '.join(wanted)}, found {found}"]
         problems.extend(Problem(m, loc, at_key=m.startswith("unknown key")) for m in messages)
     return problems
+
+
+# -- which file defines which survey ----------------------------------------------------------
+
+
+class BrokenSurvey(SurveyError, SurveyNotFound):
+    """The file that defines a survey id has errors, so the survey cannot be used.
+
+    A `SurveyError` (its file, line and problems) and a `SurveyNotFound` (callers that fall back
+    when a survey is missing do the same here); never replaced by another file of the same id.
+    """
+
+    def __init__(self, survey_id: str, error: SurveyError):
+        self.survey_id = survey_id
+        super().__init__(error.source, error.problems)
+
+    def render(self) -> str:
+        return (
+            f"survey '{self.survey_id}' cannot be used: {self.source} has errors\n"
+            + super().render()
+        )
+
+
+@dataclass(frozen=True)
+class SurveyFile:
+    """One file of a survey folder: its survey or its error, and whether it is the one in use."""
+
+    path: Path
+    survey: Survey | None
+    error: SurveyError | None
+    #: the id the file defines; for a file that cannot be read, the id it seems to name
+    survey_id: str | None
+    #: the folder's rank: 0 for the project's ``surveys/``, then the shipped surveys
+    rank: int
+    #: whether this file's folder is the one that defines its id (the first that has it)
+    in_use: bool = True
+    #: the file of another folder that defines the same id first, when not in use
+    replaced_by: Path | None = None
+
+    @property
+    def first_problem(self) -> str:
+        if self.error is None:
+            return ""
+        problems = self.error.problems
+        return problems[0].render(self.error.source) if problems else str(self.error)
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.-]*)", re.MULTILINE)
+
+
+def claimed_id(path: Path, data: Any = None) -> str:
+    """The id a survey file that does not validate is meant to define: its ``id`` when it was
+    read, else a top-level ``id:`` line of its text, else its file name without the suffix."""
+    if isinstance(data, Mapping) and isinstance(data.get("id"), str) and data["id"].strip():
+        return str(data["id"])
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except OSError:
+        head = ""
+    found = _ID_LINE.search(head)
+    return found.group(1) if found else path.stem
+
+
+def survey_catalogue(
+    folders: list[Path],
+    paths: list[Path],
+    read: Callable[[Path], SurveyDocument],
+    parse: Callable[[SurveyDocument], Survey],
+) -> list[SurveyFile]:
+    """Read every survey file and decide which defines each id.
+
+    The first folder that has a file for an id defines it, whether that file is valid or not: a
+    project's broken file is never silently replaced by a shipped survey of the same id. Two
+    files of one folder with the same id are an error of the later one.
+    """
+    resolved = [folder.resolve() for folder in folders]
+    read_files: list[SurveyFile] = []
+    for path in paths:
+        parent = path.parent.resolve()
+        rank = resolved.index(parent) if parent in resolved else len(resolved)
+        data = None
+        try:
+            document = read(path)
+            data = document.data
+            survey = parse(document)
+        except SurveyError as exc:
+            read_files.append(SurveyFile(path, None, exc, claimed_id(path, data), rank))
+        else:
+            read_files.append(SurveyFile(path, survey, None, survey.id, rank))
+    owners: dict[str, SurveyFile] = {}
+    out: list[SurveyFile] = []
+    for entry in sorted(read_files, key=lambda f: f.rank):
+        key = entry.survey_id or ""
+        first = owners.setdefault(key, entry)
+        if first is entry:
+            out.append(entry)
+        elif first.rank != entry.rank:
+            out.append(replace(entry, in_use=False, replaced_by=first.path))
+        else:
+            twice = Problem(
+                f"the survey id '{key}' is also defined in {first.path}: each survey needs an id "
+                "of its own"
+            )
+            problems = [twice, *(entry.error.problems if entry.error else [])]
+            out.append(replace(entry, error=SurveyError(entry.path, problems), survey=None))
+    order = {path: i for i, path in enumerate(paths)}
+    return sorted(out, key=lambda f: order[f.path])

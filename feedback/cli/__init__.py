@@ -6,7 +6,9 @@ looks up or lists its commands, so ``feedback --help`` shows them too.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,6 +104,41 @@ def json_option(func: F) -> F:
 
 def state() -> State:
     return click.get_current_context().find_object(State)  # type: ignore[return-value]
+
+
+def check_output(path: Path, database: Path | None = None, option: str = "-o") -> Path:
+    """Refuse, before any slow work, a file the command could not write at the end: a folder that
+    does not exist, a folder in its place, the database, a name too long, a folder where no file
+    can be made (a read-only disk, /proc). Tried for real: the temporary file the writer will use
+    (`feedback.files.atomic_write`) is made and removed again.
+
+    :raises CommandError: exit code 2, naming the option and the path.
+    """
+    from feedback import files
+
+    folder = path.parent
+    try:
+        if path.is_dir():
+            raise CommandError(f"{option}: {path} is a folder, not a file", 2)
+        if not folder.is_dir():
+            raise CommandError(
+                f"{option}: cannot write {path}: {folder} is not an existing folder", 2
+            )
+        if database is not None:
+            try:
+                files.refuse_database(path, database)
+            except files.UnsafeOutput as exc:
+                raise CommandError(f"{option}: {exc}", 2) from exc
+        if path.exists() and not os.access(path, os.W_OK):
+            raise CommandError(f"{option}: {path} cannot be written to (read-only)", 2)
+        probe = files.temporary_name(path)
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+    except OSError as exc:  # a name too long, a read-only disk, a folder without files
+        why = exc.strerror or str(exc)
+        raise CommandError(f"{option}: cannot write {path}: {why}", 2) from exc
+    with contextlib.suppress(OSError):
+        probe.unlink()
+    return path
 
 
 def scoring_context(db: Path | None, event: str | None, programme: bool) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -13,6 +14,8 @@ from rich.table import Table
 
 from feedback.cli import CommandError, json_option, state
 from feedback.errors import FeedbackError, SurveyError
+from feedback.i18n import plural
+from feedback.loading import SurveyFile
 from feedback.survey import (
     ChoiceQuestion,
     MultiChoice,
@@ -36,52 +39,88 @@ def survey() -> None:
 @survey.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check survey files (default: every survey the project can see).
+    """Check survey files (default: every survey file the project can see).
 
-    Prints every error with its file, line and path; exits 2 when any file is invalid.
+    Prints every problem of every file, each with its file, line and path, in one run; exits 2
+    when any file is invalid.
     """
     engine = state().engine()
-    paths = list(files) or list(engine.survey_files())
-    if not paths:
+    checked = [_checked(engine, path) for path in files] if files else engine.survey_catalogue()
+    if not checked:
         raise CommandError("no survey files given and none found", 2)
     failed = 0
-    for path in paths:
-        try:
-            loaded = engine.read_survey(path)
-        except SurveyError as exc:
+    for entry in checked:
+        if entry.error is not None:
             failed += 1
-            click.echo(exc.render(), err=True)
+            click.echo(entry.error.render(), err=True)
             continue
+        assert entry.survey is not None
+        loaded = entry.survey
+        unused = f"; not used: {entry.replaced_by} replaces it" if entry.replaced_by else ""
         click.echo(
-            f"ok: {path} ({loaded.id}, version {loaded.version}, "
-            f"{len(loaded.all_questions())} questions, languages {', '.join(loaded.languages)})"
+            f"ok: {entry.path} ({loaded.id}, version {loaded.version}, "
+            f"{plural(len(loaded.all_questions()), 'question')}, "
+            f"languages {', '.join(loaded.languages)}{unused})"
         )
     if failed:
-        raise CommandError(f"{failed} of {len(paths)} survey file(s) invalid", 2)
+        raise CommandError(
+            f"{failed} of {plural(len(checked), 'survey file')} invalid (every problem is listed "
+            "above)",
+            2,
+        )
+
+
+def _checked(engine: Any, path: Path) -> SurveyFile:
+    """A file named on the command line, read on its own."""
+    try:
+        loaded = engine.read_survey(path)
+    except SurveyError as exc:
+        return SurveyFile(path, None, exc, None, 0)
+    return SurveyFile(path, loaded, None, loaded.id, 0)
 
 
 @survey.command(name="list")
 @json_option
 def list_surveys(as_json: bool) -> None:
-    """List the surveys the project can see, and files that fail to load."""
+    """List the surveys the project can see, and the files that fail to load with their first
+    error (`feedback survey validate` lists every problem)."""
     engine = state().engine()
-    found = engine.surveys()
-    rows = [
-        {
-            "id": s.id,
-            "version": s.version,
-            "title": s.text(s.title),
-            "languages": s.languages,
-            "questions": len(s.all_questions()),
-            "file": str(path),
-        }
-        for s, path in found.values()
-    ]
+    rows: list[dict[str, Any]] = []
+    for entry in engine.survey_catalogue():
+        if not entry.in_use:
+            continue  # a shipped survey that a file of the project replaces
+        s = entry.survey
+        rows.append(
+            {
+                "id": s.id if s else entry.survey_id,
+                "version": s.version if s else None,
+                "title": s.text(s.title) if s else None,
+                "languages": s.languages if s else [],
+                "questions": len(s.all_questions()) if s else None,
+                "file": str(entry.path),
+                "error": entry.first_problem or None,
+                "problems": len(entry.error.problems) if entry.error else 0,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table("id", "version", "title", "languages", "questions", "file")
+    broken = 0
     for row in rows:
+        if row["error"]:
+            broken += 1
+            more = row["problems"] - 1
+            error = row["error"] + (f" (and {plural(more, 'more problem')})" if more else "")
+            table.add_row(
+                escape(row["id"] or "?"),
+                "[red]invalid[/red]",
+                f"[red]{escape(error)}[/red]",
+                "",
+                "",
+                escape(row["file"]),
+            )
+            continue
         table.add_row(
             row["id"],
             row["version"],
@@ -91,6 +130,12 @@ def list_surveys(as_json: bool) -> None:
             escape(row["file"]),
         )
     Console().print(table)
+    if broken:
+        click.echo(
+            f"{plural(broken, 'survey file has', 'survey files have')} errors: "
+            "`feedback survey validate` lists every problem",
+            err=True,
+        )
 
 
 @survey.command()
@@ -116,7 +161,7 @@ def render_survey(s: Survey, language: str) -> list[object]:
         head += "\n" + escape(s.text(s.description, language))
     head += (
         f"\n[dim]id {s.id} · version {s.version} · languages {', '.join(s.languages)} · "
-        f"{'anonymous' if s.anonymous else 'named'} · {len(s.all_questions())} questions[/dim]"
+        f"{'anonymous' if s.anonymous else 'named'} · {plural(len(s.all_questions()), 'question')}[/dim]"
     )
     out.append(Panel(head, expand=False))
     number = 0

@@ -182,14 +182,78 @@ def read_yaml_document(
         loader.dispose()
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> Problem:
+#: PyYAML's contexts whose mark is where the trouble starts: the ``[`` or ``{`` that is never
+#: closed, the quote that is never closed, the key whose ``:`` never comes
+_OPENED_AT = {
+    "while parsing a flow sequence": "this '[' is never closed",
+    "while parsing a flow mapping": "this '{' is never closed",
+    "while scanning a quoted scalar": "this quote is never closed",
+    "while scanning a simple key": "this key has no ':' after it",
+}
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}:{mark.column + 1}"
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str | None = None) -> Problem:
+    """A YAML error located where the problem starts, not where PyYAML noticed it.
+
+    PyYAML reports an unclosed ``[``, ``{`` or quote where it gave up, often the end of the file;
+    its context mark is the opening. A quoted text that runs over lines and ends just before the
+    error is the likely cause too: a closing quote is missing and the next quote closed it.
+    """
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context in _OPENED_AT and context_mark is not None:
+        noticed = (
+            problem.replace("but got", "found")
+            .replace("'<stream end>'", "the end of the file")
+            .replace("found unexpected end of stream", "the file ends first")
+        )
+        if mark is not None and mark.index != context_mark.index:
+            noticed += f" at {_at(mark)}"
+        message = f"not valid YAML: {_OPENED_AT[context]} ({noticed})"
+        return Problem(message, line=context_mark.line + 1, column=context_mark.column + 1)
     message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
     if mark is None:
         return Problem(message)
+    opened = _quote_run_on(text, mark) if text is not None else None
+    if opened is not None:
+        message = (
+            "not valid YAML: this quote is never closed: the quoted text runs on to line "
+            f"{opened.end_mark.line + 1} ({problem.replace('but found', 'found')} at {_at(mark)})"
+        )
+        return Problem(
+            message, line=opened.start_mark.line + 1, column=opened.start_mark.column + 1
+        )
     return Problem(message, line=mark.line + 1, column=mark.column + 1)
+
+
+def _quote_run_on(text: str, mark: Any) -> Any:
+    """The quoted scalar that spans several lines and ends on the error's line just before it
+    (``title: "Post`` closed only by the next line's opening quote), if there is one."""
+    loader = _Loader(text)
+    last = None
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if token.start_mark.index >= mark.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ("'", '"')
+        and last.start_mark.line < last.end_mark.line == mark.line
+    ):
+        return last
+    return None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -235,6 +299,27 @@ def read_json_document(
     return data, positions, keys
 
 
+def _json_problem(exc: json.JSONDecodeError, text: str) -> Problem:
+    """A JSON syntax error; for a ``[``, ``{`` or quote never closed, located at the opening
+    (found by reading the text as YAML, which says where a flow collection opened)."""
+    unclosed = exc.msg.startswith("Expecting ',' delimiter") or exc.pos >= len(text.rstrip())
+    try:
+        if unclosed:
+            read_yaml_document(_tabs_to_spaces(text))
+    except yaml.MarkedYAMLError as located:
+        start = located.context_mark
+        if located.context in _OPENED_AT and start is not None and start.index <= exc.pos:
+            return Problem(
+                f"not valid JSON: {_OPENED_AT[located.context]} ({exc.msg} at line "
+                f"{exc.lineno}:{exc.colno})",
+                line=start.line + 1,
+                column=start.column + 1,
+            )
+    except yaml.YAMLError:
+        pass
+    return Problem(f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
+
+
 @hookimpl(trylast=True)
 def load_survey(path: Path) -> SurveyDocument | None:
     suffix = path.suffix.lower()
@@ -245,9 +330,7 @@ def load_survey(path: Path) -> SurveyDocument | None:
         try:
             data, positions, keys = read_json_document(text)
         except json.JSONDecodeError as exc:
-            raise SurveyError(
-                path, [Problem(f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
-            ) from exc
+            raise SurveyError(path, [_json_problem(exc, text)]) from exc
         except ValueError as exc:  # a duplicate key: reading it as YAML says where
             problem = Problem(f"not valid JSON: {exc}")
             try:
@@ -261,7 +344,7 @@ def load_survey(path: Path) -> SurveyDocument | None:
         try:
             data, positions, keys = read_yaml_document(text)
         except yaml.YAMLError as exc:
-            raise SurveyError(path, [_yaml_problem(exc)]) from exc
+            raise SurveyError(path, [_yaml_problem(exc, text)]) from exc
     return SurveyDocument(data=data, source=path, positions=positions, key_positions=keys)
 
 

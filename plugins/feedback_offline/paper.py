@@ -19,7 +19,7 @@ import click
 from markupsafe import Markup
 
 from feedback import files
-from feedback.cli import CommandError, db_option, state
+from feedback.cli import CommandError, check_output, db_option, state
 from feedback.engine import Engine
 from feedback.errors import did_you_mean
 from feedback.i18n import long_date
@@ -296,11 +296,15 @@ def _check_output(path: Path, suffixes: tuple[str, ...]) -> None:
         )
     if not path.parent.is_dir():
         raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
+    check_output(path)
 
 
 def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (`feedback.files.write_bytes`)."""
-    files.write_bytes(path, data)
+    try:
+        files.write_bytes(path, data)
+    except OSError as exc:  # the folder changed since it was checked
+        raise CommandError(f"-o: cannot write {path}: {exc.strerror or exc}", 2) from exc
 
 
 @click.command("paper")

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from feedback import files as output_files
-from feedback.cli import CommandError, db_option, state
+from feedback.cli import CommandError, check_output, db_option, state
 from feedback.engine import Engine
 from feedback.errors import FeedbackError, did_you_mean
 from feedback.i18n import words_in
@@ -286,13 +286,17 @@ def form_command(
         raise CommandError(f"-o: {exc}", 2) from exc
     if not path.parent.is_dir():
         raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
+    check_output(path, engine.store.path)
     html = render_form(survey, event)
     with engine.store.write():
         # the version the form answers is kept, so its files import after the survey changes
         engine.store.save_survey_version(
             survey.id, survey.version, survey.text(survey.title), survey.canonical_json
         )
-        _write(path, html)
+        try:
+            _write(path, html)
+        except OSError as exc:  # the folder changed since it was checked: nothing is kept
+            raise CommandError(f"-o: cannot write {path}: {exc.strerror or exc}", 2) from exc
     click.echo(
         f"Wrote {path}: survey '{survey.id}' (version {survey.version}, "
         f"{', '.join(survey.languages)}) for the event '{event_id}'. Open it in a browser; "

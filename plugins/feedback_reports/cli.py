@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from feedback import files
-from feedback.cli import CommandError, db_option, scoring_context, state
+from feedback.cli import CommandError, check_output, db_option, scoring_context, state
 from feedback.errors import did_you_mean
+from feedback.i18n import plural
 
 
 class Stages:
@@ -52,23 +52,14 @@ def _progress(total: int) -> Iterator[Stages]:
         yield Stages(progress, total)
 
 
-def _check_output(path: Path) -> None:
-    """Refuse an output the report could not be written to, before any work is done."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise CommandError(f"-o: {folder} is not an existing folder", 2)
-    if path.is_dir():
-        raise CommandError(f"-o: {path} is a folder, not a file", 2)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise CommandError(f"-o: the folder {folder} cannot be written to", 2)
-    if path.exists() and not os.access(path, os.W_OK):
-        raise CommandError(f"-o: {path} cannot be written to (read-only)", 2)
-
-
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (`feedback.files.write_text`)."""
-    _check_output(path)
-    files.write_text(path, text)
+    """Write ``text`` to ``path`` whole or not at all (`feedback.files.write_text`), checked
+    again: the folder may have changed while the report was made."""
+    check_output(path)
+    try:
+        files.write_text(path, text)
+    except OSError as exc:
+        raise CommandError(f"-o: cannot write {path}: {exc.strerror or exc}", 2) from exc
 
 
 @click.command()
@@ -119,10 +110,9 @@ def report(
     suffix = chosen.suffix if chosen.suffix.startswith(".") else f".{chosen.suffix}"
     try:
         path = output or files.default_output("report-", event or "programme", suffix)
-        files.refuse_database(path, engine.store.path)
     except files.UnsafeOutput as exc:
         raise CommandError(f"-o: {exc}", 2) from exc
-    _check_output(path)
+    check_output(path, engine.store.path)
     with _progress(4) as step, paused_gc():
         step("reading answers")
         context = scoring_context(db, event, programme)
@@ -141,6 +131,7 @@ def report(
             ) from exc
     _write(path, text)
     click.echo(
-        f"wrote {path}: {report_.title} ({report_.n_responses} responses, "
-        f"{len(report_.results)} results, {len(report_.comments)} comments for review)"
+        f"wrote {path}: {report_.title} ({plural(report_.n_responses, 'response')}, "
+        f"{plural(len(report_.results), 'result')}, "
+        f"{plural(len(report_.comments), 'comment')} for review)"
     )

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from feedback.cli import db_option, json_option, scoring_context, state
+from feedback.i18n import plural
 from feedback.scoring import ScoreResult, paused_gc
 from feedback.scoring import score as run_scorers
 
@@ -25,7 +26,7 @@ def _figure(result: ScoreResult) -> str:
         text = f"{result.k} of {result.n} ({shown['share']})"
         return text + (f"\n{shown['ci']}" if shown.get("ci") else "")
     if result.unit == "count":
-        return f"{result.k} MPs of {result.n} participants"
+        return f"{plural(result.k, 'MP')} of {plural(result.n, 'participant')}"
     if result.unit == "rate":
         rate = shown.get("response_rate")
         return f"{result.k} of {result.n}" + (f" ({rate})" if rate else "")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from feedback.i18n import language_name, long_date, own_words, words_in
+import pytest
+
+from feedback.i18n import language_name, long_date, own_words, plural, words_in
 
 TABLE = {
     "en": {"language_name": "English", "next": "Next", "back": "Back"},
@@ -40,3 +42,17 @@ def test_a_short_date_fits_a_charts_axis() -> None:
     assert short_date("2012-09-18") == "18 Sep 2012"
     assert short_date("not a date") == "not a date"
     assert short_date(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(0, "0 responses"), (1, "1 response"), (2, "2 responses"), (1000, "1000 responses")],
+)
+def test_a_count_agrees_in_number(n: int, expected: str) -> None:
+    assert plural(n, "response") == expected
+
+
+def test_an_irregular_plural_is_given() -> None:
+    assert plural(1, "survey file has", "survey files have") == "1 survey file has"
+    assert plural(3, "survey file has", "survey files have") == "3 survey files have"
+    assert plural(2, "person", "people") == "2 people"

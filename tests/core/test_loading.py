@@ -430,3 +430,36 @@ def test_problems_carry_line_and_column(read):
     (problem,) = info.value.problems
     assert (problem.line, problem.column) == (7, 46)
     assert problem.loc == ("questions", 0, "scale")
+
+
+def test_problems_of_shape_and_of_the_whole_survey_come_in_one_error() -> None:
+    """A question of the wrong shape does not hide an unknown scale or a bad condition elsewhere;
+    what only follows from the broken question (a condition on it) is not reported."""
+    data = {
+        "id": "s",
+        "title": "T",
+        "scales": {"agree3": {"points": ["a", "b", "c"]}},
+        "questions": [
+            {"type": "likret", "id": "q1", "label": "One"},
+            {"type": "likert", "id": "q2", "label": "Two", "scale": "agre3", "colour": "red"},
+            {"type": "yes_no", "id": "q3", "label": "Three", "show_if": {"q1": ["a"]}},
+            {"type": "yes_no", "id": "q2", "label": "Four", "show_if": {"q9": [True]}},
+        ],
+    }
+    with pytest.raises(SurveyError) as info:
+        parse_survey(SurveyDocument(data, "s.yaml"))
+    found = {(p.loc, p.message.split(" (")[0].split(";")[0]) for p in info.value.problems}
+    assert found == {
+        (("questions", 0), "unknown question type 'likret'"),
+        (("questions", 1, "colour"), "unknown key 'colour'"),
+        (("questions", 1, "scale"), "unknown scale 'agre3'"),
+        (("questions", 3, "id"), "question id 'q2' is used twice"),
+        (("questions", 3, "show_if"), "unknown question 'q9'"),
+    }
+
+
+def test_a_shape_problem_outside_questions_and_scales_reports_only_itself() -> None:
+    data = {"id": "s", "title": 5, "questions": [{"type": "yes_no", "id": "q", "label": "Q"}]}
+    with pytest.raises(SurveyError) as info:
+        parse_survey(SurveyDocument(data, "s.yaml"))
+    assert [p.loc for p in info.value.problems] == [("title",)]

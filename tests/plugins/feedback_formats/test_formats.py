@@ -152,9 +152,55 @@ def test_aliases_that_expand_without_end_are_refused(engine, write):
 
 
 def test_invalid_yaml_names_line_and_column(engine, write):
+    """An unclosed ``{`` is named where it opens (line 4), not where the file ends (line 5)."""
     path = write("s.yaml", "id: s\ntitle: T\nquestions:\n  - {type: note, id: n, label: N\n")
     message = error_of(engine, path)
-    assert message.startswith("s.yaml:5:1: not valid YAML: expected ',' or '}'")
+    assert message == (
+        "s.yaml:4:5: not valid YAML: this '{' is never closed "
+        "(expected ',' or '}', found the end of the file at line 5:1)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        # a list never closed: PyYAML notices it at the next key (line 3) or the end (line 7)
+        ("id: s\nlanguages: [en, nl\ntitle: T\n", "2:12", "this '[' is never closed"),
+        (
+            "id: s\ntitle: T\nlanguages: [en, nl\nquestions:\n  - id: a\n    type: note\n",
+            "3:12",
+            "this '[' is never closed",
+        ),
+        # the innermost one that is open
+        ("id: s\nq: [a, {b: c, d: [e, f}\nz: 1\n", "2:18", "this '[' is never closed"),
+        # a quote never closed: PyYAML notices at the end of the file
+        ('id: s\ntitle: "Post\nlanguages: [en]\nquestions: []\n', "2:8", "quote is never closed"),
+        ("id: s\ntitle: 'Post\nlanguages: [en]\nquestions: []\n", "2:8", "quote is never closed"),
+        # ... or where the next quote closes it and what follows makes no sense
+        ('id: s\ntitle: "Post\nlanguages: [en]\nlabel: "A"\nz: 1\n', "2:8", "never closed"),
+        # a key without its colon, noticed on the next line
+        ('id: s\ntitle "T"\nlanguages: [en]\n', "2:1", "this key has no ':' after it"),
+    ],
+)
+def test_a_yaml_syntax_error_names_the_line_where_it_starts(engine, write, text, where, what):
+    message = error_of(engine, write("s.yaml", text))
+    assert message.startswith(f"s.yaml:{where}: not valid YAML: "), message
+    assert what in message
+
+
+def test_other_yaml_errors_keep_the_place_pyyaml_found(engine, write):
+    path = write("s.yaml", "id: s\n  title: T\nz: 1\n")
+    assert (
+        error_of(engine, path) == "s.yaml:2:8: not valid YAML: mapping values are not allowed here"
+    )
+
+
+def test_an_unclosed_json_list_names_its_opening(engine, write):
+    path = write("s.json", '{"id": "s",\n "languages": ["en", "nl",\n "questions": []\n}\n')
+    assert error_of(engine, path) == (
+        "s.json:2:15: not valid JSON: this '[' is never closed "
+        "(Expecting ',' delimiter at line 3:13)"
+    )
 
 
 def test_python_tags_are_refused(engine, write):

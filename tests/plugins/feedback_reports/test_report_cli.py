@@ -103,20 +103,52 @@ def test_an_output_folder_that_does_not_exist_exits_2(report_cmd, tmp_path) -> N
     assert "is not an existing folder" in result.output
 
 
-@pytest.mark.parametrize("where", ["missing folder", "a folder"])
+@pytest.mark.parametrize("where", ["missing folder", "a folder", "name too long", "/proc"])
 def test_a_bad_output_is_refused_before_any_work(
     report_cmd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """Every output the writer would fail on at the end is refused first: a name that is fine
+    but whose temporary file's name is too long, a folder where no file can be made."""
     import feedback_reports.cli
 
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("the responses were read before the output was checked")
 
     monkeypatch.setattr(feedback_reports.cli, "scoring_context", no_work)
-    target = tmp_path / "no" / "r.md" if where == "missing folder" else tmp_path
+    target = {
+        "missing folder": tmp_path / "no" / "r.md",
+        "a folder": tmp_path,
+        # 255 characters, the most a name may have: the writer's temporary name is longer
+        "name too long": tmp_path / ("r" * 252 + ".md"),
+        "/proc": Path("/proc/r.md"),
+    }[where]
+    if where == "/proc" and not Path("/proc/self").exists():
+        pytest.skip("no /proc here")
     result = report_cmd("--event", "hague-2011", "--format", "md", "-o", str(target))
     assert result.exit_code == 2, result.output
-    assert "-o" in result.output and ("folder" in result.output or "directory" in result.output)
+    assert "Traceback" not in result.output
+    assert "-o" in result.output and str(target) in result.output
+    assert list(tmp_path.iterdir()) == []  # no probe left behind
+
+
+def test_the_report_counts_agree_in_number(reports_pm, tmp_path: Path) -> None:
+    """An event with one response and one comment: "1 response", "1 comment", not "1 responses"."""
+    import random
+
+    from reports_helpers import answers_for, response, write_jsonl
+
+    def ok(*args: str) -> str:
+        result = invoke(reports_pm, "--project", str(tmp_path), *args)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ok("event", "add", "one-2011", "--title", "One", "--date", "2011-01-26")
+    answers = answers_for("mp", "NL", random.Random(1), "Excellent speakers.")
+    rows = [response("one-2011", answers, "2011-01-26")]
+    ok("responses", "import", str(write_jsonl(tmp_path / "r.jsonl", rows)))
+    output = ok("report", "--event", "one-2011", "--format", "md", "-o", str(tmp_path / "r.md"))
+    assert "(1 response, " in output and " 1 comment for review)" in output, output
+    assert "results, " in output  # several scorers: a plural
 
 
 def test_the_command_is_listed_with_its_help(reports_pm, tmp_path) -> None:
