@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from feedback import figures
+from feedback.i18n import plural
 from feedback.scoring import ScoreResult, ScoringContext
 from feedback_scoring.answers import MP, group_name
 
@@ -117,19 +118,21 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
     rate = None
     if not attended:
         summary = (
-            f"{responses} responses{where} ({how}); no roster of who attended was imported, so "
+            f"{plural(responses, 'response')}{where} ({how}); no roster of who attended was imported, so "
             "the response rate is not known."
         )
     elif responses > len(attended):
         summary = (
-            f"{responses} responses{where} from {len(attended)} participants on the roster: more "
+            f"{plural(responses, 'response')}{where} from "
+            f"{plural(len(attended), 'participant')} on the roster: more "
             "responses than participants (answers through the open link or from people not on the "
             f"roster), so no response rate is given ({how})."
         )
     else:
         rate = figures.share(responses, len(attended))
         summary = (
-            f"{responses} of the {len(attended)} participants{where} responded ({rate}): {how}."
+            f"{responses} of the {plural(len(attended), 'participant')}{where} responded ({rate}): "
+            f"{how}."
         )
     open_link = channels.get("open-link", 0)
     if open_link:
