@@ -196,3 +196,23 @@ def m0004_sealed_drafts(db: Database) -> None:
         ALTER TABLE drafts_new RENAME TO drafts
         """,
     )
+
+
+@migrations(name="0005_web_failed_links")
+def m0005_web_failed_links(db: Database) -> None:
+    """The web form's count of failed links (unknown tokens), shared by every web worker on the
+    database: one row per failure, the client's address as a keyed hash (never the address),
+    deleted once older than the window it counts in. Only failures are counted, so a valid link
+    is never refused for someone else's mistakes."""
+    _run(
+        db,
+        """
+        CREATE TABLE web_failed_links (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,
+            moment REAL NOT NULL
+        );
+        CREATE INDEX web_failed_links_address ON web_failed_links(address, moment);
+        CREATE INDEX web_failed_links_moment ON web_failed_links(moment)
+        """,
+    )

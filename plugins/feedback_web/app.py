@@ -16,6 +16,12 @@ participant's token (see `feedback.invitations`); after such a response is store
 log is emptied, so that no page of the database or its log holds an invitation beside a response.
 An event's open link works only when the event and the server both allow open links, and its
 submissions are throttled per client address and per event (`feedback_web.throttle`).
+
+Every step is post/redirect/get: it answers with a redirect to the page's own address
+(``?page=N``), so the browser's Back and Forward go between pages and a reload posts nothing;
+a submission redirects to the thank-you page, which a reload or Back shows again. A link is
+looked up before anything else: only unknown links count against the limit of failures
+(`feedback_web.security.FailedLinks`, kept in the database for every worker).
 """
 
 from __future__ import annotations
@@ -54,16 +60,22 @@ from feedback.responses import Response as SurveyResponse
 from feedback.survey import Survey
 from feedback_web import form as pages
 from feedback_web.i18n import language_name, negotiate, words
-from feedback_web.security import BodyLimit, CanonicalPath, Csrf, RateLimiter, SecurityHeaders
+from feedback_web.security import BodyLimit, CanonicalPath, Csrf, FailedLinks, SecurityHeaders
 from feedback_web.throttle import Clock, OpenLinkThrottle
 
 HERE = Path(__file__).parent
 COOKIE = "feedback_draft"
+#: an open link's cookie of a response just stored (its id): the link's page then says the
+#: answers are saved (a reload, the browser's Back) until the participant starts again
+DONE_COOKIE = "feedback_done"
 MAX_BODY = 1_000_000
 PERSONAL_LINK = "web"
 OPEN_LINK = "open-link"
 #: Anonymous submissions at most between two emptyings of the log under a steady load.
 CHECKPOINT_EVERY = 32
+#: unknown links tried from all addresses together per ``rate_window`` before any more are refused
+#: (the ``[web]`` setting ``rate_limit_overall`` when there is one)
+RATE_LIMIT_OVERALL = 200
 #: what a database that cannot be written raises: the busy timeout passed, a full disk, read-only
 NOT_STORED: tuple[type[Exception], ...] = (StoreError, sqlite3.Error)
 
@@ -105,8 +117,14 @@ class WebForm:
         self.settings = engine.settings
         self.invitations = Invitations(engine.store, self.settings.invitations.expires_days)
         self.csrf = Csrf(self.invitations.secret("csrf"))
-        self.limiter = RateLimiter(
-            self.settings.web.rate_limit, self.settings.web.rate_window, clock=clock
+        web = self.settings.web
+        self.failed_links = FailedLinks(
+            engine.store,
+            self.invitations.secret("failed-links"),
+            web.rate_limit,
+            web.rate_window,
+            int(getattr(web, "rate_limit_overall", RATE_LIMIT_OVERALL)),
+            clock=clock,
         )
         self.throttle = OpenLinkThrottle(self.settings.web, clock)
         self._lock = threading.Lock()
@@ -202,8 +220,10 @@ class WebForm:
         headers: dict[str, str] | None = None,
         event: dict[str, Any] | None = None,
         text: str | None = None,
+        stored: bool = False,
     ) -> HTMLResponse:
-        """A page with a title and a sentence: thank you, expired, unknown ..."""
+        """A page with a title and a sentence: thank you, expired, unknown ...; ``stored``: it
+        also says that the participant's answers are saved."""
         language = language or negotiate(
             request.headers.get("accept-language", ""), self._languages()
         )
@@ -219,6 +239,7 @@ class WebForm:
             link=link,
             event=event,
             kind=kind,
+            stored=stored,
         )
         for name, value in (headers or {}).items():
             response.headers[name] = value
@@ -254,7 +275,7 @@ class WebForm:
         untouched = typed is None and not errors and on_page.isdisjoint(draft.answers)
         key = (survey.id, survey.version, language, draft.page, tuple(visible))
         block = self._blocks.get(key) if untouched else None
-        problems: list[tuple[str, str, str]] = []
+        problems: list[tuple[str, int, str]] = []
         if block is None:
             questions = []
             for question in section.questions:
@@ -278,7 +299,9 @@ class WebForm:
                         extra=_extra_texts(survey, question, language, w),
                     )
                 )
-            problems = [(q.id, q.label, q.error) for q in questions if q.error]
+            # numbered as the page shows them: its visible questions that take an answer
+            shown = [q for q in questions if not q.hidden and q.q.answerable]
+            problems = [(q.id, shown.index(q) + 1, q.error) for q in shown if q.error]
             block = Markup(
                 self.env.get_template("question_list.html.j2").render(questions=questions, w=w)
             )
@@ -358,7 +381,17 @@ class WebForm:
     # -- the steps ----------------------------------------------------------------------------
 
     def show(self, request: Request, visit: Visit, language: str) -> Response:
+        """The page of the link: the one named in the address (``?page=``, where every step
+        leads, so that the browser's Back and Forward go between pages), else the draft's."""
         draft, elsewhere = self.draft_for(visit, language)
+        wanted = request.query_params.get("page", "")
+        if (
+            wanted.isascii()
+            and wanted.isdigit()
+            and len(wanted) < 6
+            and int(wanted) in pages.pages(visit.survey, draft.answers)
+        ):
+            draft = replace(draft, page=int(wanted))
         notice = words(draft.language)["other_link"] if elsewhere else None
         response = self.page(request, visit, draft, notice=notice)
         return self._with_cookie(request, visit, response)
@@ -392,7 +425,7 @@ class WebForm:
             and self.engine.store.stored_hashes([posted_id])
         ):
             # the same form posted again after it was stored (a double tap): thank you again
-            return self._thanks(request, visit, language)
+            return self._stored(request, visit, posted_id, language)
         draft, _ = self.draft_for(visit, language)
         if posted_id and not draft.updated:
             # a new draft (a GET saves none): keep the response id the page was shown with, so
@@ -411,18 +444,18 @@ class WebForm:
         answers = {k: v for k, v in draft.answers.items() if k not in on_page} | result.answers
         draft = replace(draft, page=page, answers=answers)
         action = _last(form, "action") or "next"
-        here = RedirectResponse(visit.action, status_code=303)
 
         if action.startswith("lang:"):
             wanted = action[5:]
             if wanted in survey.languages:
                 draft = replace(draft, language=wanted)
             self.save(visit, draft)
-            return here
+            return self._to_page(visit, draft.page)
         if action == "back":
             previous = pages.neighbour(pages.pages(survey, answers), page, -1)
-            self.save(visit, replace(draft, page=page if previous is None else previous))
-            return here
+            draft = replace(draft, page=page if previous is None else previous)
+            self.save(visit, draft)
+            return self._to_page(visit, draft.page)
         if action == "save":
             self.save(visit, draft)
             return self.message(
@@ -450,8 +483,13 @@ class WebForm:
         following = pages.neighbour(pages.pages(survey, answers), page, +1)
         if following is not None:
             self.save(visit, replace(draft, page=following))
-            return here
+            return self._to_page(visit, following)
         return self.submit(request, visit, draft, form)
+
+    def _to_page(self, visit: Visit, page: int) -> Response:
+        """Post/redirect/get to a page of the form, its number in the address: each page is an
+        entry of the browser's history, and a reload shows it again without posting."""
+        return RedirectResponse(f"{visit.action}?page={page}", status_code=303)
 
     def submit(self, request: Request, visit: Visit, draft: Draft, form: Form) -> Response:
         """Store the response, complete the invitation and drop the draft, in one transaction.
@@ -507,7 +545,7 @@ class WebForm:
             self._unchecked += 1
         if visit.invitation is not None:
             return RedirectResponse(f"{visit.action}?done=1&lang={draft.language}", status_code=303)
-        return self._thanks(request, visit, draft.language)
+        return self._stored(request, visit, response_id, draft.language)
 
     def kept(
         self,
@@ -543,20 +581,44 @@ class WebForm:
             response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
         return response
 
-    def _thanks(self, request: Request, visit: Visit, language: str) -> Response:
-        """The open link's thank-you page (the survey's own words), its draft cookie dropped."""
+    def _stored(self, request: Request, visit: Visit, response_id: str, language: str) -> Response:
+        """After an open link's response is stored: on to its thank-you page (post/redirect/
+        get), the draft cookie dropped and the response's id kept in a cookie, so that a reload
+        or the browser's Back says the answers are saved (`thanks`), never that they are not."""
+        response = RedirectResponse(f"{visit.action}?done=1&lang={language}", status_code=303)
+        response.delete_cookie(COOKIE, path=visit.action)
+        response.set_cookie(
+            DONE_COOKIE,
+            response_id,
+            max_age=int(self.settings.invitations.expires_days * 86400),
+            path=visit.action,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    def stored_here(self, request: Request) -> str | None:
+        """The id of the response this browser stored by the open link, if it is stored."""
+        done = _uuid_text(request.cookies.get(DONE_COOKIE))
+        if done is None or not self.engine.store.stored_hashes([done]):
+            return None
+        return done
+
+    def thanks(self, request: Request, visit: Visit, language: str) -> Response:
+        """The open link's thank-you page (the survey's own words), that the answers are saved,
+        and a button to give another response (on this device: a new draft)."""
         survey = visit.survey
-        response_page = self.message(
+        return self.message(
             request,
             "thank_you",
             200,
             language,
-            (visit.action, "start_again"),
+            (f"{visit.action}?again=1", "start_again"),
             event=visit.event,
             text=survey.text(survey.thank_you, language, words(language)["thank_you"]),
+            stored=True,
         )
-        response_page.delete_cookie(COOKIE, path=visit.action)
-        return response_page
 
     def _refused(
         self, request: Request, visit: Visit, draft: Draft, exc: ResponseInvalid
@@ -598,17 +660,11 @@ class WebForm:
 
     def personal(self, request: Request) -> Visit | Response:
         """The visit of a personal link, or the page to show instead."""
-        client = _client(request)
         token = request.path_params["token"]
-        wait = self.limiter.blocked(client)
-        if wait is not None:
-            return self.message(
-                request, "too_many", 429, headers={"Retry-After": str(int(wait) + 1)}
-            )
+        # the link first: a valid one goes through whatever others behind its address mistyped
         invitation = self.invitations.find(token)
         if invitation is None:
-            self.limiter.failed(client)
-            return self.message(request, "unknown", 404)
+            return self._unknown_link(request)
         event = self.engine.store.event(invitation.event) or {"id": invitation.event}
         if invitation.completed:
             # Straight after submitting: thank you, in the language the participant chose and
@@ -623,7 +679,7 @@ class WebForm:
             if request.query_params.get("done"):
                 text = survey.text(survey.thank_you, language, "") if survey else ""
                 return self.message(
-                    request, "thank_you", 200, language, event=event, text=text or None
+                    request, "thank_you", 200, language, event=event, text=text or None, stored=True
                 )
             return self.message(request, "completed", 200, language, event=event)
         if invitation.expired():
@@ -641,6 +697,21 @@ class WebForm:
             invitation=invitation,
             token=token,
         )
+
+    def _unknown_link(self, request: Request) -> Response:
+        """The page of an unknown link: "not recognised", the failure counted; past the limit of
+        failures (of the address, or of everyone), "too many" and nothing counted."""
+        client = _client(request)
+        wait = self.failed_links.blocked(client)
+        if wait is not None:
+            return self.message(
+                request, "too_many", 429, headers={"Retry-After": str(int(wait) + 1)}
+            )
+        try:
+            self.failed_links.failed(client)
+        except NOT_STORED as exc:  # still "not recognised": the link is unknown either way
+            log.warning("a failed link could not be counted: %s", exc)
+        return self.message(request, "unknown", 404)
 
     def personal_show(self, request: Request) -> Response:
         """A personal link's page: the invitation looked up and the page drawn in one turn on the
@@ -695,16 +766,35 @@ class WebForm:
         )
 
     def open_show(self, request: Request) -> Response:
+        """The open link's page; after this browser stored a response (a reload of the thank-you
+        page, the browser's Back to the form), the thank-you page until "Give another response"
+        (``?again=1``)."""
         visit = self.open_link(request, new_cookie=True)
         if not isinstance(visit, Visit):
             return visit
-        return self.show(request, visit, self._browser_language(request, visit))
+        language = self._browser_language(request, visit)
+        wanted = request.query_params.get("lang", "")
+        if wanted in visit.survey.languages:
+            language = wanted
+        if request.query_params.get("again"):
+            response = self.show(request, visit, language)
+            response.delete_cookie(DONE_COOKIE, path=visit.action)
+            return response
+        if request.cookies.get(DONE_COOKIE) and self.stored_here(request) is not None:
+            return self.thanks(request, visit, language)
+        return self.show(request, visit, language)
 
     def open_post(self, request: Request, form: Form) -> Response:
         visit = self.open_link(request, new_cookie=False)
         if not isinstance(visit, Visit):
             return visit
-        return self.post(request, visit, self._browser_language(request, visit), form)
+        language = self._browser_language(request, visit)
+        posted = _uuid_text(_last(form, "response"))
+        if posted is not None and posted == self.stored_here(request):
+            # the form of a response this browser stored, posted again (a page kept by the
+            # browser's Back, a reload): its answers are saved, whatever its draft cookie
+            return self._stored(request, visit, posted, language)
+        return self.post(request, visit, language, form)
 
     def _browser_language(self, request: Request, visit: Visit) -> str:
         return negotiate(request.headers.get("accept-language", ""), visit.survey.languages)

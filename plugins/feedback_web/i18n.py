@@ -34,9 +34,12 @@ WORDS: dict[str, dict[str, str]] = {
         "more_questions": "Your answers opened further questions on this page.",
         "max_characters": "At most {max} characters.",
         "thank_you_title": "Thank you",
-        "thank_you": "Thank you! Your answers have been saved.",
+        "thank_you": "Thank you for your feedback!",
+        "stored": "Your answers are saved.",
         "completed_title": "Already completed",
-        "completed": "You have already completed this survey. Thank you for your feedback!",
+        "completed": "You have already completed this survey, and your answers are saved. Thank "
+        "you for your feedback!",
+        "error_item": "Question {n}: {error}",
         "saved_title": "Your answers are saved",
         "saved": "Your answers are saved. Open the same link again to continue where you left off.",
         "continue": "Continue now",
@@ -49,8 +52,8 @@ WORDS: dict[str, dict[str, str]] = {
         "no_event_title": "Survey not found",
         "no_event": "There is no survey at this address.",
         "too_many_title": "Too many attempts",
-        "too_many": "Too many links were tried from your connection. Please wait a few minutes "
-        "and try again.",
+        "too_many": "Too many unknown links were tried from your connection. Please check that "
+        "you copied the whole link from your email, or wait a few minutes and try again.",
         "csrf_title": "Please try again",
         "csrf": "This page was open for too long or came from somewhere else, so your last step was "
         "not saved. Please go back to the survey and try again.",
@@ -103,9 +106,12 @@ WORDS: dict[str, dict[str, str]] = {
         "more_questions": "Uw antwoorden hebben op deze pagina meer vragen geopend.",
         "max_characters": "Hoogstens {max} tekens.",
         "thank_you_title": "Dank u wel",
-        "thank_you": "Dank u wel! Uw antwoorden zijn opgeslagen.",
+        "thank_you": "Dank u wel voor uw feedback!",
+        "stored": "Uw antwoorden zijn opgeslagen.",
         "completed_title": "Al ingevuld",
-        "completed": "U hebt deze vragenlijst al ingevuld. Dank u wel voor uw feedback!",
+        "completed": "U hebt deze vragenlijst al ingevuld en uw antwoorden zijn opgeslagen. Dank u "
+        "wel voor uw feedback!",
+        "error_item": "Vraag {n}: {error}",
         "saved_title": "Uw antwoorden zijn bewaard",
         "saved": "Uw antwoorden zijn bewaard. Open dezelfde link opnieuw om verder te gaan waar u "
         "was gebleven.",
@@ -119,8 +125,9 @@ WORDS: dict[str, dict[str, str]] = {
         "no_event_title": "Vragenlijst niet gevonden",
         "no_event": "Op dit adres staat geen vragenlijst.",
         "too_many_title": "Te veel pogingen",
-        "too_many": "Vanaf uw verbinding zijn te veel links geprobeerd. Wacht een paar minuten en "
-        "probeer het dan opnieuw.",
+        "too_many": "Vanaf uw verbinding zijn te veel onbekende links geprobeerd. Controleer of u "
+        "de hele link uit uw e-mail hebt gekopieerd, of wacht een paar minuten en probeer het dan "
+        "opnieuw.",
         "csrf_title": "Probeer het opnieuw",
         "csrf": "Deze pagina stond te lang open of kwam van elders, dus uw laatste stap is niet "
         "opgeslagen. Ga terug naar de vragenlijst en probeer het opnieuw.",

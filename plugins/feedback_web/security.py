@@ -1,6 +1,6 @@
-"""What keeps the web form safe: CSRF tokens, a rate limit on failed links, security headers, a
-limit on request bodies counted as they arrive, the refusal of paths not written the app's one way,
-and a log filter that keeps personal tokens out of the access log.
+"""What keeps the web form safe: CSRF tokens, a limit on failed links (counted in the database),
+security headers, a limit on request bodies counted as they arrive, the refusal of paths not
+written the app's one way, and a log filter that keeps personal tokens out of the access log.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import logging
 import posixpath
 import re
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from feedback.store import Store
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -60,42 +62,90 @@ class Csrf:
         return hmac.compare_digest(self.token(draft_key).encode("ascii"), posted)
 
 
-class RateLimiter:
-    """Counts failed links per client; more than ``limit`` within ``window`` seconds: refused.
+class FailedLinks:
+    """Counts failed links (unknown tokens) per client address and overall, in the database, so
+    that every web worker on it shares the count.
 
-    Kept in memory only (nothing about a client is written anywhere), bounded in size.
+    Only failures count, and only a failure is ever refused: a link is looked up first, and a
+    valid one goes through whatever its address or anyone else tried. Past ``limit`` failures of
+    one address within ``window`` seconds, or ``overall`` failures of all addresses (guessing
+    spread over many addresses), an unknown link is answered "too many" instead of being looked
+    into further, and no more failures are written (the table stays bounded by ``overall``).
+
+    An address is kept as a keyed hash (``secret`` is the database's), never as itself, and each
+    row is deleted once it left the window. Moments come from ``clock`` (monotonic by default:
+    one per machine, shared by its workers); a moment ahead of the clock (the machine restarted)
+    counts as old.
     """
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        store: Store,
+        secret: bytes,
+        limit: int,
+        window: float,
+        overall: int,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.store = store
         self.limit = limit
         self.window = window
+        self.overall = overall
         self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
+        self._secret = secret
 
-    def _recent(self, client: str) -> deque[float]:
-        now = self.clock()
-        failures = self._failures.get(client)
-        if failures is None:
-            return deque()
-        while failures and now - failures[0] >= self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[client]
-        return failures
+    def _key(self, client: str) -> str:
+        return hmac.new(self._secret, client.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    def _free_after(self, moments: list[float], limit: int, now: float) -> float | None:
+        """Seconds until fewer than ``limit`` of ``moments`` (newest first) are in the window."""
+        if len(moments) < limit:
+            return None
+        return max(1.0, self.window - (now - moments[limit - 1]))
 
     def blocked(self, client: str) -> float | None:
-        """Seconds until the client may try again, or ``None`` when it may now."""
-        failures = self._recent(client)
-        if len(failures) < self.limit:
-            return None
-        return max(1.0, self.window - (self.clock() - failures[0]))
+        """Seconds until an unknown link from ``client`` is looked into again, or ``None`` when
+        it may be now."""
+        now = self.clock()
+        since, conn = now - self.window, self.store.conn
+        mine = [
+            row[0]
+            for row in conn.execute(
+                "SELECT moment FROM web_failed_links WHERE address = ? AND moment > ? "
+                "AND moment <= ? ORDER BY moment DESC LIMIT ?",
+                [self._key(client), since, now, self.limit],
+            )
+        ]
+        everyone = [
+            row[0]
+            for row in conn.execute(
+                "SELECT moment FROM web_failed_links WHERE moment > ? AND moment <= ? "
+                "ORDER BY moment DESC LIMIT ?",
+                [since, now, self.overall],
+            )
+        ]
+        waits = [
+            wait
+            for wait in (
+                self._free_after(mine, self.limit, now),
+                self._free_after(everyone, self.overall, now),
+            )
+            if wait is not None
+        ]
+        return max(waits) if waits else None
 
     def failed(self, client: str) -> None:
-        if len(self._failures) > 100_000:  # a flood of addresses: forget the oldest half
-            for key in list(self._failures)[:50_000]:
-                del self._failures[key]
-        self._recent(client)
-        self._failures.setdefault(client, deque()).append(self.clock())
+        """Count a failed link of ``client`` (and forget the failures that left the window)."""
+        now = self.clock()
+        with self.store.write():
+            self.store.conn.execute(
+                "DELETE FROM web_failed_links WHERE moment <= ? OR moment > ?",
+                [now - self.window, now],
+            )
+            self.store.conn.execute(
+                "INSERT INTO web_failed_links (address, moment) VALUES (?, ?)",
+                [self._key(client), now],
+            )
 
 
 class SecurityHeaders:

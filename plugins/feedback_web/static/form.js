@@ -35,6 +35,17 @@
     if (summary) summary.focus();
     var form = document.querySelector("form.survey");
     if (!form) return;
+    // the page's own address in the history (a link opened bare resumes where one left off;
+    // its entry must come back to this page), so that Back and Forward go between pages
+    var number = form.getAttribute("data-page");
+    if (number !== null && window.history && history.replaceState) {
+      var url = new URL(window.location.href);
+      if (url.searchParams.get("page") !== number || url.searchParams.has("again")) {
+        url.searchParams.delete("again");
+        url.searchParams.set("page", number);
+        history.replaceState(history.state, "", url.toString());
+      }
+    }
     var data = document.getElementById("earlier-answers");
     var earlier = data ? JSON.parse(data.textContent) : {};
     var wraps = Array.prototype.slice.call(form.querySelectorAll("[data-question]"));

@@ -308,8 +308,8 @@ def test_the_pages_that_keep_answers_not_stored_pass_axe_and_try_again(
     small: dict[str, list[Any]] = {}
     with live_server(web.app) as base, browsing(chromium, base) as browser:
         page = browser.page
-        for _ in range(2):
-            browser.goto("/e/hague-2011")
+        for again in ("", "?again=1"):  # the second: "Give another response"
+            browser.goto(f"/e/hague-2011{again}")
             page.check("#q-liked-yes")
             browser.press()
         assert page.title() == "Please try again later"

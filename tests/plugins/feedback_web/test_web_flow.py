@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from starlette.testclient import TestClient
 from web_helpers import (
     SHIPPED_ANSWERS,
     SHIPPED_PAGES,
@@ -18,10 +19,13 @@ from web_helpers import (
     Visitor,
     parse,
     post_raw,
+    query,
     write_survey,
 )
 
+import feedback_web.app as app_module
 from feedback.invitations import Invitations, new_token, utcnow
+from feedback_web.app import make_app
 
 PICKY = """
 id: picky
@@ -205,7 +209,9 @@ def test_the_404_page_speaks_the_browsers_language(web) -> None:
     assert (page.status, page.lang, page.title) == (404, "nl", "Link niet herkend")
 
 
-def test_after_too_many_failed_links_a_client_waits_even_with_a_good_link(web, monkeypatch) -> None:
+def test_after_too_many_failed_links_a_client_waits_for_unknown_links_only(
+    web, monkeypatch
+) -> None:
     monkeypatch.setenv("FEEDBACK_WEB__RATE_LIMIT", "3")
     monkeypatch.setenv("FEEDBACK_WEB__RATE_WINDOW", "120")
     _, token = web.invite()
@@ -215,14 +221,71 @@ def test_after_too_many_failed_links_a_client_waits_even_with_a_good_link(web, m
     for _ in range(3):
         assert guesser.get(f"/s/{new_token()}").status_code == 404
 
-    blocked = guesser.get(f"/s/{token}")
+    blocked = guesser.get(f"/s/{new_token()}")
     assert blocked.status_code == 429
     assert 1 <= int(blocked.headers["retry-after"]) <= 121
     assert parse(blocked.text).title == "Too many attempts"
-    assert guesser.get(f"/s/{new_token()}").status_code == 429
-    # another participant (another address) is not held up by the guesser
-    other = web.client(client=("198.51.100.8", 40000))
-    assert other.get(f"/s/{token}").status_code == 200
+    # a valid link from the same address still goes through: only failures are limited
+    assert guesser.get(f"/s/{token}").status_code == 200
+    web.clock.now += 121
+    assert guesser.get(f"/s/{new_token()}").status_code == 404
+
+
+def test_forty_participants_behind_one_address_get_through_after_others_mistyped(
+    web, monkeypatch
+) -> None:
+    """A venue's Wi-Fi behind one router: ten people mistype their links, then forty open their
+    own valid links and fill in the first page; all get through, while a further unknown link
+    from that address is still refused."""
+    tokens = [web.invite(f"Person{n} Example")[1] for n in range(40)]
+    venue = ("203.0.113.5", 50000)
+    for _ in range(10):
+        assert web.client(client=venue).get(f"/s/{new_token()}").status_code == 404
+    assert web.client(client=venue).get(f"/s/{new_token()}").status_code == 429
+    statuses = []
+    for token in tokens:
+        visitor = web.visitor(f"/s/{token}", client=venue)
+        statuses.append(visitor.open().status)
+        statuses.append(visitor.send(SHIPPED_PAGES[0]).status)
+    assert statuses == [200] * 80
+    assert web.client(client=venue).get(f"/s/{new_token()}").status_code == 429
+
+
+def test_unknown_links_from_many_addresses_are_refused_past_the_overall_limit(
+    web, monkeypatch
+) -> None:
+    """Guessing spread over many addresses (each under its own limit) is stopped by the limit
+    on all failures together; valid links still go through."""
+    monkeypatch.setattr(app_module, "RATE_LIMIT_OVERALL", 25)
+    _, token = web.invite()
+    statuses = [
+        web.client(client=(f"198.51.100.{n}", 1000)).get(f"/s/{new_token()}").status_code
+        for n in range(1, 31)
+    ]
+    assert statuses == [404] * 25 + [429] * 5
+    assert web.client(client=("198.51.100.99", 1000)).get(f"/s/{token}").status_code == 200
+    web.clock.now += web.engine.settings.web.rate_window
+    assert web.client(client=("198.51.100.99", 1000)).get(f"/s/{new_token()}").status_code == 404
+
+
+def test_workers_on_one_database_share_the_count_of_failed_links(web, monkeypatch) -> None:
+    """Two web workers (two apps, two engines, one database file): failures seen by one count
+    for the other, and nothing of the address is written as it is."""
+    monkeypatch.setenv("FEEDBACK_WEB__RATE_LIMIT", "4")
+    first = web.client(client=("192.0.2.44", 1))
+    other_engine = web._make_engine()
+    try:
+        second = TestClient(make_app(other_engine, clock=web.clock), client=("192.0.2.44", 2))
+        with second:
+            for client in (first, second, first, second):
+                assert client.get(f"/s/{new_token()}").status_code == 404
+            assert first.get(f"/s/{new_token()}").status_code == 429
+            assert second.get(f"/s/{new_token()}").status_code == 429
+    finally:
+        other_engine.close()
+    assert not any("192.0.2.44" in line for line in web.dump())
+    [(count,)] = query(web.db, "SELECT count(*) FROM web_failed_links")
+    assert count == 4
 
 
 # -- coming back, saving, languages, back --------------------------------------------------------
@@ -305,6 +368,59 @@ def test_back_keeps_what_was_typed_on_the_page_left(web) -> None:
     assert {("rapporteur_role.then", "none"), ("rapporteur_role.now", "some")} <= page.checked()
 
 
+def test_each_page_has_its_own_address_so_the_browsers_back_and_forward_go_between_pages(
+    web,
+) -> None:
+    """Every step ends in a redirect to the page's own address (``?page=N``): the browser's Back
+    fetches the page before, with its answers, and Forward the page after; a reload shows the
+    same page; opening the link itself still resumes where the participant left off."""
+    _, token = web.invite()
+    visitor = web.visitor(f"/s/{token}")
+    history = [visitor.open()]
+    addresses = [str(visitor.response.url)]
+    for fields in SHIPPED_PAGES[:3]:
+        history.append(visitor.send(fields))
+        addresses.append(str(visitor.response.url))
+    assert [a.split("/s/", 1)[1].replace(token, "") for a in addresses] == [
+        "",
+        "?page=1",
+        "?page=2",
+        "?page=3",
+    ]
+    back = web.client()  # what a browser going back fetches: the address, with its cookies
+    for number in (2, 1):
+        page = parse(visitor.client.get(f"/s/{token}?page={number}").text)
+        assert page.title.startswith(SHIPPED_TITLES_EN[number]), number
+        assert set(SHIPPED_PAGES[number]) <= page.checked(), number
+    page = parse(back.get(f"/s/{token}?page=0").text)
+    assert page.title.startswith("Welcome") and page.checked() == set(SHIPPED_PAGES[0])
+    assert page.hidden["page"] == "0"  # the step posted from it is a step of that page
+    forward = parse(back.get(f"/s/{token}?page=3").text)
+    assert forward.title.startswith(SHIPPED_TITLES_EN[3])
+    resumed = parse(back.get(f"/s/{token}").text)
+    assert resumed.title.startswith(SHIPPED_TITLES_EN[3])
+    # a page that is not shown to this participant (or none at all): where they left off
+    for wrong in ("99", "-1", "x", "\u00b2", "9" * 5000, ""):
+        assert parse(back.get(f"/s/{token}?page={wrong}").text).title == resumed.title
+
+
+def test_a_whole_number_question_asks_a_phone_for_its_number_keypad(web) -> None:
+    """``inputmode="numeric"`` (digits only) for a whole number, ``decimal`` otherwise."""
+    write_survey(
+        web.project,
+        "numbers",
+        "id: numbers\ntitle: {en: Numbers}\nquestions:\n"
+        "  - {id: people, type: number, integer: true, label: {en: 'How many people?'}}\n"
+        "  - {id: hours, type: number, label: {en: 'How many hours?'}}\n",
+    )
+    _, token = web.invite(survey="numbers")
+    page = web.visitor(f"/s/{token}").open()
+    modes = {
+        qid: page.by_id[f"q-{qid}-input"].attrs.get("inputmode") for qid in ("people", "hours")
+    }
+    assert modes == {"people": "numeric", "hours": "decimal"}
+
+
 # -- problems next to their question -------------------------------------------------------------
 
 CASES = {
@@ -349,9 +465,12 @@ def test_a_problem_is_shown_next_to_its_question_and_in_the_summary(
     assert page.lang == language
     assert page.errors == {qid: message}
     assert f"q-{qid}-error" in described_by(page, qid)
-    survey = web.engine.survey()
-    label = survey.text(survey.by_id[qid].label, language)
-    assert page.summary == [(f"#q-{qid}", f"{label}: {message}")]
+    # a sentence naming the question by its number on the page (the page numbers its
+    # visible questions the same way), not "<label>?: <problem>"
+    numbered = [q for q in page.shown_questions() if page.questions[q]["data-widget"] != "note"]
+    word = "Question" if language == "en" else "Vraag"
+    assert page.summary == [(f"#q-{qid}", f"{word} {numbered.index(qid) + 1}: {message}")]
+    assert "?:" not in page.words()
     assert f"q-{qid}" in page.by_id  # the summary's link leads to the question
     if typed is not None:
         assert page.value_of(qid) == typed
@@ -367,12 +486,7 @@ def test_too_many_selections_are_refused_in_the_participants_language(web) -> No
     page = visitor.send([("topics", "legislation"), ("topics", "victims"), ("topics", "data")])
     assert page.errors == {"topics": "Kies tussen 1 en 2 opties."}
     assert "q-topics-error" in described_by(page, "topics")
-    assert page.summary == [
-        (
-            "#q-topics",
-            "Welke onderwerpen moet het volgende seminar behandelen?: Kies tussen 1 en 2 opties.",
-        )
-    ]
+    assert page.summary == [("#q-topics", "Vraag 1: Kies tussen 1 en 2 opties.")]
     assert {("topics", "legislation"), ("topics", "victims"), ("topics", "data")} <= page.checked()
     page = visitor.send([("topics", "data")])
     assert page.title == "Dank u wel"

@@ -85,7 +85,7 @@ def test_give_another_response_starts_a_fresh_form(web) -> None:
     page = fill(visitor)
     assert (page.status, page.title) == (200, "Thank you")
     [(href, text)] = [(a.attrs["href"], a.text) for a in page.links if "button" in str(a.attrs)]
-    assert (href, text) == (OPEN, "Give another response")
+    assert (href, text) == (f"{OPEN}?again=1", "Give another response")
     assert visitor.client.cookies.get("feedback_draft") is None  # the old draft's cookie is gone
 
     again = Visitor(visitor.client, href)
@@ -96,6 +96,38 @@ def test_give_another_response_starts_a_fresh_form(web) -> None:
     first, second = web.responses()
     assert first["id"] != second["id"]
     assert json.loads(first["answers"]) == SHIPPED_ANSWERS
+
+
+def test_after_a_submit_a_reload_or_back_says_the_answers_are_saved(web) -> None:
+    """Post/redirect/get: the submit is answered with a redirect to the thank-you page, so a
+    reload fetches that page again; the browser's Back (to any page of the form, or a form it
+    kept and posts again) says the answers are saved, never "not saved" (403); nothing is
+    stored twice. "Give another response" starts again."""
+    visitor = web.visitor(OPEN)
+    fill(visitor, SHIPPED_PAGES[:4])
+    last = [*visitor.page.hidden.items(), *SHIPPED_PAGES[4], ("action", "next")]
+    submitted = visitor.client.post(
+        OPEN, content=urlencode(last), headers=FORM, follow_redirects=False
+    )
+    assert submitted.status_code == 303
+    thanks = submitted.headers["location"]
+    assert thanks.startswith(f"{OPEN}?done=1")
+    seen = {
+        "thank-you page": visitor.client.get(thanks),
+        "reload": visitor.client.get(thanks),
+        "back to the last page": visitor.client.get(f"{OPEN}?page=4"),
+        "back to the first page": visitor.client.get(OPEN),
+        "the kept form posted again": visitor.client.post(
+            OPEN, content=urlencode(last), headers=FORM
+        ),
+    }
+    for name, response in seen.items():
+        page = parse(response.text, response.status_code)
+        assert (page.status, page.title) == (200, "Thank you"), name
+        assert "Your answers are saved." in page.words(), name
+    assert len(web.responses()) == 1 and web.drafts() == []
+    page = visitor.open("?again=1")
+    assert page.title == "Welcome · Post-seminar feedback" and page.checked() == set()
 
 
 def test_pressing_submit_twice_stores_one_response_and_says_thank_you_twice(web) -> None:

@@ -29,11 +29,12 @@ from helpers import query
 from web_helpers import SHIPPED_PAGES, Visitor, free_port, post_raw, write_survey
 
 from feedback.invitations import Invitations, hash_token, new_token, utcnow
+from feedback.store import Store
 from feedback_web.security import (
     BodyLimit,
     CanonicalPath,
     Csrf,
-    RateLimiter,
+    FailedLinks,
     RedactTokens,
     canonical,
     redact,
@@ -92,7 +93,7 @@ def test_every_response_carries_the_security_headers(web, monkeypatch) -> None:
         "unknown link (404)": client.get(f"/s/{new_token()}"),
         "csrf refused (403)": post_raw(client, f"/s/{token}", [("csrf", "x"), ("page", "0")]),
         "expired (410)": client.get(f"/s/{expired_token}"),
-        "too many (429)": blocked.get(f"/s/{token}"),
+        "too many (429)": blocked.get(f"/s/{new_token()}"),
         "too large (413)": client.post(
             f"/s/{token}",
             content=b"a=" + b"x" * 1_100_000,
@@ -329,25 +330,34 @@ def test_redact_tokens_hides_tokens_in_messages_and_arguments() -> None:
     assert redact("/static/form.css /e/hague-2011/qr") == "/static/form.css /e/hague-2011/qr"
 
 
-def test_rate_limiter_counts_failures_per_client_within_the_window() -> None:
+def test_failed_links_are_counted_per_client_and_overall_within_the_window(tmp_path) -> None:
     now = [1000.0]
-    limiter = RateLimiter(limit=3, window=60, clock=lambda: now[0])
-    assert limiter.blocked("a") is None
-    for step in range(3):
+    with Store(tmp_path / "limits.db") as store:
+        limiter = FailedLinks(store, b"k" * 32, limit=3, window=60, overall=5, clock=lambda: now[0])
         assert limiter.blocked("a") is None
+        for step in range(3):
+            assert limiter.blocked("a") is None
+            limiter.failed("a")
+            now[0] += 10 if step < 2 else 0
+        # failures at 1000, 1010, 1020; now 1020
+        assert limiter.blocked("a") == pytest.approx(40.0)  # until the first is 60 s old
+        assert limiter.blocked("b") is None  # another client
+        limiter.failed("b")
+        limiter.failed("c")
+        assert limiter.blocked("d") == pytest.approx(40.0)  # five failures of all together
+        now[0] = 1059.5
+        assert limiter.blocked("a") == pytest.approx(1.0)  # never less than a second
+        now[0] = 1060.0  # the first failure has left the window
+        assert limiter.blocked("a") is None and limiter.blocked("d") is None
         limiter.failed("a")
-        now[0] += 10 if step < 2 else 0
-    # failures at 1000, 1010, 1020; now 1020
-    assert limiter.blocked("a") == pytest.approx(40.0)  # until the first failure is 60 s old
-    assert limiter.blocked("b") is None  # another client
-    now[0] = 1059.5
-    assert limiter.blocked("a") == pytest.approx(1.0)  # never less than a second
-    now[0] = 1060.0  # the first failure has left the window
-    assert limiter.blocked("a") is None
-    limiter.failed("a")
-    assert limiter.blocked("a") == pytest.approx(10.0)
-    now[0] = 1200.0
-    assert limiter.blocked("a") is None
+        assert limiter.blocked("a") == pytest.approx(10.0)
+        now[0] = 1200.0
+        assert limiter.blocked("a") is None
+        limiter.failed("a")  # forgets what left the window
+        rows = store.conn.execute("SELECT address, moment FROM web_failed_links").fetchall()
+        assert len(rows) == 1 and rows[0][1] == 1200.0 and rows[0][0] != "a"
+        now[0] = 10.0  # the machine restarted: its monotonic clock began again
+        assert limiter.blocked("a") is None
 
 
 def test_csrf_tokens_belong_to_one_draft_and_one_secret() -> None:

@@ -29,6 +29,7 @@ from feedback.engine import Engine
 from feedback.invitations import Invitation, Invitations
 from feedback_web.app import make_app
 
+FAILED_ROW = 'INSERT INTO "web_failed_links" '
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 Pairs = Iterable[tuple[str, str]] | Mapping[str, str | list[str]]
 
@@ -173,9 +174,14 @@ class Web:
         return invite(self.engine, name, **options)
 
     def dump(self) -> list[str]:
-        """The database as SQL, with the app started (it makes its CSRF secret on start)."""
+        """The database as SQL, with the app started (it makes its secrets on start), without
+        the count of failed links: an unknown link writes one on purpose (a keyed hash of the
+        address and a moment; `failed_links` reads them)."""
         assert self.app is not None
-        return dump(self.db)
+        return [line for line in dump(self.db) if not line.startswith(FAILED_ROW)]
+
+    def failed_links(self) -> list[tuple[Any, ...]]:
+        return query(self.db, "SELECT address, moment FROM web_failed_links ORDER BY id")
 
     def responses(self) -> list[dict[str, Any]]:
         columns = ["id", "event", "survey", "channel", "language", "submitted", "answers"]
