@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
+from feedback.i18n import plural
 from feedback.text import shown
 from feedback_email.delivery import Progress as ProgressCallback
 from feedback_email.delivery import Summary, send_invitations, send_reminders
@@ -67,10 +68,6 @@ def progress_bar(what: str, console: Console | None = None) -> Iterator[Progress
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def plain_console() -> Console:
     """A Console for lines that hold stored data: no highlighting, no emoji codes, no wrapping
     (the data itself goes through `feedback.text.shown`)."""
@@ -98,7 +95,7 @@ def report(summary: Summary) -> None:
     lines = [escape(line) for line in lines]
     if summary.files:
         lines.append(
-            f"Wrote {_plural(len(summary.files), 'file')} to {shown(summary.files[0].parent)}"
+            f"Wrote {plural(len(summary.files), 'file')} to {shown(summary.files[0].parent)}"
         )
     if summary.failed:
         lines.append("Failed:")
@@ -113,12 +110,12 @@ def report(summary: Summary) -> None:
     problems = []
     if summary.stopped:
         problems.append(
-            f"{summary.stopped}\n{_plural(summary.not_sent, kind)} not sent: run "
+            f"{summary.stopped}\n{plural(summary.not_sent, kind)} not sent: run "
             f"`feedback {command} --event {summary.event}` again to send them"
         )
     if summary.failed:
         problems.append(
-            f"{_plural(len(summary.failed), kind)} failed (listed above); fix the addresses or "
+            f"{plural(len(summary.failed), kind)} failed (listed above); fix the addresses or "
             f"the server, then run `feedback {command} --event {summary.event}` again to retry"
         )
     if problems:

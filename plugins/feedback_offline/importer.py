@@ -21,6 +21,7 @@ import orjson
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import BatchResult, Engine, Rejection
 from feedback.errors import FeedbackError
+from feedback.i18n import plural
 from feedback_offline.files import BUNDLE, FORMAT, FORMAT_VERSION, checksum
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -268,7 +269,7 @@ def _summarise(reports: list[FileReport]) -> None:
             click.echo(f"  {rejection.render()}", err=True)
         if report.received and report.rejected:
             click.echo(
-                f"  nothing of this file was stored ({report.received} response(s) in it)",
+                f"  nothing of this file was stored ({plural(report.received, 'response')} in it)",
                 err=True,
             )
     for path, response_id in conflicts:
@@ -279,8 +280,8 @@ def _summarise(reports: list[FileReport]) -> None:
         )
     files = len(reports)
     click.echo(
-        f"{files} file(s): {stored} response(s) stored, {already} already present, "
-        f"{len(refused)} file(s) rejected, {len(conflicts)} conflict(s)"
+        f"{plural(files, 'file')}: {plural(stored, 'response')} stored, {already} already "
+        f"present, {plural(len(refused), 'file')} rejected, {plural(len(conflicts), 'conflict')}"
     )
     if refused or conflicts:
         raise CommandError("some files were not imported (see above)", 2)

@@ -31,6 +31,7 @@ from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine, Rejection
 from feedback.errors import InvalidInput
 from feedback.events import Event
+from feedback.i18n import plural
 from feedback.loading import pydantic_problems
 from feedback.roster import person_problems
 from feedback.store import RESPONSE_COLUMNS
@@ -55,7 +56,7 @@ class RowsRefused(InvalidInput):
         self.path = path
         self.problems = problems
         lines = [
-            f"{path}: {len(problems)} value(s) in its events, people or attendance would be "
+            f"{path}: {plural(len(problems), 'value')} in its events, people or attendance would be "
             "refused by `feedback event add` or `feedback roster import`; nothing of it was "
             "merged:",
             *(f"  {problem}" for problem in problems[:SHOW_ROWS]),
@@ -398,11 +399,11 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
                 click.echo(f"  ... and {report.rejected_count - 20} more", err=True)
             continue
         click.echo(
-            f"{path}: {report.stored} response(s) stored, {report.already_stored} already "
-            f"present, {len(report.conflicts)} conflict(s); {report.events} new event(s), "
-            f"{report.surveys} new survey version(s), {report.people} new "
-            f"{'person' if report.people == 1 else 'people'} ({report.people_matched} known), "
-            f"{report.attendance} attendance change(s)"
+            f"{path}: {plural(report.stored, 'response')} stored, {report.already_stored} "
+            f"already present, {plural(len(report.conflicts), 'conflict')}; "
+            f"{plural(report.events, 'new event')}, {plural(report.surveys, 'new survey version')}, "
+            f"{plural(report.people, 'new person', 'new people')} ({report.people_matched} known), "
+            f"{plural(report.attendance, 'attendance change')}"
         )
         for event in report.events_kept:
             click.echo(f"  event '{event}' differs in {path}; ours was kept", err=True)

@@ -275,8 +275,9 @@ def form_command(
     foreign = unsupported(survey)
     if foreign:
         raise CommandError(
-            f"survey '{survey.id}': the offline form cannot show the question(s) "
-            f"{', '.join(foreign)}: their types come from a plugin",
+            f"survey '{survey.id}': the offline form cannot show the "
+            f"{'question' if len(foreign) == 1 else 'questions'} {', '.join(foreign)}: their "
+            "types come from a plugin",
             2,
         )
     try:

@@ -109,7 +109,7 @@ def test_a_row_roster_import_or_event_add_would_refuse_refuses_the_whole_databas
     result = run(tmp_path / "main", "merge", str(path))
 
     assert result.exit_code == 2, result.output
-    assert f"rejected {path}: 1 value(s) in its events, people or attendance" in result.output
+    assert f"rejected {path}: 1 value in its events, people or attendance" in result.output
     assert "nothing of it was merged" in result.output
     assert message in result.output
     assert "\x1b" not in result.output and "Traceback" not in result.output
@@ -137,7 +137,7 @@ def test_every_refused_row_is_named_and_a_good_database_beside_it_is_merged(
     result = run(tmp_path / "main", "merge", str(bad_path), str(good_path))
 
     assert result.exit_code == 2, result.output
-    assert f"rejected {bad_path}: 4 value(s)" in result.output
+    assert f"rejected {bad_path}: 4 values" in result.output
     assert "table events, row 2 (id '../x'), column 'id'" in result.output
     assert "table people, row 3 (id 3), column 'name'" in result.output
     assert "table attendance, row 1 (person 1, event 'hague-2011'), column 'invited'" in (
@@ -146,7 +146,7 @@ def test_every_refused_row_is_named_and_a_good_database_beside_it_is_merged(
     assert "table attendance, row 2 (person 2, event 'hague-2011'), column 'invited'" in (
         result.output
     )
-    assert f"{good_path}: 1 response(s) stored" in result.output
+    assert f"{good_path}: 1 response stored" in result.output
     db = tmp_path / "main" / "feedback.db"
     assert query(db, "SELECT id FROM events") == [("hague-2011",)]
     assert sorted(query(db, "SELECT name FROM people")) == [("Anna de Vries",), ("Walk-in",)]

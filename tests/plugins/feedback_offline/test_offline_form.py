@@ -213,7 +213,7 @@ def test_a_question_type_from_a_plugin_is_refused_by_name(
         project, "--event", "hague-2011", "--survey", "contact", plugins=(EmailQuestions(),)
     )
     assert result.exit_code == 2, result.output
-    assert "cannot show the question(s) 'email' (email)" in result.output
+    assert "cannot show the question 'email' (email)" in result.output
     assert made_files(project) == ["surveys"]
 
 

@@ -269,7 +269,7 @@ def test_two_participants_on_one_laptop_save_files_the_engine_stores(
     first_path.parent.joinpath(bundle_name).unlink(missing_ok=True)  # the bundle: below
     result = run(project, "offline", "import", str(first_path), str(second_path))
     assert result.exit_code == 0, result.output
-    assert "2 response(s) stored, 0 already present, 0 file(s) rejected" in result.stdout
+    assert "2 responses stored, 0 already present, 0 files rejected" in result.stdout
     stored = {r["id"]: r for r in engine.store.iter_responses()}
     assert stored[response["id"]]["channel"] == "offline"
     assert set(stored) == {draft["id"], second_id}
@@ -277,7 +277,7 @@ def test_two_participants_on_one_laptop_save_files_the_engine_stores(
     bundle_path.write_text(json.dumps(bundle), encoding="utf-8")
     again = run(project, "offline", "import", str(first_path), str(second_path), str(bundle_path))
     assert again.exit_code == 0, again.output
-    assert "0 response(s) stored, 4 already present" in again.stdout
+    assert "0 responses stored, 4 already present" in again.stdout
     assert engine.store.count_responses() == 2
 
 

@@ -58,13 +58,13 @@ def test_files_and_folders_are_imported_and_again_store_nothing(
 
     result = run(event_project, "offline", "import", str(folder), str(single))
     assert result.exit_code == 0, result.output
-    assert "3 file(s): 3 response(s) stored, 0 already present, 0 file(s) rejected" in result.stdout
+    assert "3 files: 3 responses stored, 0 already present, 0 files rejected" in result.stdout
     assert sorted(stored(event_project)) == sorted((r["id"], "offline") for r in responses)
 
     before = dump(event_project / "feedback.db")
     again = run(event_project, "offline", "import", str(folder), str(single))
     assert again.exit_code == 0, again.output
-    assert "0 response(s) stored, 3 already present" in again.stdout
+    assert "0 responses stored, 3 already present" in again.stdout
     assert dump(event_project / "feedback.db") == before
 
 
@@ -79,7 +79,7 @@ def test_an_export_all_bundle_is_imported_response_by_response(
     result = run(event_project, "offline", "import", str(path.parent))
     assert result.exit_code == 0, result.output
     # the loose file and its copy in the bundle are the same response: stored once
-    assert "4 response(s) stored, 1 already present" in result.stdout
+    assert "4 responses stored, 1 already present" in result.stdout
     assert len(stored(event_project)) == 4
 
 
@@ -197,10 +197,10 @@ def test_good_files_go_in_beside_bad_ones_and_a_bad_bundle_stores_none_of_its_re
     assert result.exit_code == 2
     assert "file 2: answers.role" in result.output or "file 2" in result.output
     assert "unknown choice 'astronaut'" in result.output
-    assert "nothing of this file was stored (2 response(s) in it)" in result.output
+    assert "nothing of this file was stored (2 responses in it)" in result.output
     assert f"rejected {event_project / 'missing'}:" in result.output
     assert "no such file or folder" in result.output
-    assert "2 response(s) stored" in result.stdout and "3 file(s) rejected" in result.stdout
+    assert "2 responses stored" in result.stdout and "3 files rejected" in result.stdout
     assert sorted(r[0] for r in stored(event_project)) == sorted(r["id"] for r in good)
 
 
@@ -218,7 +218,7 @@ def test_many_files_are_committed_in_groups(
     (folder / "zz-broken.json").write_text("[", encoding="utf-8")
     result = run(event_project, "offline", "import", str(folder))
     assert result.exit_code == 2
-    assert "8 response(s) stored" in result.stdout
+    assert "8 responses stored" in result.stdout
     assert len(stored(event_project)) == 8
 
 
@@ -271,12 +271,12 @@ def test_a_filled_template_is_imported_as_paper_and_again_stores_nothing(
         out.write("\n" + _row(1, "2") + _row(2, "mp", "NL", "10"))
     result = run(event_project, "offline", "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "2 response(s) stored" in result.stdout
+    assert "2 responses stored" in result.stdout
     rows = query(event_project / "feedback.db", "SELECT channel, answers FROM responses")
     assert {r[0] for r in rows} == {"paper"}
     assert sorted(json.loads(r[1])["role"] for r in rows) == ["mp", "ngo"]
     again = run(event_project, "offline", "import", str(path))
-    assert again.exit_code == 0 and "0 response(s) stored, 2 already present" in again.stdout
+    assert again.exit_code == 0 and "0 responses stored, 2 already present" in again.stdout
 
 
 def test_a_template_with_a_bad_row_names_row_and_column_and_stores_nothing(
@@ -291,5 +291,5 @@ def test_a_template_with_a_bad_row_names_row_and_column_and_stores_nothing(
     assert result.exit_code == 2
     assert f"row {lines + 2}, column 'role'" in result.output
     assert "expected a code 1-10 or a choice id, found '12'" in result.output
-    assert "nothing of this file was stored (2 response(s) in it)" in result.output
+    assert "nothing of this file was stored (2 responses in it)" in result.output
     assert dump(event_project / "feedback.db") == before

@@ -55,9 +55,9 @@ def test_three_databases_give_every_response_exactly_once(three) -> None:
     main, paths, responses = three
     result = run(main, "merge", *map(str, paths))
     assert result.exit_code == 0, result.output
-    assert f"{paths[0]}: 5 response(s) stored, 0 already present" in result.stdout
-    assert f"{paths[1]}: 3 response(s) stored, 2 already present" in result.stdout
-    assert f"{paths[2]}: 2 response(s) stored, 2 already present" in result.stdout
+    assert f"{paths[0]}: 5 responses stored, 0 already present" in result.stdout
+    assert f"{paths[1]}: 3 responses stored, 2 already present" in result.stdout
+    assert f"{paths[2]}: 2 responses stored, 2 already present" in result.stdout
     ids = [row[0] for row in query(main / "feedback.db", "SELECT id FROM responses")]
     assert sorted(ids) == sorted(r["id"] for r in responses)
 
@@ -75,7 +75,7 @@ def test_three_databases_give_every_response_exactly_once(three) -> None:
     before = dump(main / "feedback.db")
     again = run(main, "merge", *map(str, paths))
     assert again.exit_code == 0, again.output
-    assert "0 response(s) stored" in again.stdout
+    assert "0 responses stored" in again.stdout
     assert dump(main / "feedback.db") == before
 
 
