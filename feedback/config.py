@@ -8,11 +8,12 @@ file are relative to the project directory. Environment variables win over the f
 from __future__ import annotations
 
 import contextvars
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,10 +24,14 @@ from pydantic_settings import (
 from feedback.errors import InvalidInput, Problem, did_you_mean
 
 CONFIG_NAME = "feedback.toml"
+#: What a role id looks like (``mp``, ``national_rapporteur``).
+ROLE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _toml_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("toml", default=None)
 
 
 class ProgrammeSettings(BaseModel):
+    """``[programme]``: the series of events, its targets and the words its rosters use."""
+
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = None
@@ -34,6 +39,48 @@ class ProgrammeSettings(BaseModel):
         default_factory=dict,
         description="Reach targets of the programme, e.g. mp = 100, countries = 15.",
     )
+    roles: list[str] | None = Field(
+        default=None,
+        description="The roles (stakeholder groups) a roster may give, as ids such as mp or ngo; "
+        "default: the choices of the role question of the default survey.",
+    )
+    role_aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description='Other words for a role in a roster, e.g. "Member of Parliament" = "mp" '
+        "(matched ignoring case, accents and punctuation); the role's labels in the survey "
+        "are known already.",
+    )
+    country_aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description='Other words for a country in a roster or an event, e.g. "Nederlân" = "NL"; '
+        "ISO 3166 codes, UK, EL and country names in English and Dutch are known already.",
+    )
+
+    @field_validator("roles")
+    @classmethod
+    def _role_ids(cls, value: list[str] | None) -> list[str] | None:
+        for role in value or []:
+            if not ROLE_ID.fullmatch(role):
+                raise ValueError(f"expected role ids such as mp or ngo, found {role!r}")
+        return value
+
+    @field_validator("role_aliases")
+    @classmethod
+    def _role_targets(cls, value: dict[str, str]) -> dict[str, str]:
+        for alias, role in value.items():
+            if not ROLE_ID.fullmatch(role):
+                raise ValueError(
+                    f"alias {alias!r}: expected a role id such as mp or ngo, found {role!r}"
+                )
+        return value
+
+    @field_validator("country_aliases")
+    @classmethod
+    def _country_targets(cls, value: dict[str, str]) -> dict[str, str]:
+        from feedback.countries import Countries
+
+        Countries(value)  # a ValueError naming the alias whose code is not a country
+        return {alias: code.strip().upper() for alias, code in value.items()}
 
 
 class KioskSettings(BaseModel):
@@ -286,6 +333,8 @@ def _settings_errors(exc: ValidationError, toml_path: Path) -> str:
             if loc[:1] and loc[0] in sections:
                 fields = list(sections[str(loc[0])].model_fields)
             message = f"unknown setting '{loc[-1]}'" + did_you_mean(str(loc[-1]), fields)
+        elif error["type"] == "value_error":  # a validator's own words say what it found
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
         else:
             message = f"{error['msg']}, found {error.get('input')!r}"
         lines.append(Problem(message, loc).render(f"{toml_path} (or FEEDBACK_ variables)"))

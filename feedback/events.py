@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import os
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
 
+from feedback import countries
 from feedback.survey import Slug
 from feedback.text import MAX_CITY, MAX_TITLE, plain_text
 
 
 def _country(value: str) -> str:
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValueError(
-            f"expected an ISO 3166 two-letter country code such as NL, found {value!r}"
-        )
-    return code
+    return countries.code(value)  # UnknownCountry is a ValueError: pydantic reports it
 
 
-#: ISO 3166-1 alpha-2, upper case ("NL", "GB").
+def today() -> dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when it is set (as reports read it): the
+    clock that "after today" is checked against, which tests set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def event_date(row: Mapping[str, Any] | None) -> dt.date | None:
+    """The date of a stored event, or ``None`` (no event, no date, or not a date)."""
+    value = row.get("date") if row is not None else None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+#: ISO 3166-1 alpha-2, upper case ("NL", "GB"); a common alias ("UK") or an English or Dutch
+#: name ("Netherlands", "Duitsland") is taken as its code.
 Country = Annotated[str, AfterValidator(_country)]
 
 

@@ -5,6 +5,13 @@ Columns: ``name, email, role, country, organisation, attended`` (``attended`` ye
 matched by email across imports and events, so importing again updates rather than duplicates. The
 whole file is checked before anything is written; every problem names its line and column.
 
+The whole file is read by the csv module: a comma, semicolon or tab between cells (the one that
+reads the header's known column names; Excel's ``sep=;`` first line is obeyed), a UTF-8 byte order
+mark, and quoted cells holding separators and doubled quotes. A role is stored as the id
+of the programme's `Vocabulary` it stands for ("Member of Parliament" is ``mp``) and a country as
+its ISO 3166 code (`feedback.countries`: "UK" is ``GB``); a value that is neither is an error that
+names the closest known ones. Nobody is marked as having attended an event that is still to come.
+
 Every cell is plain text (`feedback.text`): no control characters, no line breaks inside a quoted
 cell, no bidirectional overrides, no email encoded words, and at most `LIMITS` characters.
 `person_problems` checks a person as stored (``feedback merge`` uses it for the people it brings in).
@@ -13,16 +20,24 @@ cell, no bidirectional overrides, no email encoded words, and at most `LIMITS` c
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from feedback.countries import CODES, Countries, UnknownCountry, either, normal
 from feedback.errors import InvalidInput, Problem, did_you_mean
 from feedback.store import Store
 from feedback.text import MAX_EMAIL, MAX_NAME, MAX_ORGANISATION, cut, text_problem
+
+if TYPE_CHECKING:
+    from feedback.config import ProgrammeSettings
+    from feedback.engine import Engine
+    from feedback.survey import Survey
 
 COLUMNS = ("name", "email", "role", "country", "organisation", "attended", "language")
 REQUIRED = ("name", "email", "attended")
@@ -37,7 +52,7 @@ MAX_BYTES = 50 * 1024 * 1024
 LIMITS = {
     "name": MAX_NAME,
     "email": MAX_EMAIL,
-    "role": 64,
+    "role": 200,  # as written: a label of the survey's role question runs long
     "country": 100,  # the shape says two letters; this only stops absurd cells early
     "organisation": MAX_ORGANISATION,
     "language": 100,
@@ -87,22 +102,215 @@ class RosterError(InvalidInput):
         super().__init__("\n".join(lines))
 
 
-def _delimiter(sample: str) -> str:
-    """The delimiter of a roster (``,``, ``;`` or a tab) from its header row. Only the delimiter:
-    from a header row the sniffer cannot tell that quotes inside a quoted cell are doubled
-    (``"Brian ""Bob"" O'Neill"``), as every spreadsheet writes them."""
-    try:
-        return (
-            csv.Sniffer()
-            .sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
-            .delimiter
+#: The separators a roster may use: the comma, the semicolon that spreadsheet programs write where
+#: the comma is the decimal mark (most of Europe), and the tab.
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(text: str) -> tuple[str, str]:
+    """The separator of a roster and the text from its header on.
+
+    Excel's ``sep=;`` first line names it. Otherwise the header record is read by the csv module
+    with each separator in turn (quotes and doubled quotes read as every spreadsheet writes them)
+    and the one that finds the most known column names wins, then the one that finds the most
+    cells; the comma when nothing tells.
+    """
+    first, _, rest = text.partition("\n")
+    hint = first.rstrip("\r").lower()
+    if hint.startswith("sep=") and len(hint) == 5 and hint[4] in ",;\t|":
+        return hint[4], rest
+
+    def score(delimiter: str) -> tuple[int, int]:
+        reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+        try:
+            header = next((row for row in reader if any(c.strip() for c in row)), [])
+        except csv.Error:
+            return (-1, 0)
+        known = sum(1 for cell in header if cell.strip().lower() in COLUMNS)
+        return (known, len(header))
+
+    best = max(DELIMITERS, key=lambda d: (*score(d), d == ","))
+    return best, text
+
+
+class UnknownRole(ValueError):
+    """A role that is neither a role id of the programme nor another word for one."""
+
+
+#: Other words for the roles of the shipped survey, in its languages (English and Dutch); a
+#: project adds its own under ``[programme.role_aliases]``. Only those whose role the programme
+#: has are used.
+ROLE_ALIASES: dict[str, str] = {
+    "Member of Parliament": "mp",
+    "Member of the national parliament": "mp",
+    "Parliamentarian": "mp",
+    "Parliament member": "mp",
+    "Senator": "mp",
+    "Kamerlid": "mp",
+    "Tweede Kamerlid": "mp",
+    "Eerste Kamerlid": "mp",
+    "Parlementslid": "mp",
+    "Parlementariër": "mp",
+    "Volksvertegenwoordiger": "mp",
+    "Senaatslid": "mp",
+    "Non-governmental organisation": "ngo",
+    "Non-governmental organization": "ngo",
+    "Civil society": "ngo",
+    "Ngo": "ngo",
+    "Maatschappelijke organisatie": "ngo",
+    "Nationaal rapporteur": "national_rapporteur",
+    "Police": "law_enforcement",
+    "Politie": "law_enforcement",
+    "Prosecutor": "law_enforcement",
+    "Officier van justitie": "law_enforcement",
+    "IGO": "intergovernmental",
+    "Intergovernmental organisation": "intergovernmental",
+    "Intergovernmental organization": "intergovernmental",
+    "Ministry": "government",
+    "Ministerie": "government",
+    "Overheid": "government",
+    "Academic": "researcher",
+    "Onderzoeker": "researcher",
+    "Parliamentary staff": "parliamentary_staff",
+    "Griffier": "parliamentary_staff",
+    "Survivor": "lived_experience",
+    "Ervaringsdeskundige": "lived_experience",
+    "Anders": "other",
+}
+
+
+def _texts(text: str | dict[str, str] | None) -> list[str]:
+    if text is None:
+        return []
+    return [text] if isinstance(text, str) else list(text.values())
+
+
+@dataclass
+class Vocabulary:
+    """The roles and countries a roster may name, and the other words for them.
+
+    ``roles`` maps each word (as `feedback.countries.normal` reads it) to ``(role id, the word as
+    written)``; ``None`` takes any role id (a programme that names no roles). Build it with
+    `Vocabulary.of` from the project's settings and its default survey.
+    """
+
+    roles: dict[str, tuple[str, str]] | None = None
+    role_ids: tuple[str, ...] = ()
+    countries: Countries = field(default_factory=Countries)
+    #: where the role ids come from, for messages
+    source: str = ""
+
+    @classmethod
+    def of(cls, programme: ProgrammeSettings, survey: Survey | None = None) -> Vocabulary:
+        """The vocabulary of a programme: its ``roles`` or else the choices of the ``role``
+        question of ``survey``, with the labels of those choices in every language of the survey,
+        the built-in `ROLE_ALIASES` and the programme's ``role_aliases``; every ISO 3166 country,
+        with the labels of the survey's ``country`` question and the programme's
+        ``country_aliases``.
+
+        :raises InvalidInput: an alias of the programme names a role it does not have.
+        """
+        from feedback.survey import ChoiceQuestion
+
+        role_question = survey.by_id.get("role") if survey is not None else None
+        country_question = survey.by_id.get("country") if survey is not None else None
+        words: list[tuple[str, str]] = []  # (word, role id), later ones win
+        ids: list[str] | None = None
+        source = ""
+        if programme.roles is not None:
+            ids = list(programme.roles)
+            source = "the roles of [programme] in feedback.toml"
+        elif isinstance(role_question, ChoiceQuestion) and survey is not None:
+            ids = [choice.id for choice in role_question.choices]
+            source = f"the choices of the question 'role' of the survey '{survey.id}'"
+        if isinstance(role_question, ChoiceQuestion):
+            for choice in role_question.choices:
+                for text in (*_texts(choice.label), *_texts(choice.report_label)):
+                    words.append((text, choice.id))
+        words += list(ROLE_ALIASES.items())
+        if ids is None:
+            return cls(countries=cls._countries(programme, country_question))
+        known = set(ids)
+        roles: dict[str, tuple[str, str]] = {}
+        for word, role in words:
+            if role in known:
+                roles[normal(word)] = (role, word)
+        problems = []
+        for word, role in programme.role_aliases.items():
+            if role not in known:
+                problems.append(
+                    f"[programme.role_aliases] {word!r} = {role!r}: no role '{role}' in "
+                    f"{source} ({', '.join(ids)})" + did_you_mean(role, ids)
+                )
+            roles[normal(word)] = (role, word)
+        if problems:
+            raise InvalidInput("feedback.toml: " + "\nfeedback.toml: ".join(problems))
+        for role in ids:  # the id itself, as written or with spaces ("national rapporteur")
+            roles[normal(role)] = (role, role)
+        countries = cls._countries(programme, country_question)
+        return cls(roles, tuple(ids), countries, source)
+
+    @staticmethod
+    def _countries(programme: ProgrammeSettings, question: object) -> Countries:
+        from feedback.survey import ChoiceQuestion
+
+        extra: dict[str, str] = {}
+        if isinstance(question, ChoiceQuestion):
+            for choice in question.choices:
+                if choice.id.upper() in CODES:
+                    for text in _texts(choice.label):
+                        extra[text] = choice.id.upper()
+        extra.update(programme.country_aliases)
+        return Countries(extra)
+
+    def role(self, value: str) -> str:
+        """The role id ``value`` stands for.
+
+        :raises UnknownRole: no role or word for one of the programme; with the closest ones.
+        """
+        if self.roles is None:  # any role id, written with spaces or hyphens if need be
+            return value.strip().lower().replace(" ", "_").replace("-", "_")
+        key = normal(value)
+        if key in self.roles:
+            return self.roles[key][0]
+        close = difflib.get_close_matches(key, list(self.roles), n=6, cutoff=0.6)
+        suggestions: list[str] = []
+        for word in close:
+            role, written = self.roles[word]
+            shown = f"'{role}'" if normal(role) == word else f"'{role}' ({written!r})"
+            if all(not s.startswith(f"'{role}'") for s in suggestions):
+                suggestions.append(shown)
+        raise UnknownRole(
+            f"unknown role {value!r}: expected one of {', '.join(self.role_ids)} "
+            "(or another word for one, set in feedback.toml under [programme.role_aliases])"
+            + either(suggestions[:3])
         )
-    except csv.Error:
-        return ","
 
 
-def read_roster(path: Path) -> list[RosterEntry]:
-    """Read and check a roster CSV; raise `RosterError` listing every problem."""
+def project_vocabulary(engine: Engine) -> Vocabulary:
+    """The `Vocabulary` of the engine's project: its ``[programme]`` settings and its default
+    survey (no survey when the project has none by that id; a broken one is an error)."""
+    from feedback.errors import SurveyNotFound
+
+    try:
+        survey = engine.survey()
+    except SurveyNotFound:
+        survey = None
+    return Vocabulary.of(engine.settings.programme, survey)
+
+
+def read_roster(
+    path: Path,
+    vocabulary: Vocabulary | None = None,
+    *,
+    event_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[RosterEntry]:
+    """Read and check a roster CSV; raise `RosterError` listing every problem.
+
+    Roles and countries are mapped through ``vocabulary`` (default: every ISO 3166 country, and
+    any role id). With ``event_date`` after ``today``, nobody can be marked as attended.
+    """
     try:
         if path.stat().st_size > MAX_BYTES:
             raise RosterError(path, [Problem(f"too large for a roster (over {MAX_BYTES:,} bytes)")])
@@ -120,25 +328,57 @@ def read_roster(path: Path) -> list[RosterEntry]:
         raise RosterError(
             path, [Problem(f"empty file: expected a header row ({', '.join(COLUMNS)})")]
         )
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text[:4096]))
-    header = [h.strip().lower() for h in next(reader)]
-    problems = _header_problems(header)
+    delimiter, body = _delimiter(text)
+    skipped = text.count("\n", 0, len(text) - len(body))  # a "sep=;" line
+    reader = csv.reader(io.StringIO(body, newline=""), csv.excel, delimiter=delimiter)
+    header: list[str] = []
+    try:
+        for record in reader:  # blank lines before the header are skipped
+            if any(cell.strip() for cell in record):
+                header = [cell.strip().lower() for cell in record]
+                break
+    except csv.Error as exc:
+        raise RosterError(path, [Problem(f"not CSV: {exc}", line=skipped + 1)]) from exc
+    if not header:
+        raise RosterError(
+            path, [Problem(f"empty file: expected a header row ({', '.join(COLUMNS)})")]
+        )
+    problems = _header_problems(header, skipped + reader.line_num)
     if problems:
         raise RosterError(path, problems)
+    vocabulary = vocabulary if vocabulary is not None else Vocabulary()
+    attended_after_today = event_date is not None and today is not None and event_date > today
     entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
-    start = reader.line_num + 1
-    for row in reader:
+    start = skipped + reader.line_num + 1
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a quote never closed: the rest of the file is one cell
+            problems.append(Problem(f"not CSV: {exc}", line=start))
+            break
         # the line the record starts on (a quoted cell may run over several lines)
-        line, start = start, reader.line_num + 1
+        line, start = start, skipped + reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             problems.append(Problem(f"expected {len(header)} cells, found {len(row)}", line=line))
             continue
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        entry, row_problems = _entry(cells, line)
+        entry, row_problems = _entry(cells, line, vocabulary)
         problems.extend(row_problems)
+        if entry is not None and entry.attended and attended_after_today:
+            problems.append(
+                Problem(
+                    f"attended {cells['attended']!r}, but the event is on {event_date} and today "
+                    f"is {today}: nobody has attended it yet (give 'no' until it has taken place)",
+                    ("attended",),
+                    line,
+                )
+            )
         if entry is not None:
             key = entry.email.lower()
             if key in seen:
@@ -158,26 +398,26 @@ def text_byte(exc: UnicodeDecodeError) -> str:
     return exc.object[exc.start : exc.start + 1].hex()
 
 
-def _header_problems(header: list[str]) -> list[Problem]:
+def _header_problems(header: list[str], line: int = 1) -> list[Problem]:
     problems = []
     for index, name in enumerate(header, start=1):
         if not name:
             problems.append(
-                Problem(f"column {index} has no name (expected: {', '.join(COLUMNS)})", line=1)
+                Problem(f"column {index} has no name (expected: {', '.join(COLUMNS)})", line=line)
             )
         elif name not in COLUMNS:
             problems.append(
                 Problem(
                     f"unknown column '{name}' (expected: {', '.join(COLUMNS)})"
                     + did_you_mean(name, COLUMNS),
-                    line=1,
+                    line=line,
                 )
             )
     for name in REQUIRED:
         if name not in header:
-            problems.append(Problem(f"missing column '{name}'", line=1))
+            problems.append(Problem(f"missing column '{name}'", line=line))
     for name in sorted({n for n in header if n and header.count(n) > 1}):
-        problems.append(Problem(f"column '{name}' appears twice in the header", line=1))
+        problems.append(Problem(f"column '{name}' appears twice in the header", line=line))
     return problems
 
 
@@ -192,7 +432,7 @@ def value_problem(column: str, value: str, found: str | None = None) -> str | No
         return f"expected a name, found {value!r}"
     if column in SHAPES:
         pattern, expected = SHAPES[column]
-        if not pattern.fullmatch(value):
+        if not pattern.fullmatch(value) or (column == "country" and value not in CODES):
             return f"expected {expected}, found {cut(value if found is None else found)!r}"
     return None
 
@@ -214,7 +454,9 @@ def person_problems(person: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def _entry(cells: dict[str, str], line: int) -> tuple[RosterEntry | None, list[Problem]]:
+def _entry(
+    cells: dict[str, str], line: int, vocabulary: Vocabulary
+) -> tuple[RosterEntry | None, list[Problem]]:
     problems = []
     plain = set()
     for column, cell in cells.items():
@@ -232,12 +474,19 @@ def _entry(cells: dict[str, str], line: int) -> tuple[RosterEntry | None, list[P
 
     check("name", cells["name"])
     check("email", cells["email"])
-    role = cells.get("role", "").lower().replace(" ", "_").replace("-", "_") or None
-    if role is not None:
-        check("role", role)
-    country = cells.get("country", "").upper() or None
-    if country is not None:
-        check("country", country)
+    role = country = None
+    if cells.get("role") and "role" in plain:
+        try:
+            role = vocabulary.role(cells["role"])
+        except UnknownRole as exc:
+            problems.append(Problem(str(exc), ("role",), line))
+        else:
+            check("role", role)
+    if cells.get("country") and "country" in plain:
+        try:
+            country = vocabulary.countries.code(cells["country"])
+        except UnknownCountry as exc:
+            problems.append(Problem(str(exc), ("country",), line))
     language = cells.get("language", "").lower() or None
     if language is not None:
         check("language", language)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -16,6 +18,7 @@ from rich.table import Table
 
 from feedback.cli import CommandError, db_option, json_option, state
 from feedback.errors import InvalidInput, SurveyNotFound, UnknownEvent, did_you_mean
+from feedback.i18n import plural
 from feedback.loading import pydantic_problems
 from feedback.text import shown
 
@@ -39,10 +42,13 @@ def event() -> None:
 
 @event.command(name="add")
 @click.argument("event_id", metavar="ID")
-@click.option("--title", required=True, help="The event's title.")
+@click.option("--title", help="The event's title (needed for a new event).")
 @click.option("--date", "date_", help="The date, YYYY-MM-DD.")
 @click.option("--city", help="The city.")
-@click.option("--country", help="ISO 3166 two-letter code of the host country, e.g. NL.")
+@click.option(
+    "--country",
+    help="The host country: an ISO 3166 two-letter code (NL), a common alias (UK) or its name.",
+)
 @click.option("--programme", help="The programme (series of events) it belongs to, as an id.")
 @click.option(
     "--open-link/--no-open-link",
@@ -52,7 +58,7 @@ def event() -> None:
 @db_option
 def add_event(
     event_id: str,
-    title: str,
+    title: str | None,
     date_: str | None,
     city: str | None,
     country: str | None,
@@ -61,44 +67,60 @@ def add_event(
     db: Path | None,
 ) -> None:
     """Add an event, or update the one with this ID (options not given keep their value)."""
+    from feedback.countries import Countries, UnknownCountry
     from feedback.events import Event
 
-    data = {
-        "id": event_id,
+    names = {"id": "ID", "date": "--date", "country": "--country", "title": "--title"}
+    given: dict[str, object] = {
         "title": title,
         "date": date_,
         "city": city,
         "country": country,
         "programme": programme,
+        "open_link": open_link,
     }
-    if open_link is not None:
-        data["open_link"] = open_link
-    names = {"id": "ID", "date": "--date", "country": "--country", "title": "--title"}
+    given = {k: v for k, v in given.items() if v is not None}
+    engine = state().engine(db)
+    lines: list[str] = []
+    if country is not None:
+        try:
+            countries = Countries(engine.settings.programme.country_aliases)
+            given["country"] = countries.code(country)
+        except UnknownCountry as exc:
+            lines.append(f"--country: {exc}")
+            del given["country"]
+    data = {"id": event_id, "title": "-", **given}  # the title is checked below, when needed
     try:
-        record = Event.model_validate(data)
+        Event.model_validate(data)
     except ValidationError as exc:
         problems = pydantic_problems(exc, data, Event)
-        lines = [f"{names.get(str(p.loc[0]), '--' + str(p.loc[0]))}: {p.message}" for p in problems]
+        lines += [
+            f"{names.get(str(p.loc[0]), '--' + str(p.loc[0]))}: {p.message}" for p in problems
+        ]
+    if lines:
+        raise InvalidInput("\n".join(lines))
+    store = engine.store if engine.settings.db_path.exists() else None
+    stored = store.event(event_id) if store is not None else None
+    if stored is None and title is None:
+        raise InvalidInput(
+            f"--title: event '{event_id}' is new: give its title with --title "
+            "(to update an event, give the ID of one in `feedback event list`)"
+            + did_you_mean(event_id, store.event_ids() if store is not None else [])
+        )
+    merged = {**(stored or {}), "id": event_id, **given}
+    try:
+        record = Event.model_validate(merged)
+    except ValidationError as exc:  # stored before today's checks: say what to give
+        problems = pydantic_problems(exc, merged, Event)
+        fields = [str(p.loc[0]) if p.loc else "event" for p in problems]
+        lines = [
+            f"the stored {field} of event {event_id} is not valid ({p.message}): "
+            f"give {names.get(field, '--' + field)} to replace it"
+            for field, p in zip(fields, problems, strict=True)
+        ]
         raise InvalidInput("\n".join(lines)) from exc
-    store = state().engine(db).store
-    stored = store.event(record.id)
-    existed = stored is not None
-    if stored is not None:
-        given = {k: v for k, v in record.row().items() if data.get(k) is not None}
-        merged = {**stored, **given}
-        try:
-            record = Event.model_validate(merged)
-        except ValidationError as exc:  # stored before today's checks: say what to give
-            problems = pydantic_problems(exc, merged, Event)
-            fields = [str(p.loc[0]) if p.loc else "event" for p in problems]
-            lines = [
-                f"the stored {field} of event {record.id} is not valid ({p.message}): "
-                f"give {names.get(field, '--' + field)} to replace it"
-                for field, p in zip(fields, problems, strict=True)
-            ]
-            raise InvalidInput("\n".join(lines)) from exc
-    store.upsert_event(record.row())
-    click.echo(f"{'updated' if existed else 'added'} event {record.id}: {record.title}")
+    engine.store.upsert_event(record.row())
+    click.echo(f"{'updated' if stored is not None else 'added'} event {record.id}: {record.title}")
 
 
 @event.command(name="list")
@@ -146,14 +168,21 @@ def import_roster(file: Path, event_id: str, db: Path | None) -> None:
     refuses the whole file (exit 2) and names its line and column.
     """
     from feedback import roster as roster_module
+    from feedback.events import event_date, today
 
     engine = state().engine(db)
     _known_event(engine, event_id)
-    entries = roster_module.read_roster(file)
+    vocabulary = roster_module.project_vocabulary(engine)
+    entries = roster_module.read_roster(
+        file,
+        vocabulary,
+        event_date=event_date(engine.store.event(event_id)),
+        today=today(),
+    )
     summary = roster_module.import_roster(engine.store, event_id, entries)
     click.echo(
-        f"{file}: {len(entries)} people for {event_id}: {summary.added} added, "
-        f"{summary.updated} updated, {summary.attended} attended"
+        f"{file}: {plural(len(entries), 'person', 'people')} for {event_id}: "
+        f"{summary.added} added, {summary.updated} updated, {summary.attended} attended"
     )
 
 
@@ -176,7 +205,9 @@ def list_roster(event_id: str, as_json: bool, db: Path | None) -> None:
             "yes" if row["attended"] else "no",
         )
     Console(emoji=False).print(table)  # stored text as written: no ":smile:" emoji
-    click.echo(f"{len(rows)} people, {sum(1 for r in rows if r['attended'])} attended")
+    click.echo(
+        f"{plural(len(rows), 'person', 'people')}, {sum(1 for r in rows if r['attended'])} attended"
+    )
 
 
 # -- responses ------------------------------------------------------------------------------
@@ -204,6 +235,69 @@ def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+def _channels(engine: Any) -> list[str]:
+    """The channels a response may come from: those the engine's plugins register, and those of
+    every plugin installed, loaded or not (a kiosk's answers are good data on a laptop that runs
+    no kiosk, or where ``FEEDBACK_LOAD_PLUGINS`` leaves the kiosk out)."""
+    import importlib.metadata
+
+    from feedback.plugins import GROUP, PluginManager
+    from feedback.registry import Channel, collect
+
+    names = set(engine.channels.items)
+    installed = PluginManager()
+    for entry_point in importlib.metadata.entry_points(group=GROUP):
+        if installed.has_plugin(entry_point.name):
+            continue
+        try:
+            installed.register(entry_point.load(), name=entry_point.name)
+        except Exception:  # a broken plugin is for `feedback plugins` to report
+            continue
+    found = collect(
+        installed, "register_channels", "channel", lambda c: isinstance(c, Channel), "a Channel"
+    )
+    return sorted(names | set(found.items))
+
+
+def envelope_problems(channel: str, submitted: dt.date, channels: list[str], today: dt.date) -> str:
+    """What is wrong with a response's channel and date, or ``""``: a channel no plugin
+    registered, a date after ``today``."""
+    problems = []
+    if channel not in channels:
+        problems.append(
+            f"channel: unknown channel '{channel}' (known: {', '.join(channels)})"
+            + did_you_mean(channel, channels)
+        )
+    if submitted > today:
+        problems.append(
+            f"submitted: {submitted.isoformat()} is after today ({today.isoformat()}): "
+            "expected the date the answers were given"
+        )
+    return "; ".join(problems)
+
+
+def _checked_envelope(
+    items: Iterable[tuple[str, Any]], channels: list[str], today: dt.date
+) -> Iterator[tuple[str, Any]]:
+    """The items of a response file, a response with an unknown channel or a date after today
+    turned into the problem that rejects it (with the rest of its file)."""
+    from feedback.responses import Response
+
+    for where, item in items:
+        response = item
+        if isinstance(item, dict):
+            try:
+                response = Response.model_validate(item)
+            except ValidationError:
+                response = None  # the engine reports what is wrong with it
+        if isinstance(response, Response):
+            problem = envelope_problems(response.channel, response.submitted, channels, today)
+            if problem:
+                yield where, InvalidInput(problem)
+                continue
+        yield where, item
+
+
 @responses.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
@@ -213,14 +307,17 @@ def import_responses(files: tuple[Path, ...], db: Path | None) -> None:
     Each file is all-or-nothing. Prints what was stored, already present and rejected (with the
     line and the reason); exits 2 when anything was rejected or conflicted.
     """
+    from feedback.events import today
     from feedback.importing import read_response_file
 
     engine = state().engine(db)
+    channels = _channels(engine)
     trouble = 0
     for path in files:
         try:
             with _progress_bar(path) as progress:
-                result = engine.submit_many(read_response_file(path, progress))
+                items = read_response_file(path, progress)
+                result = engine.submit_many(_checked_envelope(items, channels, today()))
         except InvalidInput as exc:
             click.echo(f"{exc}", err=True)
             trouble += 1
@@ -250,11 +347,11 @@ def import_responses(files: tuple[Path, ...], db: Path | None) -> None:
         else:
             click.echo(
                 f"{path}: {result.received} read, {result.stored} stored, "
-                f"{result.already_stored} already present, {len(result.conflicts)} conflicts"
+                f"{result.already_stored} already present, {plural(len(result.conflicts), 'conflict', 'conflicts')}"
             )
         trouble += bool(result.rejected_count or result.conflicts)
     if trouble:
-        raise CommandError(f"{trouble} of {len(files)} file(s) had problems", 2)
+        raise CommandError(f"{trouble} of {plural(len(files), 'file', 'files')} had problems", 2)
 
 
 @responses.command(name="export")
@@ -308,4 +405,4 @@ def export_responses(
         count = exporting.export_file(fmt, records, answer_columns, output)
     except OSError as exc:
         raise CommandError(f"{output}: cannot write: {exc.strerror or exc}", 2) from exc
-    click.echo(f"wrote {count} responses to {output}", err=True)
+    click.echo(f"wrote {plural(count, 'response', 'responses')} to {output}", err=True)

@@ -86,7 +86,8 @@ def test_add_again_updates_rather_than_duplicates(tmp_path: Path) -> None:
         (["--date", "2011-13-26"], "--date", "2011-13-26"),
         (["--date", "26/01/2011"], "--date", "26/01/2011"),
         (["--country", "NLD"], "--country", "NLD"),
-        (["--country", "Netherlands"], "--country", "Netherlands"),
+        (["--country", "Neverland"], "--country", "Neverland"),
+        (["--country", "XX"], "--country", "unknown country 'XX'"),
         (["--title", "   "], "--title", ""),
         (["--title", "Hague\x1b[2J"], "--title", "an escape character (U+001B)"),
         (["--title", "T" * 301], "--title", "expected at most 300 characters, found 301"),
@@ -132,10 +133,110 @@ def test_invalid_input_on_a_new_project_creates_no_database(tmp_path: Path) -> N
     assert not (tmp_path / "feedback.db").exists()
 
 
-def test_title_is_required(tmp_path: Path) -> None:
-    result = run(tmp_path, "event", "add", "hague-2011")
+def test_title_is_required_for_a_new_event(tmp_path: Path) -> None:
+    result = run(tmp_path, "event", "add", "hague-2011", "--city", "The Hague")
     assert result.exit_code == 2
-    assert "--title" in result.output
+    assert "--title: event 'hague-2011' is new: give its title with --title" in result.output
+    assert not (tmp_path / "feedback.db").exists()
+
+
+def test_title_is_not_required_to_update_an_event(tmp_path: Path) -> None:
+    assert run(tmp_path, "event", "add", *HAGUE).exit_code == 0
+    result = run(tmp_path, "event", "add", "hague-2011", "--city", "The Hague")
+    assert result.exit_code == 0, result.output
+    assert "updated event hague-2011: Good practice exchange" in result.output
+    result = run(tmp_path, "event", "add", "hague-2011", "--country", "Nederland", "--open-link")
+    assert result.exit_code == 0, result.output
+    [event] = events(tmp_path)
+    assert (event["title"], event["date"], event["city"], event["country"], event["open_link"]) == (
+        "Good practice exchange",
+        "2011-01-26",
+        "The Hague",
+        "NL",
+        True,
+    )
+
+
+def test_a_new_event_without_title_suggests_a_stored_one(tmp_path: Path) -> None:
+    assert run(tmp_path, "event", "add", *HAGUE).exit_code == 0
+    before = dump(tmp_path / "feedback.db")
+    result = run(tmp_path, "event", "add", "hague-2012", "--city", "Leiden")
+    assert result.exit_code == 2
+    assert "did you mean 'hague-2011'?" in result.output
+    assert dump(tmp_path / "feedback.db") == before
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("UK", "GB"), ("EL", "GR"), ("Griekenland", "GR"), ("the Netherlands", "NL")],
+)
+def test_country_goes_through_the_country_mapping(tmp_path: Path, written: str, code: str) -> None:
+    result = run(tmp_path, "event", "add", "athens-2012", "--title", "A", "--country", written)
+    assert result.exit_code == 0, result.output
+    assert events(tmp_path)[0]["country"] == code
+
+
+def test_country_aliases_of_the_project_apply_to_events(tmp_path: Path) -> None:
+    (tmp_path / "feedback.toml").write_text('[programme.country_aliases]\n"Fryslân" = "NL"\n')
+    result = run(tmp_path, "event", "add", "ljouwert", "--title", "L", "--country", "Fryslan")
+    assert result.exit_code == 0, result.output
+    assert events(tmp_path)[0]["country"] == "NL"
+
+
+def test_an_unknown_country_suggests_the_closest(tmp_path: Path) -> None:
+    result = run(tmp_path, "event", "add", "x", "--title", "X", "--country", "Grece")
+    assert result.exit_code == 2
+    assert "--country: unknown country 'Grece'" in result.output
+    assert "did you mean 'GR' (Greece)?" in result.output
+    assert not (tmp_path / "feedback.db").exists()
+
+
+# -- what enters an event's responses: channels and dates -------------------------------------
+
+
+def _answers(path: Path, **changes: str) -> Path:
+    record = {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "survey": "post-seminar",
+        "event": "hague-2011",
+        "channel": "paper",
+        "language": "en",
+        "submitted": "2011-01-27",
+        "answers": {"role": "mp"},
+    }
+    path.write_text(json.dumps(record | changes) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"channel": "papper"}, "channel: unknown channel 'papper' (known: "),
+        ({"channel": "papper"}, "did you mean 'paper'?"),
+        ({"channel": "fax"}, "paper"),
+        (
+            {"submitted": "2011-02-01"},
+            "submitted: 2011-02-01 is after today (2011-01-31): expected the date the answers "
+            "were given",
+        ),
+    ],
+)
+def test_a_response_from_an_unknown_channel_or_after_today_is_refused(
+    event_project: Path, monkeypatch: pytest.MonkeyPatch, changes: dict[str, str], expected: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1296432000")  # 2011-01-31
+    before = dump(event_project / "feedback.db")
+    file = _answers(event_project / "answers.jsonl", **changes)
+    result = run(event_project, "responses", "import", str(file))
+    assert result.exit_code == 2
+    assert "answers.jsonl: line 1: " in result.output
+    assert expected in result.output
+    assert "1 of 1 file had problems" in result.output
+    assert dump(event_project / "feedback.db") == before
+    # the same response, from a known channel on a past date, is stored
+    good = _answers(event_project / "good.jsonl", submitted="2011-01-31")
+    result = run(event_project, "responses", "import", str(good))
+    assert result.exit_code == 0, result.output
 
 
 def test_db_option_uses_another_file(tmp_path: Path) -> None:
@@ -183,3 +284,17 @@ def test_list_counts_attendees_and_responses(tmp_path: Path) -> None:
 
     counts = {e["id"]: (e["attended"], e["responses"]) for e in events(tmp_path)}
     assert counts == {"hague-2011": (2, 2), "riga-2012": (0, 0)}
+
+
+def test_counts_of_one_response_agree_in_number(event_project: Path) -> None:
+    file = _answers(event_project / "answers.jsonl")
+    assert run(event_project, "responses", "import", str(file)).exit_code == 0
+    changed = _answers(event_project / "changed.jsonl", language="nl")
+    result = run(event_project, "responses", "import", str(changed))
+    assert result.exit_code == 2
+    assert "1 read, 0 stored, 0 already present, 1 conflict\n" in result.output
+    assert "1 of 1 file had problems" in result.output
+    out = event_project / "out.csv"
+    result = run(event_project, "responses", "export", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"wrote 1 response to {out}" in result.output

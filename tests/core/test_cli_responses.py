@@ -161,7 +161,7 @@ def test_conflict_is_reported_and_kept_for_review(project: Path, db: Path) -> No
     assert result.exit_code == 2
     assert f"response {FIRST}: a different response with this id is already stored" in result.stderr
     assert "conflicts table" in result.stderr
-    assert "1 conflicts" in result.stdout
+    assert "1 conflict\n" in result.stdout
     assert stored(db) == before  # the original is not written over
     [(response_id, content)] = query(db, "SELECT response_id, content FROM conflicts")
     assert response_id == FIRST
@@ -216,7 +216,7 @@ def test_each_file_is_all_or_nothing(project: Path, db: Path) -> None:
     bad = jsonl(project / "bad.jsonl", response(id=SECOND), response(language="xx"))
     result = run(project, "responses", "import", str(good), str(bad))
     assert result.exit_code == 2
-    assert "1 of 2 file(s) had problems" in result.output
+    assert "1 of 2 files had problems" in result.output
     assert [row[0] for row in stored(db)] == [FIRST]
 
 

@@ -169,8 +169,24 @@ BAD_FILES = {
         ["roster.csv:2 column 'attended': expected yes or no, found 'maybe'"],
     ),
     "bad country": (
-        HEADER + "Anna,anna@example.org,mp,Netherlands,,yes\n",
-        ["roster.csv:2 column 'country': expected an ISO 3166 two-letter country code"],
+        HEADER + "Anna,anna@example.org,mp,Netherlandz,,yes\n",
+        [
+            "roster.csv:2 column 'country': unknown country 'Netherlandz': expected an ISO 3166 "
+            "two-letter code",
+            "did you mean 'NL' (Netherlands)?",
+        ],
+    ),
+    "country code that is no country": (
+        HEADER + "Anna,anna@example.org,mp,XX,,yes\n",
+        ["roster.csv:2 column 'country': unknown country 'XX'", "did you mean 'XK' (Kosovo)"],
+    ),
+    "unknown role": (
+        HEADER + "Anna,anna@example.org,Member of Parlement,NL,,yes\n",
+        [
+            "roster.csv:2 column 'role': unknown role 'Member of Parlement': expected one of mp, "
+            "ngo, national_rapporteur",
+            "did you mean 'mp' ('Member of Parliament')?",
+        ],
     ),
     "empty name": (
         HEADER + ",anna@example.org,mp,NL,,yes\n",
@@ -351,3 +367,207 @@ def test_a_bad_language_names_line_and_column(project: Path) -> None:
     assert "c.csv:2 column 'language'" in result.output
     assert "a language code such as en or nl" in result.output
     assert dump(project / "feedback.db") == before
+
+
+# -- issue 13: the whole file through the csv module ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        ('name,email,organisation,attended\n"Smith, ""Jo""",jo@example.org,"A, B",yes\n', "A, B"),
+        (
+            '\ufeffname;email;organisation;attended\r\n"Smith, ""Jo""";jo@example.org;"A; B";ja\r\n',
+            "A; B",
+        ),
+        (
+            '\ufeff"name";"email";"organisation";"attended"\r\n'
+            '"Smith, ""Jo""";"jo@example.org";"Kamer ""West""";"ja"\r\n',
+            'Kamer "West"',
+        ),
+        (
+            # Excel's first line naming the separator
+            'sep=;\r\nname;email;organisation;attended\r\n"Smith, ""Jo""";jo@example.org;A,B;ja\r\n',
+            "A,B",
+        ),
+        (
+            # a header whose quoted cells hold the other separator
+            '"name","email","organisation","attended"\n"Smith, ""Jo""","jo@example.org","x;y",1\n',
+            "x;y",
+        ),
+        (
+            # a blank line above the header, as an export with a title row removed leaves it
+            '\ufeff\r\nname;email;organisation;attended\r\n"Smith, ""Jo""";jo@example.org;C;ja\r\n',
+            "C",
+        ),
+    ],
+    ids=["comma", "semicolon-bom", "all-quoted", "sep-line", "quoted-header", "blank-first"],
+)
+def test_quoted_cells_with_separators_and_doubled_quotes_are_kept(
+    project: Path, text: str, organisation: str
+) -> None:
+    file = write(project / "roster.csv", text)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    [row] = roster(project)
+    assert (row["name"], row["organisation"], row["attended"]) == ('Smith, "Jo"', organisation, 1)
+
+
+def test_a_sep_line_counts_in_the_line_numbers(project: Path) -> None:
+    text = "sep=;\nname;email;attended\nJo;jo@example.org;perhaps\n"
+    result = run(
+        project, "roster", "import", str(write(project / "r.csv", text)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 2
+    assert "r.csv:3 column 'attended'" in result.output
+
+
+# -- issue 13: roles and countries through the programme's vocabulary ----------------------------
+
+VOCABULARY = (
+    HEADER
+    + "Anna de Vries,anna@example.org,Member of Parliament,the Netherlands,,yes\n"
+    + "Bob Smith,bob@example.org,MPs,UK,,yes\n"
+    + "Kostas Pappas,kostas@example.org,Kamerlid,EL,,yes\n"
+    + "Jan Jansen,jan@example.org,Lid van een nationaal parlement of regionale "
+    "volksvertegenwoordiging,Duitsland,,yes\n"
+    + "Carla Rossi,carla@example.org,National Rapporteur,Italië,,yes\n"
+    + "Dora Novak,dora@example.org,Non-governmental organisation (NGO),si,,yes\n"
+)
+
+
+def test_roles_and_countries_are_stored_as_the_programme_s_ids(project: Path) -> None:
+    file = write(project / "roster.csv", VOCABULARY)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    stored = {r["email"].split("@")[0]: (r["role"], r["country"]) for r in roster(project)}
+    assert stored == {
+        "anna": ("mp", "NL"),
+        "bob": ("mp", "GB"),
+        "kostas": ("mp", "GR"),
+        "jan": ("mp", "DE"),
+        "carla": ("national_rapporteur", "IT"),
+        "dora": ("ngo", "SI"),
+    }
+
+
+def test_an_mp_written_out_counts_in_reach(project: Path) -> None:
+    (project / "feedback.toml").write_text("[programme.targets]\nmp = 10\ncountries = 5\n")
+    file = write(project / "roster.csv", VOCABULARY)
+    assert run(project, "roster", "import", str(file), "--event", "hague-2011").exit_code == 0
+    result = run(project, "score", "--event", "hague-2011", "--json")
+    assert result.exit_code == 0, result.output
+    [reach] = [s for s in json.loads(result.stdout) if s["scorer"] == "reach"]
+    assert (reach["n"], reach["k"]) == (6, 4)  # four MPs from four countries
+    assert "4 parliamentarians from 4 countries" in reach["summary"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "expected"),
+    [
+        ("Member of Parlement", "role", "did you mean 'mp' ('Member of Parliament')?"),
+        ("journalist", "role", "expected one of mp, ngo, national_rapporteur"),
+        ("XX", "country", "did you mean 'XK' (Kosovo)"),
+        ("Nederlnd", "country", "did you mean 'NL' (Netherlands)?"),
+    ],
+)
+def test_an_unknown_role_or_country_names_row_column_and_value_and_stores_nothing(
+    project: Path, cell: str, column: str, expected: str
+) -> None:
+    before = dump(project / "feedback.db")
+    row = {"role": f"{cell},NL", "country": f"mp,{cell}"}[column]
+    text = HEADER + "Anna,anna@example.org,mp,NL,,yes\n" + f"Bob,bob@example.org,{row},,no\n"
+    result = run(
+        project, "roster", "import", str(write(project / "r.csv", text)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 2
+    assert f"r.csv:3 column '{column}': unknown {column} '{cell}'" in result.output
+    assert expected in result.output
+    assert dump(project / "feedback.db") == before
+
+
+def test_role_and_country_aliases_of_the_project(project: Path) -> None:
+    (project / "feedback.toml").write_text(
+        '[programme.role_aliases]\n"Deputy" = "mp"\n"Hoofd ngo" = "ngo"\n\n'
+        '[programme.country_aliases]\n"Nederlân" = "NL"\n'
+    )
+    text = (
+        HEADER
+        + "Anna,anna@example.org,deputy,Nederlân,,yes\n"
+        + "Bob,bob@example.org,HOOFD NGO,NL,,yes\n"
+    )
+    result = run(
+        project, "roster", "import", str(write(project / "r.csv", text)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 0, result.output
+    assert {(r["role"], r["country"]) for r in roster(project)} == {("mp", "NL"), ("ngo", "NL")}
+
+
+def test_an_alias_to_a_role_the_programme_lacks_is_refused(project: Path) -> None:
+    (project / "feedback.toml").write_text('[programme.role_aliases]\n"Deputy" = "mps"\n')
+    before = dump(project / "feedback.db")
+    text = HEADER + "Anna,anna@example.org,deputy,NL,,yes\n"
+    result = run(
+        project, "roster", "import", str(write(project / "r.csv", text)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 2
+    assert "feedback.toml: [programme.role_aliases] 'Deputy' = 'mps': no role 'mps'" in (
+        result.output
+    )
+    assert "did you mean 'mp'?" in result.output
+    assert dump(project / "feedback.db") == before
+
+
+def test_the_programme_s_roles_replace_the_survey_s(project: Path) -> None:
+    (project / "feedback.toml").write_text('[programme]\nroles = ["mp", "ngo", "press"]\n')
+    good = HEADER + "Anna,anna@example.org,Press,NL,,yes\nBob,bob@example.org,MP,NL,,yes\n"
+    result = run(
+        project, "roster", "import", str(write(project / "a.csv", good)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 0, result.output
+    bad = HEADER + "Carla,carla@example.org,researcher,IT,,yes\n"
+    result = run(
+        project, "roster", "import", str(write(project / "b.csv", bad)), "--event", "hague-2011"
+    )
+    assert result.exit_code == 2
+    assert "unknown role 'researcher': expected one of mp, ngo, press" in result.output
+
+
+# -- issue 13: nobody attends an event before it takes place -------------------------------------
+
+
+def test_attended_an_event_after_today_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1295481600")  # 2011-01-20, before the event
+    before = dump(project / "feedback.db")
+    file = write(project / "roster.csv", ROSTER)
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 2
+    assert (
+        "roster.csv:2 column 'attended': attended 'yes', but the event is on 2011-01-26 and "
+        "today is 2011-01-20" in result.output
+    )
+    assert "roster.csv:4 column 'attended'" in result.output
+    assert "roster.csv:3" not in result.output  # Bob did not attend: nothing wrong
+    assert dump(project / "feedback.db") == before
+
+    invited = write(project / "invited.csv", ROSTER.replace(",yes\n", ",no\n"))
+    result = run(project, "roster", "import", str(invited), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1296043200")  # 2011-01-26 12:00, the day itself
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+
+
+# -- issue 13: counts agree in number -------------------------------------------------------------
+
+
+def test_one_person_is_a_person(project: Path) -> None:
+    file = write(project / "one.csv", "name,email,attended\nJo,jo@example.org,yes\n")
+    result = run(project, "roster", "import", str(file), "--event", "hague-2011")
+    assert result.exit_code == 0, result.output
+    assert "1 person for hague-2011: 1 added" in result.output
+    listed = run(project, "roster", "list", "--event", "hague-2011")
+    assert "1 person, 1 attended" in listed.output

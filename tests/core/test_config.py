@@ -124,3 +124,38 @@ def test_unknown_web_key_suggests(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as info:
         load_settings(tmp_path)
     assert "did you mean 'rate_limit'" in str(info.value)
+
+
+def test_the_programme_s_roles_and_aliases(tmp_path: Path) -> None:
+    (tmp_path / "feedback.toml").write_text(
+        '[programme]\nroles = ["mp", "ngo"]\n\n[programme.role_aliases]\n"Deputy" = "mp"\n\n'
+        '[programme.country_aliases]\n"Fryslân" = "nl"\n'
+    )
+    programme = load_settings(tmp_path).programme
+    assert programme.roles == ["mp", "ngo"]
+    assert programme.role_aliases == {"Deputy": "mp"}
+    assert programme.country_aliases == {"Fryslân": "NL"}
+    (tmp_path / "feedback.toml").unlink()
+    assert load_settings(tmp_path).programme.roles is None  # the default survey's roles
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[programme]\nroles = ["MP"]\n', "expected role ids such as mp or ngo, found 'MP'"),
+        ('[programme.role_aliases]\n"Deputy" = "Member of Parliament"\n', "alias 'Deputy'"),
+        (
+            '[programme.country_aliases]\n"Fryslân" = "FY"\n',
+            "alias 'Fryslân' names 'FY', which is not an ISO 3166 two-letter country code",
+        ),
+    ],
+)
+def test_bad_roles_and_aliases_name_the_file_and_key(
+    tmp_path: Path, toml: str, expected: str
+) -> None:
+    (tmp_path / "feedback.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(InvalidInput) as info:
+        load_settings(tmp_path)
+    assert "feedback.toml" in str(info.value)
+    assert expected in str(info.value)
+    assert "Value error" not in str(info.value)
