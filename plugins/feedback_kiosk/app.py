@@ -347,27 +347,57 @@ class KioskApp(App[None], inherit_bindings=False):
             self._idle_screen.dismiss()
         self._idle_screen = None
 
+    def _staff_screen_open(self) -> bool:
+        return any(isinstance(s, PinScreen | OperatorScreen) for s in self.screen_stack)
+
     def _idle_tick(self) -> None:
-        if self.session is None or self.options.data_entry:
+        self.apply_idle_rule()
+
+    def apply_idle_rule(self) -> None:
+        """Apply the idle rule at the kiosk's clock: warn, then abandon the session.
+
+        Every screen obeys it, the staff PIN prompt and the operator screen too: keys and clicks
+        there are activity like any other, but a kiosk left on them is reset like one left on a
+        question (or else the next participant could go back into the last one's answers). The
+        timer runs on `clock`; the interval calls this, and tests call it after moving the clock.
+        Data entry (staff keying paper forms) has no idle reset.
+        """
+        if self.options.data_entry:
             return
-        if any(isinstance(s, PinScreen | OperatorScreen) for s in self.screen_stack):
-            self.last_activity = self.clock()  # staff are at the kiosk
-            return
+        if self.session is None and not self._staff_screen_open():
+            return  # nothing of a participant's on screen, and no staff screen left open
         idle = self.clock() - self.last_activity
         timeout, warning = self.options.idle_timeout, self.options.idle_warning
         if idle >= timeout:
-            self.reset()
+            self.abandon()
             return
         if idle >= timeout - warning:
             left = timeout - idle
             if self._idle_screen is None:
-                w = self.session.words
+                w = self.session.words if self.session else words(self.survey.languages[0])
                 self._idle_screen = IdleScreen(w["still_there"], w["reset_in"], left)
                 self.push_screen(self._idle_screen, callback=lambda _: self._idle_closed())
             elif self.screen is self._idle_screen:
                 self._idle_screen.show_remaining(left)
         elif self._idle_screen is not None:
             self._dismiss_idle()
+
+    def abandon(self) -> None:
+        """The kiosk was left alone: close every screen (the PIN prompt and the operator screen
+        too) and discard the participant's answers: never shown again, never stored. Answers
+        that could not be saved stay held for staff behind the "not saved" screen, which shows
+        none of them. (No survey can yet ask to keep partial responses: the core's `Survey` has
+        no such option, so abandoned answers are always discarded.)"""
+        if self.session is not None:
+            log.info("idle: a participant's unfinished answers were discarded")
+        if len(self.screen_stack) > 1 and isinstance(self.screen_stack[1], NotSavedScreen):
+            self._idle_screen = None
+            self.session = None
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.last_activity = self.clock()
+            return
+        self.reset()
 
     def _idle_closed(self) -> None:
         self._idle_screen = None
@@ -390,7 +420,9 @@ class KioskApp(App[None], inherit_bindings=False):
             self._open_operator()
             return
         language = self.session.language if self.session else self.survey.languages[0]
-        self.push_screen(PinScreen(self.options.pin_hash, words(language)), self._pin_done)
+        self.push_screen(
+            PinScreen(self.options.pin_hash, words(language), clock=self.clock), self._pin_done
+        )
 
     def _pin_done(self, ok: bool | None) -> None:
         if ok:

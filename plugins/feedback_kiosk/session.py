@@ -50,6 +50,9 @@ class KioskSession:
         self.partial: dict[str, dict[str, str]] = {}  # then/now rows answered so far
         self.invalid: dict[str, str] = {}  # typed text that is not yet an answer, and why
         self.words = words(language)
+        # set by the review's Change: the steps the participant had when they left the review;
+        # Next then returns to the review, through any step the change has newly brought in
+        self.changing_from: set[str] | None = None
         steps = self.steps()
         self.current = steps[0].key if steps else "review"
 
@@ -137,7 +140,12 @@ class KioskSession:
             self.current = "review"
             return True
         index = keys.index(self.current)
-        self.current = keys[index + 1] if index + 1 < len(keys) else "review"
+        later = keys[index + 1 :]
+        if self.changing_from is not None:
+            later = [key for key in later if key not in self.changing_from]
+        self.current = later[0] if later else "review"
+        if self.current == "review":
+            self.changing_from = None
         return True
 
     def back(self) -> bool:
@@ -154,8 +162,14 @@ class KioskSession:
         return True
 
     def go_to(self, question_id: str) -> None:
-        """Jump to a question (from the review)."""
+        """Jump to a question."""
         self.current = f"q:{question_id}"
+
+    def change(self, question_id: str) -> None:
+        """From the review to a question to change its answer: after it, Next leads back to the
+        review (by way of any question the new answer brings in, such as one shown only to MPs)."""
+        self.changing_from = {step.key for step in self.steps()}
+        self.go_to(question_id)
 
     # -- answers -------------------------------------------------------------------------------
 
@@ -172,12 +186,21 @@ class KioskSession:
         self.answers.pop(question_id, None)
         self.invalid[question_id] = why
 
-    def set_row(self, question_id: str, row: str, point: str) -> None:
-        """One row of a then/now question; the answer is complete once both rows are."""
+    def set_row(self, question_id: str, row: str, point: str | None) -> None:
+        """One row of a then/now question (``None`` clears it); the answer is complete once both
+        rows are. With both rows cleared the question is untouched again: an optional one can
+        be skipped."""
         rows = self.partial.setdefault(question_id, {})
-        rows[row] = point
+        if point is None:
+            rows.pop(row, None)
+        else:
+            rows[row] = point
         if set(rows) == {"then", "now"}:
             self.answers[question_id] = {"then": rows["then"], "now": rows["now"]}
+        else:
+            self.answers.pop(question_id, None)
+        if not rows:
+            del self.partial[question_id]
 
     def submitted_answers(self) -> dict[str, Any]:
         """The answers to visible questions only: what the participant saw is what is stored."""

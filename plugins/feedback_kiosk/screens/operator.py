@@ -10,11 +10,27 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
-from feedback_kiosk.plain import plain
+from feedback_kiosk.plain import plain, visible
 
 
 def _count(n: int) -> str:
     return "unknown" if n < 0 else str(n)
+
+
+SPOOL_LABEL = "Waiting in the spool (database not writable): "
+
+
+def spool_figure(backlog: int) -> str:
+    """How many responses wait in the spool, in agreement: "0", "1 response", "2 responses"."""
+    if backlog <= 0:
+        return _count(backlog)
+    return f"{backlog} response{'' if backlog == 1 else 's'}"
+
+
+def spool_style(backlog: int) -> str:
+    """Quiet (dim) while nothing waits; bold in the warning colour while something does, or
+    while the spool cannot be read."""
+    return "dim" if backlog == 0 else "bold $warning"
 
 
 class OperatorScreen(ModalScreen[str | None]):
@@ -55,8 +71,10 @@ class OperatorScreen(ModalScreen[str | None]):
             figures = (
                 f"Event: {self.event}    Mode: {self.mode}\n"
                 f"Responses today at this event: {_count(self.today)}\n"
-                f"Waiting in the spool (database not writable): {_count(self.backlog)}"
             )
+            spool_at = len(visible(figures))  # offsets in the text as shown
+            figures += SPOOL_LABEL + spool_figure(self.backlog)
+            spool_end = len(visible(figures))
             if self.refused:
                 figures += (
                     f"\nSet aside for review (unreadable or refused): {_count(self.refused)}"
@@ -64,7 +82,9 @@ class OperatorScreen(ModalScreen[str | None]):
                 )
             if self.unsaved:
                 figures += f"\nNOT SAVED (held in memory until saved or discarded): {self.unsaved}"
-            yield Static(plain(figures), id="operator-figures", markup=False)
+            # the spool line: a quiet indicator, which speaks up only when responses wait
+            shown = plain(figures).stylize(spool_style(self.backlog), spool_at, spool_end)
+            yield Static(shown, id="operator-figures", markup=False)
             if self.problem:
                 yield Static(plain(f"Problem: {self.problem}"), id="operator-problem")
             yield Select(

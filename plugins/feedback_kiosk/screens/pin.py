@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,10 +25,16 @@ class PinScreen(ModalScreen[bool]):
     tries = 0
     locked_until = 0.0
 
-    def __init__(self, pin_hash: str, words: dict[str, str]) -> None:
+    def __init__(
+        self,
+        pin_hash: str,
+        words: dict[str, str],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(id="pin")
         self.pin_hash = pin_hash
         self.words = words
+        self.clock = clock  # the kiosk's clock: the lockout runs on it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box"):
@@ -39,10 +47,10 @@ class PinScreen(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        now = time.monotonic()
+        now = self.clock()
         error = self.query_one("#pin-error", Static)
         if now < PinScreen.locked_until:
-            left = int(PinScreen.locked_until - now) + 1
+            left = math.ceil(PinScreen.locked_until - now)
             error.update(self.words["locked_out"].format(n=left))
             event.input.value = ""
             return

@@ -61,5 +61,5 @@ class ReviewScreen(Screen):
     @on(Button.Pressed, ".change")
     def _change(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
-        self.session.go_to(event.button.id.removeprefix("change-"))
+        self.session.change(event.button.id.removeprefix("change-"))
         self.app.show_survey()  # type: ignore[attr-defined]

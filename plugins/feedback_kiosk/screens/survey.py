@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, ProgressBar, Static
 
 from feedback.survey import Note
@@ -45,6 +46,17 @@ class SurveyScreen(Screen):
 
     async def on_mount(self) -> None:
         await self.show_step()
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab goes from the answer to Next before Back: Tab then Enter in a long text (where
+        Enter is a new line) goes on, and never back, although Back is drawn first."""
+        chain = super().focus_chain
+        back, next_ = self.query_one("#back", Button), self.query_one("#next", Button)
+        if back in chain and next_ in chain:
+            chain.remove(back)
+            chain.insert(chain.index(next_) + 1, back)
+        return chain
 
     async def show_step(self) -> None:
         """Draw the current step; the review when the questions are done."""
@@ -105,6 +117,7 @@ class SurveyScreen(Screen):
         )
         parts.append(widget)
         await body.mount_all(parts)
+        body.scroll_home(animate=False)  # before the focus: keys may come as soon as it is there
         typed = question.type in ("number", "text")
         hint = (
             w["hint_choice"].split(" · ", 1)[1]
@@ -117,7 +130,6 @@ class SurveyScreen(Screen):
             answers.first().focus(scroll_visible=False)  # the question stays in view
         else:
             self.query_one("#next", Button).focus()
-        body.scroll_home(animate=False)
 
     def _can_go_back(self) -> bool:
         steps = [s.key for s in self.session.steps()]
@@ -156,6 +168,7 @@ class SurveyScreen(Screen):
     def on_row_answered(self, message: RowAnswered) -> None:
         self.session.set_row(message.question_id, message.row, message.point)
         self.query_one("#error", Static).update("")
+        self._update_counter()
 
     def on_not_an_answer(self, message: NotAnAnswer) -> None:
         self.session.set_invalid(message.question_id, message.why)

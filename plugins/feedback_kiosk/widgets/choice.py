@@ -9,9 +9,18 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from feedback.survey import MultiChoice, QuestionBase, Rating, ScaleQuestion, YesNo, localise
-from feedback_kiosk.plain import plain
-from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row
+from feedback_kiosk.plain import plain, visible
+from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row, grid_for, room
 from feedback_kiosk.widgets.messages import Answered, GoOn
+
+
+def rating_ends(low: str, high: str, end: int) -> str:
+    """The end labels of a rating under their ends: ``low`` from the first box's left edge,
+    ``high`` ending at column ``end`` (the last box's right edge); on two lines when they do not
+    fit on one."""
+    if len(low) + 2 + len(high) <= end:
+        return low + high.rjust(end - len(low))
+    return "\n".join(line for line in (low, high.rjust(end)) if line.strip())
 
 
 class ChoiceQuestionWidget(Widget):
@@ -19,7 +28,7 @@ class ChoiceQuestionWidget(Widget):
 
     DEFAULT_CSS = """
     ChoiceQuestionWidget { height: auto; }
-    ChoiceQuestionWidget .rating-ends { color: $text-muted; padding: 0 2; }
+    ChoiceQuestionWidget .rating-ends { color: $text-muted; padding: 0 1; width: auto; }
     """
 
     def __init__(self, question: QuestionBase, value: Any, language: str, words: dict[str, str]):
@@ -50,7 +59,7 @@ class ChoiceQuestionWidget(Widget):
             return (
                 options,
                 False,
-                fits_in_a_row([o.label for o in options], self.app.size.width),
+                fits_in_a_row(options, self.app.size.width),
                 False,
             )
         options = [Choice(c.id, c.text(self.language)) for c in q.choices]  # type: ignore[attr-defined]
@@ -59,24 +68,23 @@ class ChoiceQuestionWidget(Widget):
     def compose(self) -> ComposeResult:
         options, multiple, row, numbered = self._choices()
         value = self.value
+        grid = None
         if isinstance(self.question, YesNo) and isinstance(value, bool):
             value = "yes" if value else "no"
-        elif isinstance(self.question, Rating) and value is not None:
-            value = str(value)
-        yield Choices(options, value, multiple=multiple, row=row, numbered=numbered, id="answer")
-        if isinstance(self.question, Rating) and (
-            self.question.min_label or self.question.max_label
-        ):
-            ends = []
-            if self.question.min_label:
-                ends.append(
-                    f"{self.question.min} = {localise(self.question.min_label, self.language)}"
-                )
-            if self.question.max_label:
-                ends.append(
-                    f"{self.question.max} = {localise(self.question.max_label, self.language)}"
-                )
-            yield Label(plain("   ·   ".join(ends)), classes="rating-ends", markup=False)
+        elif isinstance(self.question, Rating):
+            value = None if value is None else str(value)
+            grid = grid_for([o.label for o in options], room(self.app.size.width))
+        yield Choices(
+            options, value, multiple=multiple, row=row, numbered=numbered, id="answer", grid=grid
+        )
+        q = self.question
+        if isinstance(q, Rating) and grid is not None and (q.min_label or q.max_label):
+            low, high = (
+                " ".join(visible(localise(text, self.language)).split()) if text else ""
+                for text in (q.min_label, q.max_label)
+            )
+            ends = rating_ends(low, high, grid.right_edge(len(options) - 1))
+            yield Label(plain(ends), classes="rating-ends", markup=False)
 
     def on_choices_changed(self, event: Choices.Changed) -> None:
         event.stop()

@@ -1,8 +1,9 @@
 """Options to pick from: single or multiple, in a column or a row, an N/A option set apart.
 
 Keyboard first: arrows move, a number key picks that option (or, for numbered options such as a
-0-10 rating, the option with that number), Space picks or toggles, Enter picks and asks to go on.
-A click picks too. The widget posts `Choices.Changed` and never touches the database.
+0-10 rating, the option with that number), Space picks or toggles, Enter picks and asks to go on,
+Delete clears the answer (an optional question can be left unanswered after all). A click picks
+too. The widget posts `Choices.Changed` and never touches the database.
 """
 
 from __future__ import annotations
@@ -28,15 +29,63 @@ class Choice:
     apart: bool = False  # "don't know" and the like, shown apart from the scale
 
 
-def fits_in_a_row(labels: list[str], width: int) -> bool:
-    """Whether options fit side by side in ``width`` columns without breaking a word."""
-    if not labels:
+def room(screen_width: int) -> int:
+    """Columns a question's options have on a screen ``screen_width`` wide: the survey's column
+    (at most 120) less the body's and the options' padding and a scroll bar."""
+    return min(screen_width, 120) - 6
+
+
+def fits_in_a_row(choices: list[Choice], width: int) -> bool:
+    """Whether options fit side by side in boxes on a screen ``width`` wide, each label (with its
+    number key and selection mark) on at most two lines and no word broken."""
+    if not choices:
         return True
-    each = (width - 8) // len(labels) - 5  # borders, padding, margins, the number key
-    return (
-        max(len(word) for label in labels for word in label.split()) <= each
-        and sum(len(label) for label in labels) <= (width - 8) * 2
+    regular = [(i, c) for i, c in enumerate(choices) if not c.apart]
+    # an option set apart is as wide as its label, its border and padding, and its margins
+    apart = sum(len(f"{(i + 1) % 10} ✔ {c.label}") + 8 for i, c in enumerate(choices) if c.apart)
+    if not regular:
+        return apart <= room(width)
+    inner = (room(width) - apart) // len(regular) - 5  # margin, border and padding of a box
+    return all(
+        max(len(word) for word in f"{(i + 1) % 10} ✔ {c.label}".split()) <= inner
+        and len(f"{(i + 1) % 10} ✔ {c.label}") <= 2 * inner
+        for i, c in regular
     )
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Numbered options (a 0-10 rating) in boxes of one width: ``columns`` a row, as few rows
+    as fit, the rows balanced (0-5 over 6-10, not 0-9 over 10)."""
+
+    columns: int
+    box: int  # a box's width, its border included
+    gap: int  # columns between boxes
+
+    @property
+    def width(self) -> int:
+        return self.columns * (self.box + self.gap) - self.gap
+
+    def right_edge(self, index: int) -> int:
+        """The column just after the box of option ``index``."""
+        return (index % self.columns) * (self.box + self.gap) + self.box
+
+
+WIDEST_BOX = 9  # on a wide screen the boxes stop growing: the rating stays one compact row
+
+
+def grid_for(labels: list[str], width: int) -> Grid:
+    """The grid for numbered options in ``width`` columns: one row if each box holds its label
+    with the selection mark ("✔ 10") and its border, else the fewest balanced rows."""
+    count = len(labels)
+    least = max(len(label) for label in labels) + 4  # "✔ " and the border
+    for rows in range(1, count + 1):
+        columns = -(-count // rows)
+        for gap in (1, 0):
+            box = (width + gap) // columns - gap
+            if box >= least:
+                return Grid(columns, min(box, max(least, WIDEST_BOX)), gap)
+    return Grid(1, least, 0)
 
 
 class OptionBox(Static):
@@ -71,7 +120,12 @@ class Choices(Widget, can_focus=True):
     }
     Choices.-row .option.-apart { margin-left: 3; width: auto; }
     Choices.-column .option.-apart { margin-top: 1; }
-    Choices.-row .option.-highlight { border: round $accent; }
+    Choices.-row .option.-highlight, Choices.-grid .option.-highlight { border: round $accent; }
+    Choices.-grid > .options { layout: grid; height: auto; width: auto; grid-rows: 3; }
+    Choices.-grid .option {
+        width: 100%; border: round $primary 40%; content-align: center middle;
+        text-align: center;
+    }
     Choices.-column .option.-highlight { text-style: bold; }
     Choices:focus .option.-highlight { background: $accent 30%; text-style: bold; }
     Choices .option.-selected { background: $primary; color: $text; text-style: bold; }
@@ -84,6 +138,7 @@ class Choices(Widget, can_focus=True):
         Binding("down", "vertical(1)", show=False),
         Binding("space", "toggle", show=False),
         Binding("enter", "confirm", show=False),
+        Binding("delete", "clear", show=False),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
     ]
 
@@ -94,6 +149,18 @@ class Choices(Widget, can_focus=True):
             super().__init__()
             self.choices = choices
             self.value = value
+
+        @property
+        def control(self) -> Choices:
+            return self.choices
+
+    class Edge(Message):
+        """An arrow pressed past the first (``step`` -1) or last (+1) option of a column."""
+
+        def __init__(self, choices: Choices, step: int) -> None:
+            super().__init__()
+            self.choices = choices
+            self.step = step
 
         @property
         def control(self) -> Choices:
@@ -118,13 +185,14 @@ class Choices(Widget, can_focus=True):
         row: bool = False,
         numbered: bool = False,
         id: str | None = None,
+        grid: Grid | None = None,
     ) -> None:
-        super().__init__(
-            id=id, classes=("-row" if row else "-column") + (" -numbered" if numbered else "")
-        )
+        kind = "-grid" if grid else ("-row" if row else "-column")
+        super().__init__(id=id, classes=kind + (" -numbered" if numbered else ""))
+        self.grid = grid
         self.choices = choices
         self.multiple = multiple
-        self.row = row
+        self.row = row or grid is not None
         self.numbered = numbered  # options are numbers: keys type the number itself
         ids = [c.id for c in choices]
         if multiple:
@@ -153,6 +221,12 @@ class Choices(Widget, can_focus=True):
         return f"{key} {mark} {choice.label}"
 
     def on_mount(self) -> None:
+        if self.grid is not None:
+            options = self.query_one(".options").styles
+            options.grid_size_columns = self.grid.columns
+            options.grid_columns = str(self.grid.box)
+            options.grid_gutter_vertical = self.grid.gap  # between columns
+            options.grid_gutter_horizontal = 0  # between rows
         self._refresh_classes()
 
     @property
@@ -172,7 +246,9 @@ class Choices(Widget, can_focus=True):
         """Keep the highlighted option in view: a long list (31 countries) runs past the screen."""
         for box in self.query(OptionBox):
             if box.index == self.highlight:
-                box.scroll_visible(animate=False)
+                # now, not after the next refresh: a scroll left pending would undo a later one
+                # (the focus moving on to a then/now question's second row)
+                box.scroll_visible(animate=False, immediate=True)
 
     def pick(self, index: int) -> None:
         """Select (single) or toggle (multiple) the option at ``index``."""
@@ -193,6 +269,17 @@ class Choices(Widget, can_focus=True):
         self._scroll_to_highlight()
         self.post_message(self.Changed(self, self.value))
 
+    def clear(self) -> None:
+        """Take back the answer: nothing selected."""
+        if not self.selected:
+            return
+        self.selected = []
+        self._refresh_classes()
+        self.post_message(self.Changed(self, self.value))
+
+    def action_clear(self) -> None:
+        self.clear()
+
     def action_move(self, step: int) -> None:
         self._moved = True
         self.highlight = max(0, min(len(self.choices) - 1, self.highlight + step))
@@ -200,8 +287,17 @@ class Choices(Widget, can_focus=True):
         self._scroll_to_highlight()
 
     def action_vertical(self, step: int) -> None:
-        """In a column, move; in a row, leave it (a then/now question has two rows)."""
+        """In a column, move (past either end: `Edge`); in a grid, move a row up or down; in a
+        row or past a grid's edge, leave it (a then/now question has two rows)."""
+        if self.grid is not None and self.highlight + step * self.grid.columns in range(
+            len(self.choices)
+        ):
+            self.action_move(step * self.grid.columns)
+            return
         if not self.row:
+            if self.highlight + step not in range(len(self.choices)):
+                self.post_message(self.Edge(self, step))
+                return
             self.action_move(step)
         elif step < 0:
             self.screen.focus_previous()

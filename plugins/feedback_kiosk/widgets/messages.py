@@ -17,9 +17,9 @@ class Answered(Message):
 
 
 class RowAnswered(Message):
-    """One row ("then" or "now") of a then/now question was answered."""
+    """One row ("then" or "now") of a then/now question was answered (``None``: cleared)."""
 
-    def __init__(self, question_id: str, row: str, point: str) -> None:
+    def __init__(self, question_id: str, row: str, point: str | None) -> None:
         super().__init__()
         self.question_id = question_id
         self.row = row

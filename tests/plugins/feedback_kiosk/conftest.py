@@ -49,10 +49,17 @@ def kiosk(engine: Engine, pin_hash: str) -> Callable[..., KioskApp]:
     """Build a kiosk app: the shipped survey at the event ``EVENT`` unless told otherwise.
 
     Timers are long by default so that only the test that wants the idle reset, the thank-you
-    timeout or the spool retry sees it.
+    timeout or the spool retry sees it. ``clock``: the kiosk's clock (a `FakeClock` to move the
+    idle timer by hand).
     """
 
-    def make(survey: str = "post-seminar", *, on: Engine | None = None, **options: Any) -> KioskApp:
+    def make(
+        survey: str = "post-seminar",
+        *,
+        on: Engine | None = None,
+        clock: Callable[[], float] | None = None,
+        **options: Any,
+    ) -> KioskApp:
         target = on or engine
         settings: dict[str, Any] = {
             "event": EVENT["id"],
@@ -65,6 +72,8 @@ def kiosk(engine: Engine, pin_hash: str) -> Callable[..., KioskApp]:
             "retry_seconds": 600.0,
         }
         settings.update(options)
+        if clock is not None:
+            return make_app(target, KioskOptions(**settings), clock=clock)
         return make_app(target, KioskOptions(**settings))
 
     return make

@@ -47,13 +47,43 @@ questions:
     choices: [law, care, police, media, money]
   - {id: agreement, type: likert, label: "I agree", scale: agree3}
   - {id: growth, type: then_now, label: "Knowledge", scale: agree3}
-  - {id: score, type: rating, label: "Score", min: 0, max: 10}
+  - id: score
+    type: rating
+    label: "Score"
+    min: 0
+    max: 10
+    min_label: "Not at all"
+    max_label: "Completely"
   - {id: again, type: yes_no, label: "Again?"}
   - {id: age, type: number, label: "Age", integer: true, min: 18, max: 99}
   - {id: weight, type: number, label: "Weight"}
   - {id: nickname, type: text, label: "Nickname", max_length: 10}
   - {id: story, type: text, long: true, label: "Your story", max_length: 50}
 """
+
+
+class FakeClock:
+    """The kiosk's controllable clock: time stands still until a test moves it."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def idle_for(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
+    """Let ``seconds`` pass on the kiosk's clock with nobody touching it, then apply the idle
+    rule (as the kiosk's interval does) and let the screens settle."""
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    clock.advance(seconds)
+    app.apply_idle_rule()
+    await pilot.pause()
+    await pilot.pause()
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
@@ -88,7 +118,7 @@ def current(app: KioskApp) -> str:
 
 
 async def go_to(pilot: Pilot, step: str, limit: int = 40) -> None:
-    """Go on (Enter; from a long text, Tab to the buttons first) until the participant reaches
+    """Go on (Enter; from a long text, Tab to Next first) until the participant reaches
     ``step``: a step key such as ``"q:role"``, ``"review"``, or a screen id."""
     app = pilot.app
     assert isinstance(app, KioskApp)
@@ -96,7 +126,7 @@ async def go_to(pilot: Pilot, step: str, limit: int = 40) -> None:
         if current(app) == step:
             return
         if isinstance(app.focused, TextArea):
-            await press(pilot, "tab", "tab")
+            await press(pilot, "tab")  # to Next, which comes before Back
         await press(pilot, "enter")
     raise AssertionError(f"never reached {step}: stuck at {current(app)}")
 
@@ -108,7 +138,15 @@ async def jump(pilot: Pilot, question_id: str) -> None:
     shown = app.screen
     app.session.go_to(question_id)
     app.show_survey()
-    await wait_for(pilot, lambda: app.screen is not shown and bool(app.screen.query("#body > *")))
+    await wait_for(
+        pilot,
+        lambda: (
+            app.screen is not shown
+            and bool(app.screen.query("#body > *"))
+            and app.focused is not None
+            and app.focused.screen is app.screen
+        ),  # the step is drawn whole: keys may come
+    )
     await pilot.pause()
     assert current(app) == f"q:{question_id}"
 

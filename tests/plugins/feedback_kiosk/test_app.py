@@ -58,8 +58,8 @@ async def test_a_full_fill_in_of_the_shipped_survey_is_stored_as_chosen(kiosk, e
         await press(pilot, "8", "enter")
         assert current(app) == "q:improvements"
         await type_text(pilot, "More time for questions.")
-        await press(pilot, "tab", "tab", "enter")  # to the buttons, Next
-        await press(pilot, "tab", "tab", "enter")  # comments: skipped
+        await press(pilot, "tab", "enter")  # Tab goes to Next (before Back)
+        await press(pilot, "tab", "enter")  # comments: skipped
         assert app.screen.id == "review"
         await press(pilot, "enter")  # Submit has the focus
         assert app.screen.id == "thanks"
@@ -200,8 +200,8 @@ async def test_the_review_lists_the_answers_and_change_goes_back_to_the_question
         await pilot.pause()
         assert app.screen.id == "survey"
         assert current(app) == "q:country"
-        await press(pilot, "2", "enter")  # Belgium
-        await go_to(pilot, "review")
+        await press(pilot, "2", "enter")  # Belgium, and Next: straight back to the review
+        assert current(app) == "review"
         assert [str(v.render()) for v in app.screen.query(".answer-value")][1] == "Belgium"
         await press(pilot, "escape")  # back from the review: the last question
         assert current(app) == "q:comments"
@@ -210,6 +210,27 @@ async def test_the_review_lists_the_answers_and_change_goes_back_to_the_question
         assert app.screen.id == "thanks"
     [row] = rows(engine)
     assert row["answers"] == {"role": "law_enforcement", "country": "BE"}
+
+
+async def test_a_change_that_brings_in_a_question_asks_it_then_returns_to_the_review(kiosk):
+    app = kiosk()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await go_to(pilot, "q:role")
+        await press(pilot, "2", "enter")  # NGO: no question on the MPs' network
+        await jump(pilot, "comments")
+        await go_to(pilot, "review")
+        await pilot.click("#change-role")
+        await pilot.pause()
+        await press(pilot, "1", "enter")  # a member of parliament after all
+        assert current(app) == "q:join_network"  # asked now, as it was not before
+        await press(pilot, "4", "enter")
+        assert current(app) == "review"
+        assert app.session.answers["join_network"] == "agree"
+        await pilot.click("#change-country")  # a second change returns to the review too
+        await pilot.pause()
+        await press(pilot, "3", "enter")
+        assert current(app) == "review"
 
 
 async def test_the_thank_you_screen_returns_to_the_attract_screen_by_itself(kiosk, engine):

@@ -79,7 +79,7 @@ async def test_the_right_pin_opens_the_operator_screen_with_the_figures(kiosk, e
         figures = text_of(app, "#operator-figures")
         assert f"Event: {EVENT['id']}" in figures
         assert "Responses today at this event: 1" in figures
-        assert "Waiting in the spool (database not writable): 2" in figures
+        assert "Waiting in the spool (database not writable): 2 responses" in figures
         await press(pilot, "escape")  # Resume
         assert app.screen.id == "attract"
 
@@ -135,3 +135,27 @@ async def test_an_unlocked_kiosk_opens_the_operator_screen_without_a_pin(kiosk):
         await press(pilot, "ctrl+o")
         assert app.screen.id == "operator"
         assert "Mode: unlocked" in text_of(app, "#operator-figures")
+
+
+@pytest.mark.parametrize(
+    ("waiting", "shown", "style"),
+    [
+        (0, ": 0", "dim"),
+        (1, ": 1 response", "bold $warning"),
+        (2, ": 2 responses", "bold $warning"),
+    ],
+)
+async def test_the_spool_indicator_is_quiet_until_responses_wait(kiosk, waiting, shown, style):
+    app = kiosk(locked=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(waiting):
+            app.spool.append(Response.model_validate(make_response("post-seminar", {"role": "mp"})))
+        await press(pilot, "ctrl+o")
+        await pilot.pause()
+        figures = app.screen.query_one("#operator-figures").render()
+        line = "Waiting in the spool (database not writable)" + shown
+        assert str(figures).splitlines()[-1] == line
+        start = str(figures).index(line)
+        assert [(span.start, span.end, span.style) for span in figures.spans] == [
+            (start, start + len(line), style)
+        ]

@@ -146,6 +146,63 @@ async def test_then_now_needs_both_rows(types_app):
         assert app.session.answers["growth"] == {"then": "disagree", "now": "agree"}
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["rows", "columns"])
+async def test_number_keys_act_on_the_then_now_row_that_has_the_focus(types_app, size):
+    """In rows (80x24) Down goes to the other row; in columns (60x20) Down past the last option
+    does. Either way the number keys then answer that row, and its label is marked."""
+    app = types_app
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "growth")
+        then, now = app.screen.query_one("#row-then"), app.screen.query_one("#row-now")
+        await press(pilot, "2")
+        for _ in range(6):
+            if app.focused is now:
+                break
+            await press(pilot, "down")
+        assert app.focused is now
+        assert app.screen.query_one("#label-now").has_class("-focused")
+        assert not app.screen.query_one("#label-then").has_class("-focused")
+        await press(pilot, "3")
+        assert app.session.partial["growth"] == {"then": "neutral", "now": "agree"}
+        for _ in range(6):
+            if app.focused is then:
+                break
+            await press(pilot, "up")
+        assert app.focused is then
+        await press(pilot, "1")
+        assert app.session.answers["growth"] == {"then": "disagree", "now": "agree"}
+
+
+async def test_an_optional_then_now_touched_can_be_cleared_and_skipped(types_app):
+    app = types_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await jump(pilot, "growth")
+        await press(pilot, "2", "enter", "enter")  # one row only: it will not do
+        assert text_of(app, "#error") == "Please choose an answer in both rows."
+        await press(pilot, "up", "delete")  # Delete clears the focused row
+        assert "growth" not in app.session.partial
+        await press(pilot, "enter", "enter")
+        assert current(app) == "q:score"  # skipped
+        await press(pilot, "escape")
+        await press(pilot, "1", "enter", "3")  # both rows this time, then the Clear button
+        assert app.session.answers["growth"] == {"then": "disagree", "now": "agree"}
+        await pilot.click("#clear-rows")
+        await pilot.pause()
+        assert "growth" not in app.session.answers and "growth" not in app.session.partial
+        assert not app.screen.query("#body .-selected")
+        assert app.focused is app.screen.query_one("#row-then")
+        await press(pilot, "tab", "tab")  # the Clear button is for the mouse: on to Next
+        assert app.focused is app.screen.query_one("#next")
+        await press(pilot, "enter")
+        assert current(app) == "q:score"
+        await go_to(pilot, "review")
+        shown = {app.session.text(q.label): answer for q, answer in app.session.review_items()}
+        assert shown["Knowledge"] == "(not answered)"
+        assert "growth" not in app.session.response().answers
+
+
 async def test_a_rating_takes_two_digit_numbers(types_app):
     app = types_app
     async with app.run_test(size=(80, 24)) as pilot:
@@ -230,7 +287,9 @@ async def test_text_counts_characters_up_to_the_limit(types_app):
         await type_text(pilot, "two")
         assert current(app) == "q:story"
         assert text_of(app, ".counter") == "12 of 50 characters"
-        await press(pilot, "tab", "tab", "enter")  # Tab to the buttons, then Next
+        await press(pilot, "tab")  # Tab goes to Next first, though Back is drawn first
+        assert app.focused is app.screen.query_one("#next")
+        await press(pilot, "enter")
         assert current(app) == "review"
         assert app.session.answers["story"] == "Line one\ntwo"
 
@@ -279,11 +338,41 @@ async def test_a_long_list_opens_with_its_question_in_view(kiosk):
         assert body.region.contains_region(label.region)
 
 
-async def test_a_rating_names_its_ends(kiosk):
+@pytest.mark.parametrize(
+    ("size", "rows_of_boxes"),
+    [((120, 40), [11]), ((80, 24), [11]), ((60, 20), [6, 5]), ((40, 20), [4, 4, 3])],
+)
+async def test_a_rating_fits_in_one_row_or_balanced_rows_with_its_ends_under_them(
+    kiosk, size, rows_of_boxes
+):
+    """0-10 at 80 columns: one row; at 60, 0-5 over 6-10; every box whole and on screen, of
+    one width, and the end labels under their ends: "Not at all useful" from the left edge of
+    0, "Extremely useful" ending at the right edge of 10."""
     app = kiosk()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await press(pilot, "enter")
         await jump(pilot, "usefulness")
-        ends = text_of(app, ".rating-ends")
-        assert ends.startswith("0 = ") and " = " in ends.split("·")[-1]
-        assert "10 = " in ends
+        boxes = options(app)
+        assert [str(b.render()) for b in boxes] == [str(n) for n in range(11)]
+        tops = sorted({b.region.y for b in boxes})
+        assert [sum(b.region.y == y for b in boxes) for y in tops] == rows_of_boxes
+        assert len({b.region.width for b in boxes}) == 1
+        assert all(b.region.width >= 6 and b.region.right <= size[0] for b in boxes)
+        for row_top in tops[1:]:  # each row starts under the one before
+            assert min(b.region.x for b in boxes if b.region.y == row_top) == boxes[0].region.x
+        ends = app.screen.query_one(".rating-ends")
+        lines = str(ends.render()).split("\n")
+        left = ends.content_region.x
+        assert lines[0].startswith("Not at all useful")
+        assert left == boxes[0].region.x
+        assert lines[-1].endswith("Extremely useful")
+        assert left + len(lines[-1]) == boxes[10].region.right
+        assert ends.region.y >= boxes[10].region.bottom
+        await press(pilot, "1", "0")
+        assert boxes[10].has_class("-selected") and str(boxes[10].render()) == "✔ 10"
+        assert app.session.answers["usefulness"] == 10
+        if len(rows_of_boxes) == 2:  # arrows move between the rows, to the box above or below
+            await press(pilot, "up", "left", "space")
+            assert app.session.answers["usefulness"] == 3
+            await press(pilot, "down", "space")
+            assert app.session.answers["usefulness"] == 9

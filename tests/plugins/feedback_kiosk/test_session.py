@@ -154,3 +154,30 @@ def test_each_session_is_a_new_response(survey):
     assert first.id != second.id
     assert first.response().channel == "paper"
     assert first.response().submitted == dt.date.today()
+
+
+def test_a_change_from_the_review_returns_to_it_through_new_questions_only(session):
+    session.set_answer("role", "ngo")
+    session.current = "review"
+    session.change("country")
+    assert session.next() and session.current == "review"  # not on to the next question
+    session.change("role")
+    session.set_answer("role", "mp")  # brings in the question for MPs only
+    assert session.next() and session.current == "q:join_network"
+    assert session.next() and session.current == "review"
+    session.go_to("role")  # a plain jump (not a change) goes on question by question
+    assert session.next() and session.current == "q:country"
+
+
+def test_a_then_now_item_cleared_row_by_row_is_unanswered_again(session):
+    session.current = "q:rapporteur_role"
+    session.set_row("rapporteur_role", "then", "some")
+    session.set_row("rapporteur_role", "now", "good")
+    assert session.answers["rapporteur_role"] == {"then": "some", "now": "good"}
+    session.set_row("rapporteur_role", "now", None)
+    assert "rapporteur_role" not in session.answers
+    assert session.problem() == "Please choose an answer in both rows."
+    session.set_row("rapporteur_role", "then", None)
+    assert "rapporteur_role" not in session.partial
+    assert session.problem() is None  # optional: it can be skipped
+    assert "rapporteur_role" not in session.response().answers

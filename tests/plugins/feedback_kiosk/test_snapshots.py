@@ -1,4 +1,5 @@
-"""What the kiosk looks like at 80x24, the smallest terminal it is made for: SVG snapshots.
+"""What the kiosk looks like: SVG snapshots at 80x24, and of each question type at 60x20 (a small
+terminal), 80x24 and 120x40 (a large one).
 
 The pictures are in ``__snapshots__/test_snapshots/``. After a deliberate change of the look, look
 at the new pictures (``pytest --snapshot-report``: the report of mismatches) and accept them with
@@ -13,12 +14,65 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk_helpers import jump, press
+import pytest
+from kiosk_helpers import TYPES_SURVEY, jump, press, type_text
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from feedback_kiosk.app import KioskApp
 
 SIZE = (80, 24)
+SIZES = [(60, 20), (80, 24), (120, 40)]
+
+# each question of the ``types`` survey (one of each type), with the keys that answer it
+TYPES = [
+    ("intro_note", []),
+    ("colour", ["2"]),
+    ("topics", ["1", "3"]),
+    ("agreement", ["4"]),  # "Don't know", set apart
+    ("growth", ["2", "enter", "3"]),  # the focus on the "Now" row
+    ("score", ["7"]),  # 0-10 with end labels: one row, or two at 60 columns
+    ("again", ["1"]),
+    ("age", ["42"]),
+    ("weight", ["72.5"]),
+    ("nickname", ["Al"]),
+    ("story", ["Line one", "enter", "two"]),
+]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize(("question", "keys"), TYPES, ids=[question for question, _ in TYPES])
+def test_question_type(
+    snap_compare: Callable[..., bool],
+    kiosk: Callable[..., KioskApp],
+    write_survey: Callable[[str, str], object],
+    question: str,
+    keys: list[str],
+    size: tuple[int, int],
+) -> None:
+    """Each question type answered, in English. Look for: the question and its counter at the
+    top, Back and Next at the bottom, nothing cut off at the right; choices in a column (keys 1-9,
+    radio or tick marks) or, where the labels fit, in a row of boxes; the rating 0-10 in one row
+    of equal boxes at 80 and 120 columns and in rows 0-5 and 6-10 at 60, "Not at all" under 0 and
+    "Completely" ending under 10; the then/now rows with the focused row's label marked and a
+    Clear button (the item is optional); text fields with their counters."""
+    write_survey("types", TYPES_SURVEY)
+
+    async def run_before(pilot: Pilot) -> None:
+        await press(pilot, "1")  # English
+        await jump(pilot, question)
+        for key in keys:
+            if len(key) > 1 and key != "enter":
+                await type_text(pilot, key)
+            else:
+                await press(pilot, key)
+        for field in pilot.app.screen.query("Input, TextArea"):
+            assert isinstance(field, Input | TextArea)
+            field.cursor_blink = False  # the picture must not depend on the moment it is taken
+        await pilot.wait_for_scheduled_animations()  # scrolling the focused row into view
+        await pilot.pause()
+
+    assert snap_compare(kiosk("types"), terminal_size=size, run_before=run_before)
 
 
 def test_attract_screen(snap_compare: Callable[..., bool], kiosk: Callable[..., KioskApp]) -> None:

@@ -136,7 +136,7 @@ async def test_retry_spool_on_the_operator_screen_stores_it(kiosk, engine, impat
         await press(pilot, "ctrl+o")
         await type_text(pilot, PIN)
         await press(pilot, "enter")
-        assert "Waiting in the spool (database not writable): 1" in str(
+        assert "Waiting in the spool (database not writable): 1 response" in str(
             app.screen.query_one("#operator-figures").render()
         )
         await pilot.click("#retry")

@@ -197,9 +197,8 @@ def wait_for_file(path: Path, timeout: float = TIMEOUT) -> str:
 
 
 def leave_the_text_area(terminal: Terminal) -> None:
-    """From a long text question to the next step: Tab (to Back), Tab (to Next), Enter."""
+    """From a long text question to the next step: Tab (to Next, before Back), Enter."""
     terminal.press_and_wait_for_change("Tab", where="▊▔▔▔")  # the text area's border: blurred
-    terminal.press_and_wait_for_change("Tab", where="Volgende")  # the focus: from Back to Next
     terminal.press_button("Enter")
 
 
