@@ -273,14 +273,23 @@ class OutboxTransport:
     via = "outbox"
 
     def __init__(self, folder: Path):
-        if folder.exists() and not folder.is_dir():
-            raise InvalidInput(f"--outbox: {folder} is a file; expected a folder")
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise InvalidInput(f"--outbox: {folder} is a file; expected a folder")
+            if not folder.exists() and not folder.parent.is_dir():
+                raise InvalidInput(
+                    f"--outbox: cannot make {folder}: {folder.parent} is not an existing folder"
+                )
+            if len(folder.name.encode()) > 255:
+                raise InvalidInput(f"--outbox: cannot make {folder}: the name is too long")
+        except OSError as exc:
+            raise InvalidInput(f"--outbox: cannot use {folder}: {exc.strerror or exc}") from exc
         self.folder = folder
         self.written: list[Path] = []
 
     def open(self) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise MailServerError(f"--outbox: cannot make the folder {self.folder}: {exc}") from exc
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
 import click
 
-from feedback.cli import CommandError, db_option, state
+from feedback import files
+from feedback.cli import CommandError, check_output, db_option, state
 from feedback.errors import did_you_mean
 
 QR_SUFFIXES = (".svg", ".png")
@@ -127,15 +129,19 @@ def qr(event_id: str, outputs: tuple[Path, ...], scale: int, db: Path | None) ->
             raise CommandError(
                 f"{path}: expected a file name ending in .svg or .png, found '{path.suffix}'", 2
             )
-        if not path.parent.is_dir():
-            raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
+        check_output(path, engine.store.path)
     link = f"{base.rstrip('/')}/e/{event_id}"
     code = segno.make(link, error="m")
     code.terminal(compact=True)
     click.echo(link)
     for path in outputs:
+        out = io.BytesIO()
         if path.suffix.lower() == ".svg":
-            code.save(path, kind="svg", scale=scale, title=link, border=4)
+            code.save(out, kind="svg", scale=scale, title=link, border=4)
         else:
-            code.save(path, kind="png", scale=scale, border=4)
+            code.save(out, kind="png", scale=scale, border=4)
+        try:
+            files.write_bytes(path, out.getvalue())  # whole or not at all
+        except OSError as exc:
+            raise CommandError(f"-o: cannot write {path}: {exc.strerror or exc}", 2) from exc
         click.echo(f"Wrote {path}", err=True)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from email_helpers import EVENT, build_project, parts, tokens
-from helpers import run
+from helpers import query, run
 
 from feedback.invitations import Invitations, utcnow
 from feedback.store import Store
@@ -82,3 +82,24 @@ def test_reminders_go_to_the_outbox_too(project: Path) -> None:
     assert len(reminders) == 3
     status = json.loads(run(project, "invitations", "--event", EVENT, "--json").stdout)
     assert [row["reminders"] for row in status["invitations"]] == [1, 1, 1]
+
+
+def test_an_outbox_that_cannot_be_made_is_refused_before_anything_is_sent(
+    project: Path, tmp_path: Path
+) -> None:
+    """A missing parent is not made behind the organiser's back (a typo in the path), and a name
+    the file system refuses is an error with exit 2, not a traceback; nothing counts as sent."""
+    build_project(project, None)
+    base = tmp_path / "elsewhere"
+    base.mkdir()
+    for folder, message in (
+        (base / "missing" / "outbox", "is not an existing folder"),
+        (base / ("y" * 300), "File name too long"),
+    ):
+        result = run(project, "invite", "--event", EVENT, "--outbox", str(folder))
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+        assert "Traceback" not in result.output
+    assert list(base.iterdir()) == []  # no folder made
+    sent = query(project / "feedback.db", "SELECT count(*) FROM invitations WHERE sent IS NOT NULL")
+    assert sent == [(0,)]

@@ -67,10 +67,20 @@ def test_qr_scale_sets_the_size_of_the_png(event_project: Path, monkeypatch) -> 
         (
             "https://feedback.example.org",
             ["--event", "hague-2011", "-o", "code.svg", "-o", "missing/code.png"],
-            "the folder",
+            "missing is not an existing folder",
+        ),
+        (
+            "https://feedback.example.org",
+            ["--event", "hague-2011", "-o", "code.svg", "-o", "x" * 300 + ".png"],
+            "File name too long",
+        ),
+        (
+            "https://feedback.example.org",
+            ["--event", "hague-2011", "-o", "code.svg", "-o", "/proc/code.png"],
+            "-o: cannot write /proc/code.png",
         ),
     ],
-    ids=["unknown event", "no base URL", "jpg output", "missing folder"],
+    ids=["unknown event", "no base URL", "jpg output", "missing folder", "long name", "proc"],
 )
 def test_qr_refuses_bad_input_with_exit_2_and_writes_nothing(
     event_project: Path, monkeypatch, base_url: str | None, args: list[str], message: str
