@@ -6,6 +6,12 @@ which hands it to `Engine.submit` or, when the database cannot take it, to the s
 participant is thanked only once one of them holds the response durably; when neither can, the
 kiosk stays up, says so plainly, holds the answers in memory until staff retry or discard them, and
 shows staff the cause on the operator screen. No error on the way out reaches Textual.
+
+In data entry (``--data-entry``) staff key in paper forms: before each form they key in the No.
+written on it, its language and its date (`HeadingScreen`); a No. already entered is refused there,
+and again when the form is saved. What a paper form is, and the response it becomes, is shared with
+the entry template of `feedback_offline.entry` (`PaperForms`): that module is imported only on the
+data-entry path, inside the functions that need it, so that the kiosk runs without it.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import datetime as dt
 import logging
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +31,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
-from feedback.engine import Engine
-from feedback.errors import FeedbackError
+from feedback.engine import Engine, ResponseConflict
+from feedback.errors import FeedbackError, UnknownEvent
 from feedback.responses import Response
 from feedback.survey import Survey
 from feedback_kiosk.i18n import words
 from feedback_kiosk.screens.attract import AttractScreen
+from feedback_kiosk.screens.heading import FIELDS as HEADING_FIELDS
+from feedback_kiosk.screens.heading import HeadingScreen, HeadingText
 from feedback_kiosk.screens.idle import IdleScreen
 from feedback_kiosk.screens.not_saved import NotSavedScreen
 from feedback_kiosk.screens.operator import OperatorScreen
@@ -58,6 +67,26 @@ HIGH_CONTRAST = Theme(
 )
 DEFAULT_THEME = "textual-dark"
 LOCKED_KEYS = "ctrl+c,ctrl+q,ctrl+z,ctrl+backslash,ctrl+p,ctrl+s,ctrl+x,ctrl+y,ctrl+v"
+
+
+class FormRefused(Exception):
+    """Data entry: a paper form whose No. is entered already; it is not stored, nor spooled.
+    ``message`` says so in the staff's language."""
+
+    def __init__(self, number: int, message: str):
+        self.number = number
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class PaperForm:
+    """A paper form being keyed in: what it is checked with (a `feedback_offline.entry.PaperForms`,
+    typed loosely: the kiosk does not import that plugin at the top) and its heading (a
+    `feedback_offline.entry.FormHeading`: No., language, date)."""
+
+    forms: Any
+    heading: Any
 
 
 @dataclass
@@ -102,6 +131,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.spool = Spool(options.spool or _default_spool(engine))
         self.last_activity = clock()
         self.forms_entered = 0
+        self.paper: dict[str, PaperForm] = {}  # data entry: each form's response id to the form
+        self._last_language: tuple[str, str] | None = None  # the last form's event, language
         self.submitted: list[str] = []  # ids handed over this run, stored or spooled
         self.spooled = 0
         self.unsaved: Response | None = None  # neither the database nor the spool took it
@@ -129,10 +160,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.replay_spool()
         self.set_interval(0.25, self._idle_tick)
         self.set_interval(self.options.retry_seconds, self.replay_spool)
-        if self.options.data_entry:
-            self.begin(self.options.language or self.survey.languages[0])
-        else:
-            self.reset()
+        self.reset()
 
     # -- moving between screens ----------------------------------------------------------------
 
@@ -158,7 +186,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._idle_screen = None
         self.last_activity = self.clock()
         if self.options.data_entry:
-            self.begin(self.options.language or self.survey.languages[0])
+            self.show_heading()
             return
         languages = (
             [self.options.language] if self.options.language else list(self.survey.languages)
@@ -179,14 +207,161 @@ class KioskApp(App[None], inherit_bindings=False):
         self.last_activity = self.clock()
         self.show_survey()
 
+    # -- data entry of paper forms -------------------------------------------------------------
+
+    @property
+    def staff_language(self) -> str:
+        """The language of data entry's own words (the forms may be in any of the survey's)."""
+        return self.options.language or self.survey.languages[0]
+
+    def _entered_text(self) -> str:
+        from feedback_offline.paper_words import forms_entered  # data entry only
+
+        return forms_entered(self.forms_entered, self.staff_language)
+
+    def _paper_forms(self) -> Any:
+        """The `feedback_offline.entry.PaperForms` of the current event and survey.
+
+        :raises UnknownEvent: the event is not in the database (any database error passes).
+        """
+        from feedback_offline.entry import PaperForms  # data entry only
+
+        event = self.engine.store.event(self.options.event)
+        if event is None:
+            raise UnknownEvent(f"unknown event '{self.options.event}'")
+        return PaperForms(self.engine, event, self.survey)
+
+    def show_heading(
+        self, values: dict[str, str] | None = None, problems: dict[str, str] | None = None
+    ) -> None:
+        """Ask for the No., language and date of the next paper form. The language is the form
+        before's (of the same event), else the survey's first; the date is the event's (never
+        today); ``values`` and ``problems`` fill the fields and say what is wrong."""
+        from feedback_offline.paper_words import words as paper_words  # data entry only
+
+        self.session = None
+        w, pw = words(self.staff_language), paper_words(self.staff_language)
+        shown = dict(values or {})
+        if "language" not in shown or "date" not in shown:
+            last = self._last_language
+            if last is not None and last[0] == self.options.event:
+                language = last[1]
+            else:
+                language = self.options.language or self.survey.languages[0]
+            date = ""
+            try:
+                date = self._paper_forms().default_date or ""
+            except Exception as exc:  # said under the No. when staff start the form
+                log.warning("data entry: the event could not be read: %s", _cause(exc))
+            shown.setdefault("language", language)
+            shown.setdefault("date", date)
+        text = HeadingText(
+            title=w["next_form"],
+            number=pw["form_number"],
+            language=f"{pw['form_language']} ({', '.join(self.survey.languages)})",
+            date=f"{pw['form_date']} ({w['date_format']})",
+            hint=w["heading_hint"],
+        )
+        self._show(
+            HeadingScreen(
+                text, self.event_title, self._entered_text(), self.start_form, shown, problems
+            )
+        )
+
+    def start_form(self, number: str, language: str, date: str) -> dict[str, str]:
+        """Staff keyed in a form's No., language and date: start keying its answers, or say
+        what is wrong with each field (a No. entered already among them). Raises nothing."""
+        from feedback_offline.entry import HeadingProblem  # data entry only
+
+        try:
+            forms = self._paper_forms()
+        except Exception as exc:
+            log.warning("data entry: the event could not be read: %s", _cause(exc))
+            return {"number": f"the event could not be read from the database: {_cause(exc)}"}
+        problems: dict[str, str] = {}
+        heading = None
+        try:
+            heading = forms.heading(number, language, date)
+        except HeadingProblem as exc:
+            problems.update(exc.problems)
+        if "number" not in problems:  # a No. entered already is said at once, whatever else
+            try:
+                self._refuse_entered(forms, forms.number(number))
+            except FormRefused as refusal:
+                problems["number"] = refusal.message
+            except Exception as exc:
+                log.warning("data entry: a form could not be checked: %s", _cause(exc))
+                problems["number"] = f"the database could not be read: {_cause(exc)}"
+        if problems or heading is None:
+            return {name: problems[name] for name in HEADING_FIELDS if name in problems}
+        response_id = forms.response_id(heading.number)
+        self.paper[response_id] = PaperForm(forms, heading)
+        self.session = KioskSession(
+            self.survey,
+            self.options.event,
+            heading.language,
+            channel="paper",
+            response_id=uuid.UUID(response_id),
+            make_response=lambda answers: forms.response(heading, answers),
+        )
+        self.last_activity = self.clock()
+        self.show_survey()
+        return {}
+
+    def _refuse_entered(self, forms: Any, number: int) -> None:
+        """Refuse form ``number`` if it is entered already: stored, or handed over this run
+        (waiting in the spool).
+
+        :raises FormRefused: it is; the message in the staff's language.
+        :raises Exception: the database could not be read.
+        """
+        from feedback_offline.entry import FormAlreadyEntered  # data entry only
+
+        try:
+            if forms.response_id(number) in self.submitted:
+                raise FormAlreadyEntered(number, forms.already_entered(number))
+            forms.check_new(number)
+        except FormAlreadyEntered as exc:
+            raise FormRefused(number, exc.in_language(self.staff_language)) from exc
+
+    def _refused(self, form: PaperForm, refusal: FormRefused) -> None:
+        """A form is refused on saving (its No. entered in the meantime): nothing is stored
+        nor spooled; staff see why, on the heading with the form's No., language and date."""
+        log.warning("data entry: form No. %s refused: %s", refusal.number, refusal.message)
+        self.notify(refusal.message, severity="error", timeout=8, markup=False)
+        heading = form.heading
+        self.show_heading(
+            {"number": str(heading.number), "language": heading.language, "date": heading.date},
+            {"number": refusal.message},
+        )
+
+    def _back_to_heading(self) -> None:
+        """Back from a form's first step: its No., language and date again, to correct them
+        (the form starts anew)."""
+        form = self.paper.get(str(self.session.id)) if self.session is not None else None
+        if form is None:
+            self.reset()
+            return
+        heading = form.heading
+        self.show_heading(
+            {"number": str(heading.number), "language": heading.language, "date": heading.date}
+        )
+
     def _status(self) -> str:
         if not self.options.data_entry or self.session is None:
             return ""
-        return self.session.words["forms_entered"].format(n=self.forms_entered)
+        from feedback_offline.paper_words import words as paper_words  # data entry only
+
+        form = self.paper.get(str(self.session.id))
+        entered = self._entered_text()
+        if form is None:
+            return entered
+        return f"{paper_words(self.staff_language)['number']} {form.heading.number} · {entered}"
 
     def show_survey(self) -> None:
         assert self.session is not None
-        self._show(SurveyScreen(self.session, self.event_title, self._status()))
+        before_first = self._back_to_heading if self.options.data_entry else None
+        self._show(SurveyScreen(self.session, self.event_title, self._status(), before_first))
 
     def show_review(self) -> None:
         assert self.session is not None
@@ -208,7 +383,12 @@ class KioskApp(App[None], inherit_bindings=False):
             self.problem = f"the answers could not be made into a response ({type(exc).__name__})"
             self._show_not_saved(session.language)
             return
-        if not self._save(response):
+        try:
+            saved = self._save(response)
+        except FormRefused as refusal:
+            self._refused(self.paper[str(response.id)], refusal)
+            return
+        if not saved:
             self.unsaved = response
             self._show_not_saved(response.language)
             return
@@ -216,12 +396,29 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _save(self, response: Response) -> bool:
         """Store ``response`` in the database, or else durably in the spool; ``False`` when
-        neither could (the cause is in `problem`). Raises nothing."""
+        neither could (the cause is in `problem`).
+
+        :raises FormRefused: data entry: the form's No. is entered already (checked first, and
+            a conflict on storing): the form is neither stored nor spooled.
+        """
+        form = self.paper.get(str(response.id)) if self.options.data_entry else None
         if self._reconnect:
             self._fresh_connection()
+        if form is not None:
+            try:
+                self._refuse_entered(form.forms, form.heading.number)
+            except FormRefused:
+                raise
+            except Exception as exc:  # not readable now: the spool takes it, as below
+                log.warning("data entry: form No. %s not checked: %s", form.heading.number, exc)
         try:
             self.engine.submit(response)
         except Exception as exc:
+            if form is not None and isinstance(exc, ResponseConflict):
+                self._reconnect = False
+                number = form.heading.number
+                refusal = FormRefused(number, self._already_entered(form.forms, number))
+                raise refusal from exc
             # not writable now (or refused for a reason the participant cannot fix): kept safe in
             # the spool; a replay stores it, or moves it to <spool>.refused for staff to review
             self._reconnect = True
@@ -243,12 +440,19 @@ class KioskApp(App[None], inherit_bindings=False):
         self.problem = f"the database did not take a response ({database}); it waits in the spool"
         return True
 
+    def _already_entered(self, forms: Any, number: int) -> str:
+        from feedback_offline.entry import FormAlreadyEntered  # data entry only
+
+        exc = FormAlreadyEntered(number, forms.already_entered(number))
+        return exc.in_language(self.staff_language)
+
     def _saved(self, response: Response) -> None:
         """The response is safe: thank the participant (or, in data entry, go to the next form)."""
         self.submitted.append(str(response.id))
         if self.options.data_entry:
             self.forms_entered += 1
-            self.notify(words(response.language)["form_saved"], timeout=2, markup=False)
+            self._last_language = (response.event, response.language)
+            self.notify(words(self.staff_language)["form_saved"], timeout=2, markup=False)
             self.reset()
             return
         w = words(response.language)
@@ -271,15 +475,21 @@ class KioskApp(App[None], inherit_bindings=False):
         """Staff ask to try again: the answers held in memory, then the spool."""
         response = self.unsaved
         if response is not None:
-            if self._save(response):
+            try:
+                saved = self._save(response)
+            except FormRefused as refusal:
                 self.unsaved = None
-                self._saved(response)
+                self._refused(self.paper[str(response.id)], refusal)
             else:
-                self.notify(
-                    "Still not saved: see the operator screen (Ctrl+O) for the cause.",
-                    severity="error",
-                    markup=False,
-                )
+                if saved:
+                    self.unsaved = None
+                    self._saved(response)
+                else:
+                    self.notify(
+                        "Still not saved: see the operator screen (Ctrl+O) for the cause.",
+                        severity="error",
+                        markup=False,
+                    )
         self.replay_spool()
 
     def discard_unsaved(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,13 +40,21 @@ class KioskSession:
         language: str,
         channel: str = "kiosk",
         today: dt.date | None = None,
+        *,
+        response_id: uuid.UUID | None = None,
+        make_response: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
     ):
+        """``response_id`` and ``make_response`` (the response, as a mapping, from the answers
+        submitted) come from outside when the response is not the participant's own making: a
+        paper form keyed in by staff has an id made from its No., and the date written on it."""
         self.survey = survey
         self.event = event
         self.language = language
         self.channel = channel
         self.today = today
-        self.id = uuid.uuid4()  # made when the participant begins: a resend is stored once
+        # made when the participant begins: a resend is stored once
+        self.id = response_id or uuid.uuid4()
+        self.make_response = make_response
         self.answers: dict[str, Any] = {}
         self.partial: dict[str, dict[str, str]] = {}  # then/now rows answered so far
         self.invalid: dict[str, str] = {}  # typed text that is not yet an answer, and why
@@ -252,6 +261,8 @@ class KioskSession:
 
     def response(self) -> Response:
         """The response to store."""
+        if self.make_response is not None:
+            return Response.model_validate(dict(self.make_response(self.submitted_answers())))
         return Response(
             id=self.id,
             survey=self.survey.id,

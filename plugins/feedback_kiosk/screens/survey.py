@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,11 +26,20 @@ class SurveyScreen(Screen):
         Binding("enter", "next", show=False),
     ]
 
-    def __init__(self, session: KioskSession, event_title: str, status: str = "") -> None:
+    def __init__(
+        self,
+        session: KioskSession,
+        event_title: str,
+        status: str = "",
+        before_first: Callable[[], None] | None = None,
+    ) -> None:
+        """``before_first``: what Back does on the first step (in data entry: back to the
+        form's No., language and date); by default Back is off there."""
         super().__init__(id="survey")
         self.session = session
         self.event_title = event_title
         self.status = status
+        self.before_first = before_first
 
     def compose(self) -> ComposeResult:
         w = self.session.words
@@ -132,6 +143,8 @@ class SurveyScreen(Screen):
             self.query_one("#next", Button).focus()
 
     def _can_go_back(self) -> bool:
+        if self.before_first is not None:
+            return True
         steps = [s.key for s in self.session.steps()]
         return bool(steps) and self.session.current != steps[0]
 
@@ -149,6 +162,8 @@ class SurveyScreen(Screen):
     async def action_back(self) -> None:
         if self.session.back():
             await self.show_step()
+        elif self.before_first is not None:
+            self.before_first()
 
     @on(Button.Pressed, "#next")
     async def _next_pressed(self) -> None:

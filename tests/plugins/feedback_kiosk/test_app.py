@@ -315,15 +315,19 @@ async def test_high_contrast_and_f2_toggles_it(kiosk):
 async def test_data_entry_stores_paper_forms_one_after_another(kiosk, engine):
     app = kiosk(data_entry=True, idle_timeout=0.5, idle_warning=0.25)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert app.screen.id == "survey"  # no attract screen
+        assert app.screen.id == "heading"  # no attract screen: the next form's No. first
         assert text_of(app, "#status") == "0 forms entered"
-        for role in ("1", "2"):
+        for number, role in (("1", "1"), ("2", "2")):
+            await type_text(pilot, number)
+            await press(pilot, "enter")
+            assert current(app) == "intro:0"
             await go_to(pilot, "q:role")
             await press(pilot, role, "enter")
             await submit(pilot)
-            await wait_for(pilot, lambda: app.screen.id == "survey")
-            assert current(app) == "intro:0"  # straight on with the next form
+            await wait_for(pilot, lambda: app.screen.id == "heading")  # straight to the next
         assert text_of(app, "#status") == "2 forms entered"
+        await type_text(pilot, "3")
+        await press(pilot, "enter")
         await go_to(pilot, "q:role")
         await press(pilot, "3")
         await pilot.pause(0.8)  # past the idle timeout: staff are not reset

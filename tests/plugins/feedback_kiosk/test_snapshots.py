@@ -128,3 +128,22 @@ def test_review_screen(snap_compare: Callable[..., bool], kiosk: Callable[..., K
         assert app.screen.id == "review"
 
     assert snap_compare(kiosk(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_data_entry_heading(
+    snap_compare: Callable[..., bool], kiosk: Callable[..., KioskApp]
+) -> None:
+    """Data entry, before a paper form: "0 forms entered" at the top right; the No. (empty),
+    the language (en) and the date (the event's, 2011-01-26) with their labels; after "fr" in
+    the language and Enter, the No. and the language each say what is wrong under the field,
+    and the hint (Enter, Tab, Ctrl+O) at the bottom."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await press(pilot, "tab")
+        await type_text(pilot, "fr")
+        await press(pilot, "enter")
+        for field in pilot.app.screen.query(Input).results(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(kiosk(data_entry=True), terminal_size=SIZE, run_before=run_before)
