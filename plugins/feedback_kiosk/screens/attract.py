@@ -44,7 +44,14 @@ class AttractScreen(Screen):
             yield Static("F2: high contrast", id="attract-keys", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Button).focus()
+        # after the refresh: a screen switched in while the app is busy (an idle reset under
+        # load) may not hold its buttons yet when it mounts, and a kiosk must never crash
+        self.call_after_refresh(self._focus_first_language)
+
+    def _focus_first_language(self) -> None:
+        for button in self.query(Button):
+            button.focus()
+            return
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
