@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from rich import box
 from rich.console import Console
 from rich.progress import DownloadColumn, Progress
 from rich.table import Table
@@ -138,7 +139,16 @@ def list_events(as_json: bool, db: Path | None) -> None:
     if not rows:
         click.echo("no events yet: add one with `feedback event add ID --title ...`")
         return
-    table = Table("id", "title", "date", "city", "country", "open link", "attended", "responses")
+    # ids, dates and counts never wrap; the title and the city take the rest of a narrow terminal
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=3)
+    table.add_column("date", no_wrap=True)
+    table.add_column("city", ratio=1)
+    table.add_column("country", no_wrap=True)
+    table.add_column("open link", no_wrap=True, justify="center")
+    table.add_column("attended", justify="right", no_wrap=True)
+    table.add_column("responses", justify="right", no_wrap=True)
     for row in rows:
         table.add_row(
             *(shown(row[k]) for k in ("id", "title", "date", "city", "country")),
