@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -195,17 +196,28 @@ def invitations_command(
             f"No invitations yet: send them with `feedback invite --event {shown(event_id)}`."
         )
         return
-    table = Table("name", "email", "status", "sent", "reminders", "completed", "error")
+    # the address and the status never wrap; a date and its time may go on two lines; names
+    # take the rest, and errors have a column only when there are any
+    errors = any(row["error"] for row in data["invitations"])
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("name", ratio=1, min_width=12)
+    table.add_column("email", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("sent", min_width=10)
+    table.add_column("reminders", justify="right", no_wrap=True)
+    table.add_column("completed", min_width=10)
+    if errors:
+        table.add_column("error", ratio=1, min_width=12)
     for row in data["invitations"]:
-        table.add_row(
+        cells = [
             shown(row["name"]),
             shown(row["email"]),
             row["status"],
             shown(_short(row["sent"])),
             str(row["reminders"]),
             shown(_short(row["completed"])),
-            shown(row["error"]),
-        )
+        ]
+        table.add_row(*cells, *([shown(row["error"])] if errors else []))
     console.print(table)
 
 
