@@ -587,15 +587,7 @@ class WebForm:
         or the browser's Back says the answers are saved (`thanks`), never that they are not."""
         response = RedirectResponse(f"{visit.action}?done=1&lang={language}", status_code=303)
         response.delete_cookie(COOKIE, path=visit.action)
-        response.set_cookie(
-            DONE_COOKIE,
-            response_id,
-            max_age=int(self.settings.invitations.expires_days * 86400),
-            path=visit.action,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-        )
+        self._set_cookie(request, response, DONE_COOKIE, response_id, visit.action)
         return response
 
     def stored_here(self, request: Request) -> str | None:
@@ -645,16 +637,23 @@ class WebForm:
 
     def _with_cookie(self, request: Request, visit: Visit, response: Response) -> Response:
         if visit.cookie is not None:
-            response.set_cookie(
-                COOKIE,
-                visit.cookie,
-                max_age=int(self.settings.invitations.expires_days * 86400),
-                path=visit.action,
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-            )
+            self._set_cookie(request, response, COOKIE, visit.cookie, visit.action)
         return response
+
+    def _set_cookie(
+        self, request: Request, response: Response, name: str, value: str, path: str
+    ) -> None:
+        """A cookie of this form only (its path), for as long as a link lasts, never read by
+        scripts or sent by other sites, and only over https when the page came by https."""
+        response.set_cookie(
+            name,
+            value,
+            max_age=int(self.settings.invitations.expires_days * 86400),
+            path=path,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
 
     # -- who is it ----------------------------------------------------------------------------
 
