@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, Label, TextArea
 
 from feedback.survey import TextQuestion
 from feedback_kiosk.widgets.messages import Answered, GoOn
+
+
+class AnswerArea(TextArea):
+    """A TextArea that survives Textual 8.2's first-render race (Textualize/textual#6528): a
+    render before the CSS has given the widget its component styles raised ``KeyError: No
+    'text-area--gutter' key in COMPONENT_CLASSES`` (seen under load), and a kiosk must never
+    crash. Such a render gets a plain style; the next one, a moment later, has the real one."""
+
+    def get_component_rich_style(
+        self, *names: str, partial: bool = False, default: Style | None = None
+    ) -> Style:
+        try:
+            return super().get_component_rich_style(*names, partial=partial, default=default)
+        except KeyError:
+            return default if default is not None else Style()
 
 
 class TextWidget(Widget):
@@ -28,7 +44,7 @@ class TextWidget(Widget):
     def compose(self) -> ComposeResult:
         q = self.question
         if q.long:
-            area = TextArea(self.value, id="answer", soft_wrap=True, show_line_numbers=False)
+            area = AnswerArea(self.value, id="answer", soft_wrap=True, show_line_numbers=False)
             yield area
         else:
             yield Input(self.value, max_length=q.max_length, id="answer")
