@@ -94,6 +94,7 @@ RESPONSE_COLUMNS = (
     "language",
     "submitted",
     "answers",
+    "partial",
     "content_hash",
 )
 EVENT = {
@@ -638,6 +639,7 @@ def offline_bare(path: Path, folder: Path, n: int) -> float:
                 r["language"],
                 r["submitted"],
                 dumps(r["answers"], sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                int(bool(r.get("partial", False))),
                 sha256(blob.encode()).hexdigest(),
             )
 

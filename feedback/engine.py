@@ -404,7 +404,7 @@ class Engine:
                     ("event",),
                 )
             )
-        problems += answer_problems(survey, response.answers)
+        problems += answer_problems(survey, response.answers, partial=response.partial)
         if not problems:
             for extra in self.pm.hook.validate_response(survey=survey, response=response):
                 problems += [p if isinstance(p, Problem) else Problem(str(p)) for p in extra or []]

@@ -18,7 +18,16 @@ from feedback import files
 from feedback.survey import Survey, ThenNow
 
 FORMATS = ("csv", "jsonl", "xlsx")
-META = ("id", "event", "survey", "survey_version", "channel", "language", "submitted")
+META = (
+    "id",
+    "event",
+    "survey",
+    "survey_version",
+    "channel",
+    "language",
+    "submitted",
+    "partial",
+)
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -71,7 +80,9 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 def _rows(records: Iterable[dict[str, Any]], answer_columns: list[str]) -> Iterator[list[Any]]:
     for record in records:
-        row = [record[name] for name in META] + flatten(record["answers"], answer_columns)
+        row = [
+            record.get(name, False) if name == "partial" else record[name] for name in META
+        ] + flatten(record["answers"], answer_columns)
         yield [neutralise(cell) for cell in row]
 
 

@@ -216,3 +216,10 @@ def m0005_web_failed_links(db: Database) -> None:
         CREATE INDEX web_failed_links_moment ON web_failed_links(moment)
         """,
     )
+
+
+@migrations(name="0006_partial_responses")
+def m0006_partial_responses(db: Database) -> None:
+    """A response can be partial: a kiosk session abandoned before Submit, kept because its survey
+    says ``keep_partial``. Every response stored before is a full one."""
+    _run(db, "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")

@@ -40,10 +40,20 @@ class Response(BaseModel):
     language: Language
     submitted: dt.date = Field(description="The date only: never a time of day.")
     answers: dict[str, Any] = Field(default_factory=dict)
+    partial: bool = Field(
+        default=False,
+        description="Left before Submit (a kiosk session abandoned); only for a survey that "
+        "keeps partial responses (keep_partial). Required questions may be unanswered.",
+    )
 
     def record(self) -> dict[str, Any]:
-        """The response as plain JSON-ready data, in its canonical form."""
-        return {
+        """The response as plain JSON-ready data, in its canonical form.
+
+        ``partial`` appears only when true: a full response's record (and so its content hash)
+        is what it was before partial responses existed, and a partial response never has the
+        hash of a full one with the same id and answers.
+        """
+        record: dict[str, Any] = {
             "id": str(self.id),
             "survey": self.survey,
             "survey_version": self.survey_version,
@@ -53,6 +63,9 @@ class Response(BaseModel):
             "submitted": self.submitted.isoformat(),
             "answers": self.answers,
         }
+        if self.partial:
+            record["partial"] = True
+        return record
 
 
 def canonical_json(value: Any) -> str:
@@ -91,12 +104,19 @@ def stored_row(record: dict[str, Any]) -> list[Any]:
         record["language"],
         record["submitted"],
         answers,
+        int(bool(record.get("partial", False))),
         content_hash(record, answers),
     ]
 
 
-def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
-    """Every problem of the answers against the survey, each located by question id."""
+def answer_problems(
+    survey: Survey, answers: dict[str, Any], partial: bool = False
+) -> list[Problem]:
+    """Every problem of the answers against the survey, each located by question id.
+
+    ``partial``: the answers of a partial response (left before Submit), where an unanswered
+    required question is no problem; every other check applies.
+    """
     problems: list[Problem] = []
     questions = survey.by_id
     if not answers.keys() <= questions.keys():
@@ -127,7 +147,7 @@ def answer_problems(survey: Survey, answers: dict[str, Any]) -> list[Problem]:
                     )
                 continue
         if not present:
-            if question.required:
+            if question.required and not partial:
                 problems.append(Problem("required question not answered", (qid,)))
             continue
         value = answers[qid]
@@ -156,6 +176,14 @@ def envelope_problems(survey: Survey, response: Response) -> list[Problem]:
                 f"({', '.join(survey.languages)})"
                 + did_you_mean(response.language, survey.languages),
                 ("language",),
+            )
+        )
+    if response.partial and not survey.keep_partial:
+        problems.append(
+            Problem(
+                f"a partial response (left before Submit), but survey '{survey.id}' does not "
+                "keep partial responses (set keep_partial: true in the survey to keep them)",
+                ("partial",),
             )
         )
     return problems

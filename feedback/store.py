@@ -30,6 +30,7 @@ RESPONSE_COLUMNS = (
     "language",
     "submitted",
     "answers",
+    "partial",
     "content_hash",
 )
 _INSERT_RESPONSE = (
@@ -286,6 +287,7 @@ class Store:
         for row in cursor:
             record = dict(zip(names, row, strict=True))
             record["answers"] = orjson.loads(record["answers"])
+            record["partial"] = bool(record["partial"])
             yield record
 
 

@@ -98,6 +98,14 @@ class Survey(Model):
     description: Text | None = None
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
     anonymous: bool = True
+    keep_partial: bool = Field(
+        default=False,
+        description=(
+            "Keep the answers of a kiosk session abandoned before Submit as a partial response "
+            "(stored with partial: true; required questions may be unanswered). Off: an "
+            "abandoned session's answers are discarded, never shown, never stored."
+        ),
+    )
     scales: dict[QuestionId, Scale] = Field(default_factory=dict)
     questions: list[Question] | None = None
     sections: list[Section] | None = None

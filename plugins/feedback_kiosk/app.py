@@ -2,7 +2,8 @@
 
 Build it with `make_app`. It owns the global keys (locked by default: the quit, suspend and copy
 keys do nothing), the idle timer, and the one place a response leaves the kiosk: `KioskApp.submit`,
-which hands it to `Engine.submit` or, when the database cannot take it, to the spool. The
+which hands it to `Engine.submit` or, when the database cannot take it, to the spool (as does
+`KioskApp.abandon` for a partial response, when the survey keeps them). The
 participant is thanked only once one of them holds the response durably; when neither can, the
 kiosk stays up, says so plainly, holds the answers in memory until staff retry or discard them, and
 shows staff the cause on the operator screen. No error on the way out reaches Textual.
@@ -447,8 +448,12 @@ class KioskApp(App[None], inherit_bindings=False):
         return exc.in_language(self.staff_language)
 
     def _saved(self, response: Response) -> None:
-        """The response is safe: thank the participant (or, in data entry, go to the next form)."""
+        """The response is safe: thank the participant (or, in data entry, go to the next form;
+        or, for a partial response left before Submit, wait for the next participant)."""
         self.submitted.append(str(response.id))
+        if response.partial:
+            self.reset()
+            return
         if self.options.data_entry:
             self.forms_entered += 1
             self._last_language = (response.event, response.language)
@@ -594,11 +599,18 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def abandon(self) -> None:
         """The kiosk was left alone: close every screen (the PIN prompt and the operator screen
-        too) and discard the participant's answers: never shown again, never stored. Answers
-        that could not be saved stay held for staff behind the "not saved" screen, which shows
-        none of them. (No survey can yet ask to keep partial responses: the core's `Survey` has
-        no such option, so abandoned answers are always discarded.)"""
-        if self.session is not None:
+        too) and forget the participant. Their answers are never shown again. They are discarded,
+        never stored, unless the survey keeps partial responses (``keep_partial``) and at least
+        one question is answered: then they are stored as a partial response through the same
+        durable path as a submit (the database, or else the spool), without a thank-you screen.
+        A partial response that neither could take is held for staff behind the "not saved"
+        screen, like a submitted one. Answers that could not be saved stay held for staff behind
+        the "not saved" screen, which shows none of them."""
+        session = self.session
+        if session is not None:
+            if self.survey.keep_partial and session.submitted_answers():
+                self._keep_partial(session)
+                return
             log.info("idle: a participant's unfinished answers were discarded")
         if len(self.screen_stack) > 1 and isinstance(self.screen_stack[1], NotSavedScreen):
             self._idle_screen = None
@@ -608,6 +620,25 @@ class KioskApp(App[None], inherit_bindings=False):
             self.last_activity = self.clock()
             return
         self.reset()
+
+    def _keep_partial(self, session: KioskSession) -> None:
+        """Store an abandoned session's answers as a partial response, then wait for the next
+        participant (no thank-you: nobody is there to read it)."""
+        self._idle_screen = None
+        self.session = None
+        try:
+            response = session.response().model_copy(update={"partial": True})
+        except Exception as exc:  # a bug: never a traceback (with the answers) on screen
+            log.exception("the abandoned answers could not be made into a response")
+            self.problem = f"the answers could not be made into a response ({type(exc).__name__})"
+            self._show_not_saved(session.language)
+            return
+        if not self._save(response):
+            self.unsaved = response
+            self._show_not_saved(response.language)
+            return
+        log.info("idle: a participant left before Submit: a partial response was kept")
+        self._saved(response)
 
     def _idle_closed(self) -> None:
         self._idle_screen = None

@@ -340,7 +340,10 @@ def _merge_attendance(
 
 
 def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    names = RESPONSE_COLUMNS[:-1]  # all but the content hash, which the engine works out again
+    # all but the content hash, which the engine works out again; a database of an older
+    # release has no ``partial`` column (all its responses are full ones)
+    present = set(_columns(other, "responses"))
+    names = [name for name in RESPONSE_COLUMNS[:-1] if name in present]
     cursor = other.execute(f"SELECT {', '.join(names)} FROM responses ORDER BY rowid")
     for row in cursor:
         record = dict(zip(names, row, strict=True))

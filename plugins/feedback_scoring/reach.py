@@ -114,6 +114,9 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
     how = ", ".join(
         f"{n} {CHANNELS.get(str(c), f'by {c}')}" for c, n in sorted(channels.items(), key=_first)
     )
+    partial = sum(1 for r in context.responses if r.get("partial"))
+    if partial:
+        how += f", {partial} of them partial (left before Submit at the kiosk)"
     where = "" if scope == "event" else " over the programme so far"
     rate = None
     if not attended:
@@ -159,6 +162,7 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
                 "response_rate": rate,
                 "channels": {str(c): n for c, n in sorted(channels.items(), key=_first)},
                 "open_link": open_link,
+                "partial": partial,
             },
         )
     ]

@@ -136,6 +136,7 @@ def test_a_database_of_the_first_release_is_brought_up_to_date_with_its_data(
             "0003_event_open_link",
             "0004_sealed_drafts",
             "0005_web_failed_links",
+            "0006_partial_responses",
         ]
         person = store.person_by_email("ann@example.org")
         assert person is not None and person["role"] == "mp" and person["language"] is None

@@ -797,7 +797,9 @@ def test_a_stored_event_id_with_dot_dots_does_not_lead_a_file_out_of_the_folder(
     with conn:
         conn.execute("INSERT INTO events (id, title) VALUES (?, 'Planted')", [sneaky])
         conn.execute(
-            "INSERT INTO responses SELECT id || 'x', ?, survey, survey_version, channel, language,"
+            "INSERT INTO responses (id, event, survey, survey_version, channel, language,"
+            " submitted, answers, content_hash)"
+            " SELECT id || 'x', ?, survey, survey_version, channel, language,"
             " submitted, answers, content_hash || 'x' FROM responses",
             [sneaky],
         )

@@ -123,7 +123,9 @@ def test_a_database_with_a_response_that_does_not_fit_merges_nothing(tmp_path: P
     # a response the survey refuses, written past the engine (a damaged or hand-edited file)
     with other.store.write():
         other.store.conn.execute(
-            "INSERT INTO responses SELECT 'c0ffee00-0000-4000-8000-000000000000', event, survey,"
+            "INSERT INTO responses (id, event, survey, survey_version, channel, language,"
+            " submitted, answers, content_hash)"
+            " SELECT 'c0ffee00-0000-4000-8000-000000000000', event, survey,"
             " survey_version, channel, language, submitted, '{\"role\": \"astronaut\"}', 'x'"
             " FROM responses LIMIT 1"
         )

@@ -43,3 +43,23 @@ def test_more_answers_than_participants_still_names_the_open_link() -> None:
     [result] = response_rate(context(["open-link"] * 6 + ["kiosk"], attended=3))
     assert "6 by the event's open link" in result.summary
     assert "came by the event's open link" in result.summary
+
+
+def test_partial_responses_are_counted_apart() -> None:
+    """A response left before Submit at the kiosk (kept because the survey says keep_partial)
+    counts as a response; the sentence says how many of them are partial."""
+    ctx = context(["kiosk"] * 4 + ["web"], attended=10)
+    for response in ctx.responses[:2]:
+        response["partial"] = True
+    [result] = response_rate(ctx)
+    assert result.summary == (
+        "5 of the 10 participants responded (50%): 4 at the kiosk, 1 online, 2 of them partial "
+        "(left before Submit at the kiosk)."
+    )
+    assert result.details["partial"] == 2
+
+
+def test_without_partial_responses_the_sentence_says_nothing_of_them() -> None:
+    [result] = response_rate(context(["kiosk"] * 2, attended=5))
+    assert "partial" not in result.summary
+    assert result.details["partial"] == 0
