@@ -17,7 +17,8 @@ class AnswerArea(TextArea):
     """A TextArea that survives Textual 8.2's first-render race (Textualize/textual#6528): a
     render before the CSS has given the widget its component styles raised ``KeyError: No
     'text-area--gutter' key in COMPONENT_CLASSES`` (seen under load), and a kiosk must never
-    crash. Such a render gets a plain style; the next one, a moment later, has the real one."""
+    crash. Such a render gets a plain style (one that is set: an empty one sends Textual down a
+    fallback that crashes too, blending a colour name); the next render has the real one."""
 
     def get_component_rich_style(
         self, *names: str, partial: bool = False, default: Style | None = None
@@ -25,7 +26,7 @@ class AnswerArea(TextArea):
         try:
             return super().get_component_rich_style(*names, partial=partial, default=default)
         except KeyError:
-            return default if default is not None else Style()
+            return default if default is not None else Style(color="default")
 
 
 class TextWidget(Widget):
