@@ -75,28 +75,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from feedback.store import RESPONSE_COLUMNS  # the columns of a stored response, in order
+
 ROOT = Path(__file__).resolve().parent.parent
 SURVEY_ID = "post-seminar"
 EVENT_ID = "bench-2024"
 EVENT_DATE = dt.date(2024, 3, 14)
-CHANNELS = ("kiosk", "kiosk", "web", "web", "web", "email", "paper")
+CHANNELS = ("kiosk", "kiosk", "web", "web", "web", "open-link", "paper")  # registered channels
 GOAL_RATIO = 0.3
 GOAL_MEMORY = 1.5
 GOAL_OFFLINE_RATIO = 0.25
 SECTIONS = ("responses", "offline", "merge")
-#: the columns of a stored response, in the store's order
-RESPONSE_COLUMNS = (
-    "id",
-    "event",
-    "survey",
-    "survey_version",
-    "channel",
-    "language",
-    "submitted",
-    "answers",
-    "partial",
-    "content_hash",
-)
 EVENT = {
     "id": EVENT_ID,
     "title": "Benchmark seminar",

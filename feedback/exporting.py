@@ -15,19 +15,12 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from feedback import files
+from feedback.store import RESPONSE_COLUMNS
 from feedback.survey import Survey, ThenNow
 
 FORMATS = ("csv", "jsonl", "xlsx")
-META = (
-    "id",
-    "event",
-    "survey",
-    "survey_version",
-    "channel",
-    "language",
-    "submitted",
-    "partial",
-)
+#: the columns of a stored response but its answers (a column per question) and content hash
+META = tuple(c for c in RESPONSE_COLUMNS if c not in ("answers", "content_hash"))
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
