@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from feedback.engine import Engine
     from feedback.errors import Problem
     from feedback.loading import SurveyDocument
-    from feedback.registry import Channel, ReportFormat, Scorer
+    from feedback.question_types import QuestionType, Rendering
+    from feedback.registry import Channel, ReportFormat, Scorer, SettingsSection
     from feedback.responses import Response
+    from feedback.sqlite import Migrations
     from feedback.survey import QuestionBase, Survey
 
 hookspec = pluggy.HookspecMarker("feedback")
@@ -48,13 +50,54 @@ def load_survey(path: Path) -> SurveyDocument | None:
 
 
 @hookspec
-def register_question_types(register: Callable[[type[QuestionBase]], None]) -> None:
-    """Add question types: each a pydantic model subclassing `feedback.survey.QuestionBase`.
+def register_question_types(
+    register: Callable[[QuestionType | type[QuestionBase]], None],
+) -> None:
+    """Add question types: one `feedback.question_types.QuestionType` each.
 
-    The model's ``type`` field must be a ``Literal`` with the new type's name; ``check(value)``
-    returns why an answer is invalid (or ``None``). Channels look the type up by name to show it.
+    A type is its pydantic model (a subclass of `feedback.survey.QuestionBase` whose ``type`` field
+    is a ``Literal`` with the new type's name, with ``check(value)`` and ``parse(raw)``) and its
+    renderings: how the kiosk, the web form, the offline form and the paper form draw it, as
+    targets loaded only when a channel draws the type. A channel without a rendering of a type
+    refuses a survey that uses it when the survey is loaded. Registering a bare model class is
+    still accepted: a type that no channel can draw.
 
-    :param register: call with each question model class.
+    :param register: call with each `QuestionType` (or model class).
+    """
+
+
+@hookspec
+def register_renderings(register: Callable[[Rendering], None]) -> None:
+    """Draw question types that another package defined, for a channel of this plugin.
+
+    The built-in channels draw the built-in question types this way. The first rendering of a
+    (type, rendering) pair is kept.
+
+    :param register: call with a `feedback.question_types.Rendering` for each pair.
+    """
+
+
+@hookspec
+def register_settings(register: Callable[[SettingsSection], None]) -> None:
+    """Declare this plugin's settings: a pydantic model read from its section of ``feedback.toml``.
+
+    The section is ``[plugins.NAME]``, or ``[NAME]`` for a section the plugin owns by name (the
+    built-ins: ``[kiosk]``, ``[web]``, ``[email]``). The core's loader reads it with the same error
+    messages and ``FEEDBACK_...`` environment overrides as its own settings; ``feedback config
+    show`` lists every field with its default and description.
+
+    :param register: call with a `feedback.registry.SettingsSection`.
+    """
+
+
+@hookspec
+def register_migrations(register: Callable[[Migrations], None]) -> None:
+    """Declare this plugin's tables: a `feedback.sqlite.Migrations` set named after the plugin.
+
+    Applied with the core's migrations when a database is opened, each set recorded under its own
+    name. A plugin creates and changes only its own tables, never the core's.
+
+    :param register: call with the plugin's ``Migrations``.
     """
 
 

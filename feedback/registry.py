@@ -23,6 +23,20 @@ class Channel:
     name: str
     title: str
     description: str = ""
+    #: how this channel draws question types (``kiosk``, ``web``, ``offline``, ``paper``), or
+    #: ``None`` for a channel that draws nothing (an import)
+    rendering: str | None = None
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """A plugin's settings: a pydantic model read from ``[plugins.NAME]`` (or ``[NAME]`` when
+    ``own_section``) of ``feedback.toml``, with ``FEEDBACK_...`` environment overrides."""
+
+    name: str
+    model: type[Any]
+    description: str = ""
+    own_section: bool = False
 
 
 @dataclass(frozen=True)
