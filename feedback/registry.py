@@ -26,6 +26,10 @@ class Channel:
     #: how this channel draws question types (``kiosk``, ``web``, ``offline``, ``paper``), or
     #: ``None`` for a channel that draws nothing (an import)
     rendering: str | None = None
+    #: ``"package.module:factory"`` building this channel's app for an engine:
+    #: ``factory(engine, *, survey=None, event=None, **options)`` returns a Textual ``App`` or an
+    #: ASGI application (used by `feedback.testing` and by anyone embedding the channel)
+    app: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,15 @@ def register_commands(cli: click.Group) -> None:
 
 @hookimpl
 def register_channels(register: Callable[[Channel], None]) -> None:
-    register(Channel("kiosk", "Kiosk", "A terminal at the venue that participants walk up to."))
+    register(
+        Channel(
+            "kiosk",
+            "Kiosk",
+            "A terminal at the venue that participants walk up to.",
+            rendering="kiosk",
+            app="feedback_kiosk.embed:channel_app",
+        )
+    )
     register(
         Channel("paper", "Paper", "Paper forms keyed in by staff (`feedback kiosk --data-entry`).")
     )

@@ -28,6 +28,8 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "web",
             "Web form",
             "The form behind a personal emailed link (/s/<token>): `feedback serve`.",
+            rendering="web",
+            app="feedback_web.embed:channel_app",
         )
     )
     register(
