@@ -198,3 +198,21 @@ def web_client(feedback_engine: Engine) -> Iterator[Any]:
 
     with TestClient(channel_app(feedback_engine, "web")) as client:
         yield client
+
+
+@pytest.fixture
+def feedback_cli(feedback_project: Path, feedback_pm: PluginManager) -> Callable[..., Any]:
+    """Run a ``feedback`` command on the project with the kit's plugins:
+    ``result = feedback_cli("report", "--event", EVENT["id"], "--format", "md")``.
+
+    Returns click's ``Result`` (``exit_code``, ``output``); the engine the command builds has the
+    plugins under test registered. A command a plugin adds is there once the plugin is installed
+    (``pip install -e .``), as it is for a user."""
+    from click.testing import CliRunner
+
+    from feedback.cli import cli
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--project", str(feedback_project), *args], obj=feedback_pm)
+
+    return run
