@@ -10,28 +10,11 @@ from pathlib import Path
 
 import pytest
 from helpers import run
+from kit_helpers import install_in_place
 
 from feedback.cli.plugin import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def install_in_place(package: Path, name: str) -> dict[str, str]:
-    """What installing the package does for `feedback`, without pip: its source on the path and
-    its entry point in a ``.dist-info`` (importlib.metadata finds plugins through it)."""
-    site = package / "site"
-    info = site / f"feedback_{name}-0.1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: feedback-{name}\nVersion: 0.1.0\n", encoding="utf-8"
-    )
-    (info / "entry_points.txt").write_text(
-        f"[feedback]\n{name} = feedback_{name}\n", encoding="utf-8"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBACK_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(package / "src"), str(site)])
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return env
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
