@@ -23,6 +23,9 @@ never by importing a plugin, so the kit drives any channel that declares an app.
 from __future__ import annotations
 
 import contextlib
+import html
+import re
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -144,13 +147,21 @@ def make_survey(feedback_project: Path, feedback_engine: Engine) -> Callable[...
     """Build a survey from a dict, validated by the engine (with the plugins' question types)
     and written to the project's ``surveys/`` folder so every channel finds it by id."""
 
-    def make(document: dict[str, Any]) -> Survey:
+    def make(document: dict[str, Any], default: bool = False) -> Survey:
+        """``default``: make it the project's default survey too (the one the kiosk, the open
+        link and ``feedback`` commands use when none is named)."""
         path = feedback_project / "surveys" / f"{document['id']}.yaml"
         path.write_text(
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
         feedback_engine.__dict__.pop("_catalogue", None)  # see the new file
-        return feedback_engine.read_survey(path)
+        survey = feedback_engine.read_survey(path)
+        if default:
+            (feedback_project / CONFIG_NAME).write_text(
+                f'default_survey = "{survey.id}"\n', encoding="utf-8"
+            )
+            feedback_engine.settings.default_survey = survey.id
+        return survey
 
     return make
 
@@ -216,3 +227,79 @@ def feedback_cli(feedback_project: Path, feedback_pm: PluginManager) -> Callable
         return CliRunner().invoke(cli, ["--project", str(feedback_project), *args], obj=feedback_pm)
 
     return run
+
+
+# -- driving the kiosk ------------------------------------------------------------------------
+
+
+def kiosk_step(app: Any) -> str:
+    """Where the participant is: the session's step (``"q:ID"``, ``"review"``), or the screen's
+    id when there is none (``"attract"``, ``"thanks"`` ...)."""
+    session = getattr(app, "session", None)
+    if session is not None and app.screen.id in ("survey", "review"):
+        return str(session.current)
+    return str(app.screen.id)
+
+
+async def kiosk_press(pilot: Any, *keys: str) -> None:
+    """Press keys one by one, each once the app has handled the one before (a Textual button
+    ignores presses during its short "pressed" effect, as a person would wait for it)."""
+    for key in keys:
+        focused = pilot.app.focused
+        while focused is not None and focused.has_class("-active"):
+            await pilot.pause(0.05)
+        await pilot.press(key)
+
+
+async def kiosk_type(pilot: Any, text: str) -> None:
+    """Type ``text`` into the focused field."""
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+async def kiosk_go_to(pilot: Any, step: str, limit: int = 40) -> None:
+    """Go on (Enter) until the participant reaches ``step`` (``"q:ID"``, ``"review"``, a screen
+    id such as ``"thanks"``); fails when it is never reached."""
+    for _ in range(limit):
+        if kiosk_step(pilot.app) == step:
+            return
+        await kiosk_press(pilot, "enter")
+        await pilot.pause()
+    raise AssertionError(f"never reached {step}: stuck at {kiosk_step(pilot.app)}")
+
+
+# -- driving the web form ---------------------------------------------------------------------
+
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+_NAMED = re.compile(r'\bname="([^"]+)"')
+
+
+def web_fill(client: Any, path: str, answers: dict[str, Any], limit: int = 20) -> Any:
+    """Answer the web form at ``path`` as a browser without JavaScript would: on each page, post
+    the page's hidden fields and the ``answers`` whose fields it shows, with Next, until no form
+    is left. Returns the last response (the thank-you page, or a page that refused)."""
+    page = client.get(path)
+    for _ in range(limit):
+        if page.status_code != 200 or "<form" not in page.text:
+            return page
+        fields: list[tuple[str, str]] = [
+            (name, html.unescape(value)) for name, value in _HIDDEN.findall(page.text)
+        ]
+        shown = set(_NAMED.findall(page.text))
+        for question_id, value in answers.items():
+            values = value if isinstance(value, list) else [value]
+            for name in (question_id, *(f"{question_id}.{k}" for k in ("then", "now"))):
+                if name in shown and not isinstance(value, dict):
+                    fields += [(question_id, str(v)) for v in values]
+                    break
+            if isinstance(value, dict):
+                fields += [(f"{question_id}.{k}", str(v)) for k, v in value.items()]
+        fields.append(("action", "next"))
+        before = page.text
+        page = client.post(
+            str(page.url),
+            content=urllib.parse.urlencode(fields),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if page.text == before:
+            return page  # refused: the same page again, with its problems
+    raise AssertionError(f"the form at {path} did not end within {limit} pages")
