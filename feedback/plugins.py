@@ -76,21 +76,37 @@ def allowed_plugins() -> set[str] | None:
 def load_entrypoints(pm: PluginManager) -> None:
     """Register every plugin of the entry-point group, recording failures instead of raising."""
     allowed = allowed_plugins()
+    # The entry points of one distribution share its Distribution object; its name and version
+    # come from parsing its METADATA file, which every start pays: parse it once per distribution.
+    distributions: dict[int, tuple[str, str]] = {}
+
+    def distribution(ep: importlib.metadata.EntryPoint) -> tuple[str, str] | None:
+        dist = getattr(ep, "dist", None)
+        if dist is None:
+            return None
+        if id(dist) not in distributions:
+            metadata = dist.metadata
+            distributions[id(dist)] = (metadata["Name"], metadata["Version"])
+        return distributions[id(dist)]
 
     def builtin_first(ep: importlib.metadata.EntryPoint) -> tuple[bool, str]:
-        dist = getattr(ep, "dist", None)
-        return (dist is None or dist.name != "feedback", ep.name)
+        found = distribution(ep)
+        return (found is None or found[0] != "feedback", ep.name)
 
-    for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=builtin_first):
+    entry_points = importlib.metadata.entry_points(group=GROUP)
+    for ep in sorted(entry_points, key=builtin_first):
         if allowed is not None and ep.name not in allowed:
             continue
         if pm.has_plugin(ep.name):
             continue
-        dist = getattr(ep, "dist", None)
-        where = f"{dist.name} {dist.version}" if dist is not None else "unknown distribution"
+        found = distribution(ep)
+        where = f"{found[0]} {found[1]}" if found is not None else "unknown distribution"
         source = f"entry point {ep.name} = {ep.value} ({where})"
         try:
-            pm.register_from(ep.load(), ep.name, source)
+            plugin = ep.load()
+            if pm.is_registered(plugin):
+                continue  # registered explicitly already (a plugin's own tests do this)
+            pm.register_from(plugin, ep.name, source)
         except Exception as exc:
             pm.failures.append(PluginFailure(ep.name, source, f"{type(exc).__name__}: {exc}"))
 

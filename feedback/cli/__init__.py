@@ -2,18 +2,27 @@
 
 Plugins add commands through the ``register_commands`` hook; they are added the first time the group
 looks up or lists its commands, so ``feedback --help`` shows them too.
+
+Commands load lazily: the group knows each command's name, where it lives and its short help
+(`FeedbackGroup.add_lazy_command`), and imports its module only when the command runs or its own
+``--help`` is asked. ``feedback --help`` imports no command module, so start-up pays only for the
+plugins' ``__init__`` modules (see ``benchmarks/bench_startup.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 from feedback import __version__
 from feedback.errors import FeedbackError
@@ -43,8 +52,9 @@ class State:
 
         if db not in self._engines:
             overrides = {"db": db.resolve()} if db is not None else {}
-            settings = load_settings(self.project, **overrides)
-            self._engines[db] = Engine(settings=settings, pm=self.pm or plugin_manager())
+            pm = self.pm or plugin_manager()
+            settings = load_settings(self.project, pm=pm, **overrides)
+            self._engines[db] = Engine(settings=settings, pm=pm)
         return self._engines[db]
 
     def close(self) -> None:
@@ -60,10 +70,117 @@ def plugin_manager() -> Any:
     return make_plugin_manager()
 
 
+class LazyCommand(click.Command):
+    """A command known by its name, its target and its short help; `load` imports the real one.
+
+    It stands in the group's ``commands`` so that listing them (``feedback --help``) imports
+    nothing. Its help is the declared short help, shortened the way click shortens the real
+    command's, so the listing is the same as with the real command.
+    """
+
+    def __init__(self, name: str, target: str, short_help: str, hidden: bool = False) -> None:
+        module, sep, attribute = target.partition(":")
+        if not sep or not module or not attribute:
+            raise ValueError(
+                f"lazy command '{name}': target must be 'package.module:attribute', found "
+                f"{target!r}"
+            )
+        if not short_help.strip():
+            raise ValueError(f"lazy command '{name}' ({target}): give its short help")
+        super().__init__(name, help=short_help, hidden=hidden)
+        self.target = target
+        self._loaded: click.Command | None = None
+
+    def load(self) -> click.Command:
+        """The real command, imported on first call.
+
+        :raises click.ClickException: the module cannot be imported, or the attribute is not a
+            click command (naming the command and its target).
+        """
+        if self._loaded is None:
+            module, _, attribute = self.target.partition(":")
+            try:
+                found = getattr(importlib.import_module(module), attribute)
+            except (ImportError, AttributeError) as exc:
+                raise click.ClickException(
+                    f"command '{self.name}' ({self.target}) cannot be loaded: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            if not isinstance(found, click.Command):
+                raise click.ClickException(
+                    f"command '{self.name}' ({self.target}): expected a click command, found "
+                    f"{type(found).__name__}"
+                )
+            self._loaded = found
+        return self._loaded
+
+    # Used directly (not through the group), the stand-in is the real command.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        return self.load().make_context(info_name, args, parent, **extra)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        return self.load().main(*args, **kwargs)
+
+
+def lazy_command_problems(
+    group: click.Group, limits: tuple[int, ...] = (20, 35, 45, 60, 74, 200)
+) -> list[str]:
+    """Where the short help given to `FeedbackGroup.add_lazy_command` is not what click shows for
+    the real command (at each width in ``limits``), or the two differ in ``hidden``; and the lazy
+    commands that cannot be loaded. Loads every lazy command of ``group``: for tests, e.g.
+    ``assert lazy_command_problems(group) == []`` after calling a plugin's ``register_commands``
+    on ``FeedbackGroup("test")``."""
+    problems = []
+    for name, command in sorted(group.commands.items()):
+        if not isinstance(command, LazyCommand):
+            continue
+        try:
+            real = command.load()
+        except click.ClickException as exc:
+            problems.append(exc.message)
+            continue
+        for limit in limits:
+            declared, own = command.get_short_help_str(limit), real.get_short_help_str(limit)
+            if declared != own:
+                problems.append(
+                    f"'{name}' ({command.target}): add_lazy_command was given the short help "
+                    f"{declared!r}, the command shows {own!r} (at {limit} characters)"
+                )
+                break
+        if command.hidden != real.hidden:
+            problems.append(
+                f"'{name}' ({command.target}): hidden={command.hidden} given to add_lazy_command, "
+                f"the command has hidden={real.hidden}"
+            )
+    return problems
+
+
 class FeedbackGroup(click.Group):
-    """A group that adds plugin commands on first use and turns project errors into messages."""
+    """A group that adds plugin commands on first use, loads commands lazily, and turns project
+    errors into messages."""
 
     _plugins_added = False
+
+    def add_lazy_command(
+        self, name: str, target: str, short_help: str, *, hidden: bool = False
+    ) -> None:
+        """Add the command ``name``, found at ``target`` (``"package.module:attribute"``, a click
+        command), importing its module only when the command runs or its own ``--help`` is asked.
+
+        ``short_help`` is what ``feedback --help`` lists for it: the first sentence of the real
+        command's docstring (or its ``short_help``), as click would show it; the test suite checks
+        that the two agree. Eager ``add_command`` still works, at the cost of importing the
+        command's module at every start.
+
+        :raises ValueError: a target without ``:``, or an empty short help.
+        """
+        self.commands[name] = LazyCommand(name, target, short_help, hidden=hidden)
 
     def _add_plugin_commands(self) -> None:
         if not self._plugins_added and self.name == "feedback":
@@ -76,7 +193,37 @@ class FeedbackGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._add_plugin_commands()
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        return command.load() if isinstance(command, LazyCommand) else command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, from their short help, without loading any lazy command."""
+        self._add_plugin_commands()
+        commands = [
+            (name, command)
+            for name in self.list_commands(ctx)
+            if (command := self.commands.get(name)) is not None and not command.hidden
+        ]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Shell completion of command names, from their short help (no command is loaded)."""
+        from click.shell_completion import CompletionItem
+
+        self._add_plugin_commands()
+        results = [
+            CompletionItem(name, help=command.get_short_help_str())
+            for name in self.list_commands(ctx)
+            if name.startswith(incomplete)
+            and (command := self.commands.get(name)) is not None
+            and not command.hidden
+        ]
+        results.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return results
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -180,15 +327,45 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-def _register() -> None:
-    from feedback.cli import data, surveys, system
+#: The core's commands: (name, target, short help); each module is imported when its command runs.
+CORE_COMMANDS: list[tuple[str, str, str]] = [
+    (
+        "survey",
+        "feedback.cli.surveys:survey",
+        "Survey definitions: check them, read them, publish their schema.",
+    ),
+    ("event", "feedback.cli.data:event", "Events: one per seminar."),
+    (
+        "roster",
+        "feedback.cli.data:roster",
+        "The participant roster: who was invited and who attended.",
+    ),
+    (
+        "responses",
+        "feedback.cli.data:responses",
+        "Responses: import from files, export for analysis.",
+    ),
+    (
+        "plugins",
+        "feedback.cli.system:plugins",
+        "List plugins: where each came from and the hooks it implements; failures too.",
+    ),
+    (
+        "channels",
+        "feedback.cli.system:channels",
+        "List the delivery channels plugins provide (kiosk, web, paper, import ...).",
+    ),
+    (
+        "config",
+        "feedback.cli.system:config",
+        "The project's settings: the core's and every plugin's.",
+    ),
+    (
+        "plugin",
+        "feedback.cli.plugin:plugin",
+        "Start a plugin of your own: a package with its tests, from a template.",
+    ),
+]
 
-    cli.add_command(surveys.survey)
-    cli.add_command(data.event)
-    cli.add_command(data.roster)
-    cli.add_command(data.responses)
-    cli.add_command(system.plugins)
-    cli.add_command(system.channels)
-
-
-_register()
+for _name, _target, _short_help in CORE_COMMANDS:
+    cli.add_lazy_command(_name, _target, _short_help)
