@@ -9,14 +9,25 @@ Jinja2 is imported when a report is rendered, matplotlib only when HTML is.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from feedback import hookimpl
 from feedback.registry import ReportFormat
-from feedback_reports.model import Report
+
+if TYPE_CHECKING:
+    from feedback.cli import FeedbackGroup
+    from feedback_reports.model import Report
 
 __all__ = ["Report", "register_commands", "register_report_formats"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Report`, imported on first use (the command line stays light)."""
+    if name == "Report":
+        from feedback_reports.model import Report
+
+        return Report
+    raise AttributeError(f"module 'feedback_reports' has no attribute '{name}'")
 
 
 def render_html(report: Report) -> str:
@@ -56,7 +67,9 @@ def register_report_formats(register: Callable[[ReportFormat], None]) -> None:
 
 
 @hookimpl
-def register_commands(cli: click.Group) -> None:
-    from feedback_reports.cli import report
-
-    cli.add_command(report)
+def register_commands(cli: FeedbackGroup) -> None:
+    cli.add_lazy_command(
+        "report",
+        "feedback_reports.cli:report",
+        "Write the outcome report of an event, or of the programme so far, for the funder.",
+    )

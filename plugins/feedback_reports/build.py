@@ -16,7 +16,13 @@ from typing import Any
 
 from feedback import disclosure, i18n
 from feedback.errors import FeedbackError
-from feedback.scoring import ScoreResult, ScoringContext, score
+from feedback.scoring import (
+    CountsAgainstTargets,
+    Distribution,
+    ScoreResult,
+    ScoringContext,
+    score,
+)
 from feedback.survey import ChoiceQuestion, Likert, ScaleQuestion, Survey, TextQuestion, ThenNow
 from feedback_reports.model import (
     Comment,
@@ -25,23 +31,6 @@ from feedback_reports.model import (
     Report,
     ScalePoint,
 )
-
-#: The order of the "Outcomes" section: the seed report's order (reach first). Scorers not named
-#: here follow in registration order.
-OUTCOME_ORDER = (
-    "reach",
-    "response_rate",
-    "awareness",
-    "rapporteur_support",
-    "ngo_cooperation",
-    "inform_colleagues",
-    "contacts",
-    "next_event_support",
-    "satisfaction",
-)
-#: Scorers whose results qualify other results (shown in detail and methods, not as outcomes).
-METHOD_ONLY = frozenset({"reliability"})
-
 
 Step = Callable[[str], None]
 
@@ -56,19 +45,18 @@ class NothingToReport(FeedbackError):
 
 
 def order_key(result: ScoreResult) -> int:
-    try:
-        return OUTCOME_ORDER.index(result.scorer)
-    except ValueError:
-        return len(OUTCOME_ORDER) + (1 if result.scorer in METHOD_ONLY else 0)
+    """Outcomes first, checks on the method (``outcome`` false: reliability) after them."""
+    return 0 if result.outcome else 1
 
 
 def in_report_order(results: Iterable[ScoreResult]) -> list[ScoreResult]:
-    """Outcomes in `OUTCOME_ORDER` (stable: each scorer keeps its own order), method checks last."""
+    """The results in the order the scorers were registered (and each scorer gave them), checks
+    on the method last. No scorer is named: a scorer's place is its registration's."""
     return sorted(results, key=order_key)
 
 
 def is_outcome(result: ScoreResult) -> bool:
-    return result.scorer not in METHOD_ONLY and bool(result.summary)
+    return result.outcome and bool(result.summary)
 
 
 def redact(result: ScoreResult, min_cell_size: int) -> ScoreResult:
@@ -102,13 +90,24 @@ def withheld(result: ScoreResult) -> ScoreResult:
             "details": {},
             "breakdowns": [],
             "suppressed": True,
+            "figure": None,
         }
     )
 
 
+def scope(result: ScoreResult) -> str | None:
+    """The scope of counts against targets ("event", "programme"); None for other kinds."""
+    figure = result.figure
+    if isinstance(figure, CountsAgainstTargets):
+        return figure.scope
+    scope = result.details.get("scope")
+    return scope if isinstance(scope, str) else None
+
+
 def result_key(result: ScoreResult) -> tuple[str, str, str | None, Any]:
-    """What makes a result the same figure at each event of a programme (reach: and its scope)."""
-    return (result.scorer, result.construct, result.item, result.details.get("scope"))
+    """What makes a result the same figure at each event of a programme (counts against targets:
+    and their scope)."""
+    return (result.scorer, result.construct, result.item, scope(result))
 
 
 def protect_events(
@@ -120,17 +119,19 @@ def protect_events(
     the pooled k and n minus the events shown give the hidden events' sum. So the same rules
     (`feedback.disclosure.protect`) decide which event's figure to hide, for every result. An
     event's own breakdowns and details are left out (with the pooled breakdowns they would form a
-    table of event by group whose small cells could be worked out); reach, from the roster, stays.
+    table of event by group whose small cells could be worked out); counts from the roster stay.
     """
     for entry in per_event:
         entry.results = [
             r
-            if r.scorer in ("reach", "response_rate")
-            else r.model_copy(update={"breakdowns": [], "details": _kept(r)})
+            if r.source == "roster"
+            else r.model_copy(
+                update={"breakdowns": [], "details": _kept(r), "figure": _kept_figure(r)}
+            )
             for r in entry.results
         ]
     for result in pooled:
-        if result.scorer in ("reach", "response_rate") or result.suppressed:
+        if result.source == "roster" or result.suppressed:
             continue
         key = result_key(result)
         cells: dict[str, disclosure.Count] = {}
@@ -156,6 +157,14 @@ def protect_events(
         for i in [int(h) for h in hidden if h != "rest"] + by_scorer:
             entry = per_event[i]
             entry.results = [withheld(r) if result_key(r) == key else r for r in entry.results]
+
+
+def _kept_figure(result: ScoreResult) -> Any:
+    """An event's figure in a programme report: without its distribution over the points."""
+    figure = result.figure
+    if isinstance(figure, Distribution):
+        return figure.model_copy(update={"points": {}})
+    return figure
 
 
 def _kept(result: ScoreResult) -> dict[str, Any]:
@@ -186,15 +195,15 @@ def comments(context: ScoringContext) -> list[Comment]:
                 labels[question.id] = survey.text(question.label, "en")
     found: list[tuple[int, str, str]] = []
     for response in context.responses:
-        survey = _survey_of(context, response)
-        if survey is None:
+        asked = _survey_of(context, response)
+        if asked is None:
             continue
         for question_id, value in response["answers"].items():
             if (
                 question_id in labels
                 and isinstance(value, str)
                 and value.strip()
-                and isinstance(survey.by_id.get(question_id), TextQuestion)
+                and isinstance(asked.by_id.get(question_id), TextQuestion)
             ):
                 found.append((order[question_id], value.strip(), question_id))
     found.sort(key=lambda item: (item[0], item[1].casefold(), item[1]))
@@ -380,11 +389,11 @@ def build_report(
         results = score(engine, context)
     per_event: list[EventResults] = []
     if context.programme:
-        for event, sub in event_contexts(context):
-            step(f"scoring {event['id']}")
+        for row, sub in event_contexts(context):
+            step(f"scoring {row['id']}")
             per_event.append(
                 EventResults(
-                    event=event,
+                    event=row,
                     n_responses=len(sub.responses),
                     results=[redact(r, minimum) for r in in_report_order(score(engine, sub))],
                 )
@@ -392,7 +401,7 @@ def build_report(
         protect_events(results, per_event, minimum, context.uniform_cell_size)
     step("counting answers")
     countries = country_names(context)
-    event = None
+    event: dict[str, Any] | None = None
     if context.programme:
         settings = getattr(engine, "settings", None)
         name = getattr(getattr(settings, "programme", None), "title", None) or "The programme"
@@ -402,8 +411,8 @@ def build_report(
         count = len(per_event)
         subtitle = f"{count} event{'s' if count != 1 else ''}{span}"
     else:
-        event = next((e for e in context.events if e["id"] == context.event), None)
-        event = event or {"id": context.event, "title": context.event}
+        found = next((e for e in context.events if e["id"] == context.event), None)
+        event = found or {"id": context.event, "title": context.event}
         title = f"{event.get('title') or event['id']}: outcomes"
         subtitle = event_line(event, countries)
     titles = {s.name: s.title for s in getattr(engine, "scorers", [])}

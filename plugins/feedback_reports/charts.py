@@ -32,7 +32,15 @@ from typing import Any
 
 from feedback.figures import achievement, share
 from feedback.i18n import short_date
-from feedback.scoring import ScoreResult
+from feedback.scoring import (
+    CountsAgainstTargets,
+    Distribution,
+    PairedChange,
+    Score,
+    ScoreResult,
+    Share,
+    score_text,
+)
 from feedback_reports.model import EventResults, ItemDistribution
 
 TEXT = "#1a1a1a"
@@ -148,7 +156,8 @@ def _figure(height: float) -> Any:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH, height), layout="constrained")
-    figure.get_layout_engine().set(h_pad=0.03, w_pad=0.03, hspace=0.02)
+    engine: Any = figure.get_layout_engine()
+    engine.set(h_pad=0.03, w_pad=0.03, hspace=0.02)
     FigureCanvasAgg(figure)
     return figure
 
@@ -212,7 +221,7 @@ def layout_problems(figure: Any) -> list[str]:
     figure.draw_without_rendering()  # positions of this canvas (savefig drew at another dpi)
     renderer = figure.canvas.get_renderer()
     bounds = figure.bbox
-    unseen = set()  # labels of ticks outside the view, which are not drawn
+    unseen: set[int] = set()  # labels of ticks outside the view, which are not drawn
     for ax in figure.axes:
         for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
             low, high = sorted((low, high))
@@ -269,7 +278,7 @@ def layout_problems(figure: Any) -> list[str]:
 def _render(chart_id: str, height: float, draw: Callable[[Any], None], description: str) -> Chart:
     import matplotlib
 
-    with matplotlib.rc_context(_style(chart_id)):
+    with matplotlib.rc_context(_style(chart_id)):  # type: ignore[arg-type]
         figure = _figure(height)
         draw(figure)
         svg = to_svg(figure, chart_id, description)
@@ -436,29 +445,31 @@ def likert_chart(items: list[ItemDistribution], chart_id: str) -> Chart | None:
     return _render(chart_id, height, draw, description)
 
 
-# -- (2) then/now items: how many rose, stayed the same and fell --------------------------------
+# -- (2) paired changes: how many rose, stayed the same and fell ------------------------------
 
 
 def _change_rows(results: Iterable[ScoreResult]) -> list[tuple[str, int, int, int, int]]:
     rows = []
     for result in results:
-        details = result.details
-        if result.scorer != "awareness" or not all(k in details for k in ("rose", "same", "fell")):
-            continue
-        rose, same, fell = (int(details[k] or 0) for k in ("rose", "same", "fell"))
-        n = rose + same + fell
-        if n:
-            rows.append((result.label, n, rose, same, fell))
+        figure = result.figure
+        if isinstance(figure, PairedChange) and figure.n:
+            rows.append((result.label, figure.n, figure.rose, figure.same, figure.fell))
     return rows
 
 
 def change_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
-    """For each then/now item (and overall): a bar of its pairs split into those whose
-    self-reported knowledge rose, stayed the same and fell, with the number of people in each."""
+    """For each paired change (then/now item, and overall): a bar of its pairs split into those
+    whose rating rose, stayed the same and fell, with the number of people in each."""
+    results = list(results)
     rows = _change_rows(results)
     if not rows:
         return None
-    parts = [("rose", VALUE), ("stayed the same", NEUTRAL), ("fell", FELL)]
+    labels_ = results[0].words().labels
+    parts = [
+        (labels_.get("rose", "rose"), VALUE),
+        (labels_.get("same", "stayed the same"), NEUTRAL),
+        (labels_.get("fell", "fell"), FELL),
+    ]
     titles = [_wrap(f"{label} (n = {n})") for label, n, *_ in rows]
 
     def draw(figure: Any) -> None:
@@ -489,40 +500,41 @@ def change_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
         _fit(figure, labels)
 
     words = [
-        f"{label}: rose for {rose} of {n}, stayed the same for {same}, fell for {fell}"
+        f"{label}: {parts[0][0]} for {rose} of {n}, {parts[1][0]} for {same}, "
+        f"{parts[2][0]} for {fell}"
         for label, n, rose, same, fell in rows
     ]
+    measure = labels_.get("measure", "the ratings, before against after")
     description = (
-        "Bar chart of self-reported knowledge, before the seminar against now, for "
-        f"{len(rows)} item{'s' if len(rows) != 1 else ''}: how many rose, stayed the same and "
-        "fell. " + "; ".join(words) + "."
+        f"Bar chart of {measure}, for "
+        f"{len(rows)} item{'s' if len(rows) != 1 else ''}: how many {parts[0][0]}, "
+        f"{parts[1][0]} and {parts[2][0]}. " + "; ".join(words) + "."
     )
     return _render(chart_id, _rows_height(titles, 0.95), draw, description)
 
 
-# -- (3) reach against the targets -------------------------------------------------------------
+# -- (3) counts against targets ----------------------------------------------------------------
 
 
-def _reach_rows(results: Iterable[ScoreResult]) -> list[tuple[str, int, int]]:
+def _target_rows(results: Iterable[ScoreResult]) -> list[tuple[str, int, int]]:
     rows = []
     for result in results:
-        if result.scorer != "reach":
+        figure = result.figure
+        if not isinstance(figure, CountsAgainstTargets):
             continue
-        details = result.details
-        where = "at this event" if details.get("scope") == "event" else "so far"
-        if details.get("mp_target"):
-            rows.append((f"MPs {where}", int(details.get("mps") or 0), int(details["mp_target"])))
-        if details.get("country_target"):
-            count = len(details.get("mp_countries") or [])
-            rows.append((f"Countries {where}", count, int(details["country_target"])))
-    rows.sort(key=lambda row: not row[0].startswith("MPs"))
-    return rows
+        where = "at this event" if figure.scope == "event" else "so far"
+        for i, count in enumerate(figure.counts):
+            if count.target:
+                rows.append((i, f"{count.label} {where}", count.value, count.target))
+    rows.sort(key=lambda row: row[0])  # each count's rows together, in the counts' order
+    return [(label, value, target) for _, label, value, target in rows]
 
 
-def reach_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
-    """Horizontal bars: MPs and their countries against the programme's targets, each labelled
-    above its bar with the count, the target and how much of it was reached."""
-    rows = _reach_rows(results)
+def targets_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
+    """Horizontal bars: each count against its target, labelled above its bar with the count,
+    the target and how much of it was reached."""
+    results = list(results)
+    rows = _target_rows(results)
     if not rows:
         return None
     texts = [f"{v} of {t} ({achievement(v, t)})" for _, v, t in rows]
@@ -539,40 +551,43 @@ def reach_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
         ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
         ax.set_xlabel("share of the target reached")
 
-    description = "Bar chart of reach against the programme's targets: " + "; ".join(
+    what = results[0].words().labels.get("chart", "Bar chart of the counts against their targets")
+    description = f"{what}: " + "; ".join(
         f"{label}: {text}" for (label, _, _), text in zip(rows, texts, strict=True)
     )
     return _render(chart_id, _rows_height(titles, 0.55), draw, description + ".")
 
 
-def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
-    """A programme: MPs and countries reached so far after each event, against the targets."""
-    series = []
-    for entry in events:
-        so_far = entry.reach("programme")
-        if so_far is None:
-            continue
-        series.append(
-            (
-                entry.event.get("date") or entry.event["id"],
-                int(so_far.details.get("mps") or 0),
-                len(so_far.details.get("mp_countries") or []),
-                so_far.details.get("mp_target"),
-                so_far.details.get("country_target"),
-            )
-        )
-    if len(series) < 2:
+def cumulative_chart(
+    events: list[EventResults], results: list[ScoreResult], chart_id: str
+) -> Chart | None:
+    """A programme: each count (of ``results``' scorer) reached so far after each event, against
+    its target."""
+    if not results:
         return None
+    scorer, labels_ = results[0].scorer, results[0].words().labels
+    series: list[tuple[str, CountsAgainstTargets]] = []
+    for entry in events:
+        so_far = entry.targets(scorer, "programme")
+        if so_far is None or not isinstance(so_far.figure, CountsAgainstTargets):
+            continue
+        series.append((entry.event.get("date") or entry.event["id"], so_far.figure))
+    if len(series) < 2 or not series[-1][1].counts:
+        return None
+    last = series[-1][1].counts
     labels = [short_date(s[0]) for s in series]
+
+    def value(figure: CountsAgainstTargets, count_id: str) -> int:
+        return next((c.value for c in figure.counts if c.id == count_id), 0)
 
     def draw(figure: Any) -> None:
         from matplotlib.ticker import MaxNLocator
 
-        axes = figure.subplots(2, 1, sharex=True)
+        axes = figure.subplots(len(last), 1, sharex=True, squeeze=False)[:, 0]
         numbers = []
-        for ax, index, title in ((axes[0], 1, "MPs"), (axes[1], 2, "Countries")):
-            values = [s[index] for s in series]
-            target = series[-1][index + 2]
+        for ax, count in zip(axes, last, strict=True):
+            values = [value(f, count.id) for _, f in series]
+            target = count.target
             xs = list(range(len(series)))
             ax.bar(xs, values, color=VALUE, edgecolor=EDGE, linewidth=0.6, width=0.6, zorder=2)
             top = max([int(target or 0), *values, 1])
@@ -588,7 +603,7 @@ def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
                     zorder=4,
                 )
                 numbers.append((ax, text, x, v))
-            heading = f"{title} reached so far"
+            heading = f"{count.label} reached so far"
             if target:
                 ax.axhline(target, color=TARGET, linewidth=1.5, linestyle="--", zorder=1)
                 heading += f"; target {target} (dashed line)"
@@ -602,7 +617,8 @@ def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
             rotation=40 if rotate else 0,
             ha="right" if rotate else "center",
         )
-        axes[0].tick_params(axis="x", labelbottom=False)
+        for ax in axes[:-1]:
+            ax.tick_params(axis="x", labelbottom=False)
         figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
         for ax, text, _x, _v in numbers:
@@ -613,27 +629,122 @@ def cumulative_chart(events: list[EventResults], chart_id: str) -> Chart | None:
                 text.set_va("top")
                 text.set_color("#ffffff")
 
-    parts = [f"after {s[0]}: {s[1]} MPs from {s[2]} countries" for s in series]
-    targets = series[-1][3], series[-1][4]
-    goal = ""
-    if targets[0] or targets[1]:
-        goal = (
-            " Targets: "
-            + ", ".join(
-                t
-                for t in (
-                    f"{targets[0]} MPs" if targets[0] else "",
-                    f"{targets[1]} countries" if targets[1] else "",
-                )
-                if t
-            )
-            + "."
-        )
+    def counted(f: CountsAgainstTargets) -> str:
+        values = {c.id: c.value for c in f.counts}
+        template = labels_.get("so_far")
+        if template:
+            return template.format(**{c.id: values.get(c.id, 0) for c in last})
+        return ", ".join(f"{values.get(c.id, 0)} {c.noun or c.label}" for c in last)
+
+    parts = [f"after {date}: {counted(f)}" for date, f in series]
+    targets = [f"{c.target} {c.noun or c.label}" for c in last if c.target]
+    goal = " Targets: " + ", ".join(targets) + "." if targets else ""
+    nouns = " and ".join(c.noun or c.label for c in last)
     description = (
-        "Bar charts of the MPs and countries reached so far, event by event: "
+        f"Bar charts of the {nouns} reached so far, event by event: "
         + "; ".join(parts)
         + "."
         + goal
     )
-    height = 3.4 + (0.4 if len(series) > 4 else 0)
+    height = 1.7 * len(last) + (0.4 if len(series) > 4 else 0)
     return _render(chart_id, height, draw, description)
+
+
+# -- (4) shares, distributions and scores ------------------------------------------------------
+
+
+def share_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
+    """A bar per share (k of n), the line across it its 95% interval."""
+    rows = [
+        (r.label, r.figure)
+        for r in results
+        if isinstance(r.figure, Share) and r.figure.n and r.figure.k <= r.figure.n
+    ]
+    if not rows:
+        return None
+    texts = [f"{f.k} of {f.n} ({share(f.k, f.n)})" for _, f in rows]
+    titles = [_wrap(f"{label}: {text}") for (label, _), text in zip(rows, texts, strict=True)]
+
+    def draw(figure: Any) -> None:
+        axes = _rows(figure, titles)
+        for ax, (_, f) in zip(axes, rows, strict=True):
+            ax.barh(0, 100, height=0.78, color=TRACK, edgecolor="#595959", linewidth=0.8)
+            _bar(ax, 0, 100 * f.k / f.n, VALUE)
+            if f.ci_low is not None and f.ci_high is not None:
+                ax.plot([100 * f.ci_low, 100 * f.ci_high], [0, 0], color=TEXT, lw=1.5, zorder=3)
+        ax = axes[-1]
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel("share of those who answered")
+
+    description = "Bar chart of shares with their 95% intervals: " + "; ".join(
+        f"{label}: {text}" for (label, _), text in zip(rows, texts, strict=True)
+    )
+    return _render(chart_id, _rows_height(titles, 0.55), draw, description + ".")
+
+
+def distribution_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
+    """A bar per point of a distribution (the first result's), with the number of answers."""
+    result = next((r for r in results if isinstance(r.figure, Distribution)), None)
+    if result is None or not isinstance(result.figure, Distribution):
+        return None
+    figure_ = result.figure
+    if not figure_.n or not figure_.points:
+        return None
+    points = list(figure_.points.items())
+    titles = [_wrap(f"{point}: {count}") for point, count in points]
+
+    def draw(figure: Any) -> None:
+        axes = _rows(figure, titles)
+        for ax, (_, count) in zip(axes, points, strict=True):
+            if count:
+                _bar(ax, 0, 100 * count / figure_.n, VALUE)
+        ax = axes[-1]
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel("share of the answers")
+
+    description = (
+        f"Bar chart of the {figure_.n} answers to {result.label}, at each point: "
+        + "; ".join(f"{point}: {count}" for point, count in points)
+        + "."
+    )
+    return _render(chart_id, _rows_height(titles, 0.55), draw, description)
+
+
+def score_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
+    """A dot per score, the line across it its 95% interval."""
+    rows = [
+        (r.label, r.figure)
+        for r in results
+        if isinstance(r.figure, Score) and r.figure.value is not None
+    ]
+    if not rows:
+        return None
+
+    def text(f: Score) -> str:
+        both = f.ci_low is not None and f.ci_high is not None
+        ci = f" (95% CI {score_text(f, f.ci_low)} to {score_text(f, f.ci_high)})" if both else ""
+        return f"{score_text(f, f.value)}{ci}"
+
+    titles = [_wrap(f"{label}: {text(f)}") for label, f in rows]
+    found = [
+        v for _, f in rows for v in (f.value, f.ci_low, f.ci_high, f.low, f.high) if v is not None
+    ]
+    low = min([f.low for _, f in rows if f.low is not None] or [min(found)])
+    high = max([f.high for _, f in rows if f.high is not None] or [max(found)])
+    low, high = min(low, *found), max(high, *found)
+    margin = (high - low) * 0.05 or 1.0
+
+    def draw(figure: Any) -> None:
+        axes = _rows(figure, titles)
+        for ax, (_, f) in zip(axes, rows, strict=True):
+            if f.ci_low is not None and f.ci_high is not None:
+                ax.plot([f.ci_low, f.ci_high], [0, 0], color=TEXT, lw=1.5, zorder=2)
+            ax.plot([f.value], [0], "o", color=VALUE, markeredgecolor=EDGE, zorder=3)
+        axes[-1].set_xlim(low - margin, high + margin)
+
+    description = "Dot chart of scores with their 95% intervals: " + "; ".join(
+        f"{label}: {text(f)}" for label, f in rows
+    )
+    return _render(chart_id, _rows_height(titles, 0.55), draw, description + ".")

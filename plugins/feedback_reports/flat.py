@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from feedback.exporting import neutralise
-from feedback.scoring import Cell, ScoreResult
+from feedback.scoring import Cell, ScoreResult, headline
 from feedback_reports.model import Report
 
 COLUMNS = [
@@ -53,11 +53,7 @@ def _safe(value: Any) -> Any:
 
 
 def _shown(result: ScoreResult) -> str:
-    display = result.display
-    for key in ("share", "response_rate", "median", "alpha", "mp_achievement"):
-        if key in display:
-            return display[key]
-    return ""
+    return headline(result)
 
 
 def _result_row(result: ScoreResult, event: str | None) -> dict[str, Any]:
@@ -111,7 +107,9 @@ def _cell_row(result: ScoreResult, by: str, cell: Cell, event: str) -> dict[str,
 def rows(report: Report) -> Iterator[dict[str, Any]]:
     scope = "programme" if report.programme else (report.event or {}).get("id", "")
     for result in report.results:
-        yield _result_row(result, None if result.scorer == "reach" else scope)
+        # counts against targets say their own scope (this event, or the programme so far)
+        counted = result.kind == "counts_against_targets"
+        yield _result_row(result, None if counted else scope)
         for breakdown in result.breakdowns:
             for cell in breakdown.cells:
                 yield _cell_row(result, breakdown.by, cell, scope)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from feedback.scoring import ScoreResult
+from feedback.scoring import CountsAgainstTargets, ScoreResult
 
 
 class Comment(NamedTuple):
@@ -76,10 +76,15 @@ class EventResults:
     n_responses: int
     results: list[ScoreResult]
 
-    def reach(self, scope: str) -> ScoreResult | None:
-        """The event's reach at the event (``scope`` "event") or over the programme up to it
-        ("programme"; the event's own when it was the programme's first: said once, not twice)."""
-        found = {r.details.get("scope"): r for r in self.results if r.scorer == "reach"}
+    def targets(self, scorer: str, scope: str) -> ScoreResult | None:
+        """The event's counts against targets (of ``scorer``) at the event (``scope`` "event")
+        or over the programme up to it ("programme"; the event's own when it was the programme's
+        first: said once, not twice)."""
+        found: dict[str, ScoreResult] = {
+            r.figure.scope: r
+            for r in self.results
+            if r.scorer == scorer and isinstance(r.figure, CountsAgainstTargets)
+        }
         return found.get(scope) or (found.get("event") if scope == "programme" else None)
 
     def as_dict(self) -> dict[str, Any]:

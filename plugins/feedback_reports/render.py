@@ -65,10 +65,13 @@ def render_html(report: Report) -> str:
     from feedback_reports import charts
 
     context = view(report)
-    draw = {
-        "reach": lambda spec: charts.reach_chart(spec.results, spec.key),
-        "cumulative": lambda spec: charts.cumulative_chart(report.events, spec.key),
-        "change": lambda spec: charts.change_chart(spec.results, spec.key),
+    draw = {  # by the kind of the results a chart draws (`feedback.scoring.Kind`)
+        "share": lambda spec: charts.share_chart(spec.results, spec.key),
+        "paired_change": lambda spec: charts.change_chart(spec.results, spec.key),
+        "counts_against_targets": lambda spec: charts.targets_chart(spec.results, spec.key),
+        "cumulative": lambda spec: charts.cumulative_chart(report.events, spec.results, spec.key),
+        "distribution": lambda spec: charts.distribution_chart(spec.results, spec.key),
+        "score": lambda spec: charts.score_chart(spec.results, spec.key),
         "likert": lambda spec: charts.likert_chart(spec.items, spec.key),
     }
     drawn: dict[str, Any] = {}
@@ -77,11 +80,13 @@ def render_html(report: Report) -> str:
             chart = draw[spec.kind](spec)
             if chart is not None:
                 drawn[spec.key] = Markup(chart.svg)
-    return environment("html").get_template("report.html.j2").render(**context, charts=drawn)
+    page: str = environment("html").get_template("report.html.j2").render(**context, charts=drawn)
+    return page
 
 
 def render_markdown(report: Report) -> str:
-    return environment("md").get_template("report.md.j2").render(**view(report))
+    text: str = environment("md").get_template("report.md.j2").render(**view(report))
+    return text
 
 
 def render_json(report: Report) -> str:

@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from feedback import figures
-from feedback.scoring import Breakdown, ScoreResult
-from feedback_reports.build import long_date, result_key
+from feedback.scoring import (
+    Breakdown,
+    CountsAgainstTargets,
+    Distribution,
+    PairedChange,
+    Score,
+    ScoreResult,
+    Share,
+    score_text,
+)
+from feedback_reports.build import long_date, result_key, scope
 from feedback_reports.model import ItemDistribution, Report
 
 DASH = figures.DASH
@@ -23,8 +32,21 @@ GROUPINGS = {"role": "stakeholder group", "country": "country"}
 
 
 def estimate(result: ScoreResult) -> str:
+    """The estimate as a table writes it, by the result's kind (a result without a figure: by
+    its unit)."""
     if result.suppressed or result.estimate is None:
         return DASH
+    figure = result.figure
+    if isinstance(figure, Share):
+        return figures.share(figure.k, figure.n)
+    if isinstance(figure, PairedChange):
+        return figures.share(figure.rose, figure.n)
+    if isinstance(figure, CountsAgainstTargets):
+        return figures.percent(result.estimate, 1)
+    if isinstance(figure, Distribution):
+        return figures.median(figure.median)
+    if isinstance(figure, Score):
+        return score_text(figure, figure.value)
     if result.unit in ("proportion", "pairs", "rate") and result.k is not None and result.n:
         return figures.share(result.k, result.n)
     if result.unit == "count":
@@ -40,7 +62,10 @@ def interval(result: ScoreResult | Any) -> str:
     low, high = result.ci_low, result.ci_high
     if low is None or high is None or getattr(result, "suppressed", False):
         return DASH
-    if getattr(result, "unit", "proportion") == "alpha":
+    figure = getattr(result, "figure", None)
+    if isinstance(figure, Score):
+        return f"{score_text(figure, low)} to {score_text(figure, high)}"
+    if figure is None and getattr(result, "unit", "proportion") == "alpha":
         return f"{figures.decimal(low)} to {figures.decimal(high)}"
     return figures.span(low, high)
 
@@ -55,15 +80,24 @@ def number(value: Any) -> str:
     return DASH if value is None else str(value)
 
 
+#: What n, k and the estimate of a figures table are, by kind, when a result does not say
+#: (`feedback.scoring.Wording.legend`).
+LEGENDS = {
+    "share": "estimate = k / n",
+    "paired_change": "n = pairs, k = rose, estimate = k / n",
+    "counts_against_targets": "n = everyone counted, estimate = the share of the first target",
+    "distribution": "estimate = median",
+    "score": "estimate = {name} over n answers",
+}
+
+
 def what_k_is(result: ScoreResult) -> str:
-    return {
-        "rate": "n = attended, k = responses, estimate = k / n",
-        "proportion": "k = agreeing (or yes), estimate = k / n",
-        "pairs": "n = then/now pairs, k = rose, estimate = k / n",
-        "count": "n = participants, k = MPs, estimate = share of the MP target",
-        "median": "estimate = median",
-        "alpha": "estimate = Cronbach's alpha over n complete answers",
-    }.get(result.unit, f"unit: {result.unit}")
+    words = result.words()
+    if words.legend:
+        return words.legend
+    if result.kind is not None:
+        return LEGENDS[result.kind].format(name=words.labels.get("name", "the score"))
+    return f"unit: {result.unit}"
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -137,7 +171,7 @@ def breakdown_table(result: ScoreResult, breakdown: Breakdown, minimum: int) -> 
                     [
                         number(cell.n),
                         number(cell.k),
-                        figures.share(cell.k or 0, cell.n),
+                        figures.share(cell.k or 0, cell.n or 0),
                         interval(cell),
                     ],
                 )
@@ -156,8 +190,8 @@ def by_event_table(result: ScoreResult, report: Report) -> Table | None:
     if not report.events:
         return None
     key = result_key(result)
-    if result.scorer in ("reach", "response_rate"):
-        return None  # the cumulative reach table covers them (attended, responses)
+    if result.source == "roster":
+        return None  # the cumulative table of counts covers them (attended, responses)
     rows = []
     for entry in report.events:
         match = next((r for r in entry.results if result_key(r) == key), None)
@@ -190,103 +224,71 @@ def by_event_table(result: ScoreResult, report: Report) -> Table | None:
     )
 
 
-def reach_table(result: ScoreResult) -> Table:
-    """Reach: attended, MPs and their countries, against the targets."""
-    details = result.details
-    mps = int(details.get("mps", result.k or 0))
-    countries = len(details.get("mp_countries") or [])
+def _label(result: ScoreResult, key: str, default: str) -> str:
+    return result.words().labels.get(key, default)
+
+
+def targets_table(result: ScoreResult, figure: CountsAgainstTargets) -> Table:
+    """Counts against targets: everyone counted, then each count, its target, how much of it."""
+    headers = [_label(result, "total", "counted")]
+    cells = [str(figure.total)]
+    for count in figure.counts:
+        headers += [count.column("count"), count.column("target"), count.column("of_target")]
+        cells += [str(count.value), number(count.target), _of_target(count.value, count.target)]
     return Table(
-        caption=f"{result.label}: from the roster",
-        headers=[
-            "attended",
-            "MPs",
-            "MP target",
-            "MPs: of the target",
-            "MPs' countries",
-            "country target",
-            "countries: of the target",
-        ],
-        rows=[
-            Row(
-                None,
-                [
-                    str(details.get("participants", result.n)),
-                    str(mps),
-                    number(details.get("mp_target")),
-                    _of_target(mps, details.get("mp_target")),
-                    str(countries),
-                    number(details.get("country_target")),
-                    _of_target(countries, details.get("country_target")),
-                ],
-            )
-        ],
+        caption=f"{result.label}: {_label(result, 'table', 'against the targets')}",
+        headers=headers,
+        rows=[Row(None, cells)],
     )
 
 
-def reach_tables(result: ScoreResult, report: Report) -> list[Table]:
-    """Who attended by role: shown once (the event's, or the programme's in a programme report)."""
-    details = result.details
-    by_role = details.get("by_role") or {}
-    scopes = {r.details.get("scope") for r in report.results if r.scorer == "reach"}
-    if not by_role or (details.get("scope") == "programme" and "event" in scopes):
+def group_tables(result: ScoreResult, figure: CountsAgainstTargets, report: Report) -> list[Table]:
+    """Everyone counted, by group: shown once (the event's, or the programme's in a programme
+    report)."""
+    scopes = {scope(r) for r in report.results if r.scorer == result.scorer}
+    if not figure.by_group or (figure.scope == "programme" and "event" in scopes):
         return []
     return [
         Table(
-            caption=f"{result.label}: who attended, by role (from the roster)",
-            headers=["Role", "people"],
+            caption=f"{result.label}: {_label(result, 'group_table', 'by group')}",
+            headers=[_label(result, "group", "Group"), _label(result, "group_count", "count")],
             rows=[
-                Row(role, [str(n)])
-                for role, n in sorted(by_role.items(), key=lambda item: (-item[1], item[0]))
+                Row(group, [str(n)])
+                for group, n in sorted(figure.by_group.items(), key=lambda i: (-i[1], i[0]))
             ],
         )
     ]
 
 
-def reach_notes(result: ScoreResult, report: Report) -> list[str]:
-    codes = result.details.get("mp_countries") or []
-    if not codes:
-        return []
-    names = sorted(report.country_names.get(c, c) for c in codes)
-    return [f"The MPs came from {', '.join(names)}."]
+def cumulative_table(report: Report, result: ScoreResult) -> Table | None:
+    """A programme: ``result``'s counts at each event and so far, against their targets.
 
-
-def cumulative_table(report: Report) -> Table | None:
+    A count shows its number at the event too when its ``columns`` name that column
+    (``at_event``)."""
     rows = []
+    headers: list[str] = []
     for entry in report.events:
-        at, so_far = entry.reach("event"), entry.reach("programme")
+        at = entry.targets(result.scorer, "event")
+        so_far = entry.targets(result.scorer, "programme")
         if at is None or so_far is None:
             continue
-        countries = len(so_far.details.get("mp_countries") or [])
-        rows.append(
-            Row(
-                entry.event.get("title") or entry.event["id"],
-                [
-                    long_date(entry.event.get("date")) or DASH,
-                    str(entry.n_responses),
-                    str(at.details.get("participants", at.n)),
-                    str(at.details.get("mps", at.k)),
-                    str(so_far.details.get("mps", so_far.k)),
-                    _of_target(so_far.details.get("mps", 0), so_far.details.get("mp_target")),
-                    str(countries),
-                    _of_target(countries, so_far.details.get("country_target")),
-                ],
-            )
-        )
+        now, total = at.figure, so_far.figure
+        assert isinstance(now, CountsAgainstTargets) and isinstance(total, CountsAgainstTargets)
+        headers = ["Event", "date", "responses", _label(result, "total", "counted")]
+        cells = [long_date(entry.event.get("date")) or DASH, str(entry.n_responses), str(now.total)]
+        at_event = {c.id: c.value for c in now.counts}
+        for count in total.counts:
+            if "at_event" in count.columns:
+                headers.append(count.column("at_event"))
+                cells.append(str(at_event.get(count.id, 0)))
+            headers += [count.column("so_far"), count.column("of_target_so_far")]
+            cells += [str(count.value), _of_target(count.value, count.target)]
+        rows.append(Row(entry.event.get("title") or entry.event["id"], cells))
     if not rows:
         return None
     return Table(
-        caption="Reach event by event, and cumulative over the programme",
-        headers=[
-            "Event",
-            "date",
-            "responses",
-            "attended",
-            "MPs at the event",
-            "MPs so far",
-            "of the MP target",
-            "countries so far",
-            "of the country target",
-        ],
+        caption=_label(result, "cumulative_table", f"{result.label}: event by event, and so far"),
+        headers=headers,
         rows=rows,
     )
 
@@ -297,9 +299,11 @@ def _of_target(value: Any, target: Any) -> str:
     return figures.achievement(value, int(target))
 
 
-def satisfaction_table(result: ScoreResult) -> Table | None:
-    distribution = result.details.get("distribution")
-    if not isinstance(distribution, dict) or not distribution:
+def distribution_table(result: ScoreResult) -> Table | None:
+    """The answers at each point of a distribution."""
+    figure = result.figure
+    distribution = figure.points if isinstance(figure, Distribution) else None
+    if not distribution:
         return None
     return Table(
         caption=f"{result.label}: answers at each point",

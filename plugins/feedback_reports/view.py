@@ -17,24 +17,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from feedback.scoring import ScoreResult
-from feedback_reports.build import METHOD_ONLY, in_report_order, is_outcome, long_date, place
+from feedback.scoring import CountsAgainstTargets, ScoreResult, Wording
+from feedback_reports.build import in_report_order, is_outcome, long_date, place
 from feedback_reports.model import Comment, ItemDistribution, Report
 from feedback_reports.tables import (
     Table,
     breakdown_table,
     by_event_table,
     cumulative_table,
+    distribution_table,
     figures_table,
+    group_tables,
     likert_table,
-    reach_notes,
-    reach_table,
-    reach_tables,
-    satisfaction_table,
+    targets_table,
     then_now_table,
 )
 
-SELF_REPORTED = "self-reported change (retrospective pre/post)"
 STATEMENTS = "statements"
 STATEMENTS_TITLE = "Answers to the statements"
 
@@ -63,7 +61,7 @@ class ChartSpec:
     """A chart a part shows in HTML: its element id, its kind, what it draws, its caption."""
 
     key: str
-    kind: str  # reach, cumulative, change or likert
+    kind: str  # a result's kind (`feedback.scoring.Kind`), "cumulative" or "likert"
     caption: str
     items: list[ItemDistribution] = field(default_factory=list)
     results: list[ScoreResult] = field(default_factory=list)
@@ -129,8 +127,36 @@ def anchor(title: str) -> str:
     return text.replace(" ", "-")
 
 
-def _title(report: Report, scorer: str) -> str:
+def _title(report: Report, scorer: str, results: list[ScoreResult] | None = None) -> str:
+    """A scorer's heading: its results' own (`Wording.title`), else its registered title."""
+    for result in results or []:
+        if result.words().title:
+            return str(result.words().title)
     return report.scorer_titles.get(scorer, scorer.replace("_", " ").capitalize())
+
+
+def _words(results: list[ScoreResult]) -> Wording:
+    """The words of a group of results: the first result's that has any."""
+    return next((r.words() for r in results if r.wording), Wording())
+
+
+def _kinds(results: list[ScoreResult]) -> set[str]:
+    return {r.kind for r in results if r.kind is not None}
+
+
+#: The kinds whose section the statements' tables and part follow (then/now first, else the
+#: counts against targets), as in the seed report.
+STATEMENTS_AFTER = ("paired_change", "counts_against_targets")
+
+
+def _after(kinds: list[set[str]]) -> int:
+    """Where the statements go among groups of these kinds: after the first of `STATEMENTS_AFTER`
+    found, else first."""
+    for kind in STATEMENTS_AFTER:
+        for i, found in enumerate(kinds):
+            if kind in found:
+                return i + 1
+    return 0
 
 
 # -- appendix A: every table -------------------------------------------------------------------
@@ -138,12 +164,14 @@ def _title(report: Report, scorer: str) -> str:
 
 def sections(report: Report) -> list[Section]:
     """Appendix A: one section per scorer (and one for the answers to the statements), each
-    result with its figures, its breakdowns and, in a programme, its figures event by event."""
+    result with its figures, its breakdowns and, in a programme, its figures event by event;
+    every table by the result's kind."""
     groups: dict[str, list[ScoreResult]] = {}
     for result in in_report_order(report.results):
         groups.setdefault(result.scorer, []).append(result)
     minimum = report.min_cell_size
     out: list[Section] = []
+    kinds: list[set[str]] = []
     used: set[str] = set()
     for scorer, results in groups.items():
         views = []
@@ -153,40 +181,43 @@ def sections(report: Report) -> list[Section]:
                 anchor_ += "-x"
             used.add(anchor_)
             notes = list(result.notes)
-            if scorer == "reach":
-                tables = [reach_table(result), *reach_tables(result, report)]
-                notes = reach_notes(result, report) + notes
+            figure = result.figure
+            if isinstance(figure, CountsAgainstTargets):
+                tables = [targets_table(result, figure), *group_tables(result, figure, report)]
+                notes = figure.notes + notes
             else:
                 tables = [figures_table(result)]
             tables += [breakdown_table(result, b, minimum) for b in result.breakdowns]
-            if scorer == "satisfaction":
-                tables += [t for t in [satisfaction_table(result)] if t]
+            tables += [t for t in [distribution_table(result)] if t]
             per_event = by_event_table(result, report)
             if per_event:
                 tables.append(per_event)
             views.append(ResultView(result, anchor_, tables, notes))
+        words = _words(results)
         section = Section(
-            id=_slug(f"detail-{scorer}"), title=_title(report, scorer), intro=None, results=views
+            id=_slug(f"detail-{scorer}"),
+            title=_title(report, scorer, results),
+            intro=None,
+            results=views,
         )
-        if scorer == "reach" and report.programme:
-            table = cumulative_table(report)
+        found = _kinds(results)
+        counted = next((r for r in results if isinstance(r.figure, CountsAgainstTargets)), None)
+        if counted is not None and report.programme:
+            table = cumulative_table(report, counted)
             section.tables = [table] if table else []
-        if scorer == "awareness":
-            groups_ = by_scale(report.distributions, "then_now")
-            section.tables = [then_now_table(group, minimum) for group in groups_]
-            section.intro = (
-                f"Awareness is {SELF_REPORTED}: after the seminar, participants rated their "
-                "knowledge before it and now. The first table counts the answers before and now "
-                "at each point of the scale."
+        if "paired_change" in found:
+            items = {r.item for r in results}
+            groups_ = by_scale(
+                [d for d in report.distributions if d.item in items or not items - {None}],
+                "then_now",
             )
+            section.tables = [then_now_table(group, minimum) for group in groups_]
+            section.intro = words.detail_intro
         out.append(section)
+        kinds.append(found)
     statements = _statements(report)
     if statements is not None:
-        ids = [s.id for s in out]
-        after = next(
-            (ids.index(i) + 1 for i in ("detail-awareness", "detail-reach") if i in ids), 0
-        )
-        out.insert(after, statements)
+        out.insert(_after(kinds), statements)
     return out
 
 
@@ -205,47 +236,77 @@ def _statements(report: Report) -> Section | None:
 
 # -- the main part -----------------------------------------------------------------------------
 
-REACH_CAPTION = "Each bar is the share of the target reached."
-CUMULATIVE_CAPTION = (
-    "MPs and countries reached so far, after each event; the dashed line is the target."
-)
-CHANGE_CAPTION = (
-    "For how many participants self-rated knowledge rose, stayed the same or fell, for each "
-    "topic and overall. A bar's length is a share of those who rated both; the numbers in it "
-    "are people."
-)
+#: The caption of a chart of each kind, when its results give none (`Wording.caption`).
+CAPTIONS = {
+    "share": "Each bar is the share of those who answered; the line across it is its 95% interval.",
+    "paired_change": "For how many the rating rose, stayed the same or fell. A bar's length is a "
+    "share of those who rated both; the numbers in it are people.",
+    "counts_against_targets": "Each bar is the share of the target reached.",
+    "distribution": "How many answers at each point.",
+    "score": "Each dot is the score; the line across it is its 95% interval.",
+    "cumulative": "Reached so far, after each event; the dashed line is the target.",
+}
+#: The id of a chart of each kind in the page (numbered when a kind is charted twice).
+CHART_IDS = {
+    "share": "chart-share",
+    "paired_change": "chart-change",
+    "counts_against_targets": "chart-reach",
+    "distribution": "chart-distribution",
+    "score": "chart-score",
+    "cumulative": "chart-cumulative",
+}
 LIKERT_CAPTION = (
     "Disagreement left of zero, agreement right, the middle point split across zero; “don't "
     "know” is counted beside n, not in the bar."
 )
-AWARENESS_INTRO = (
-    f"Awareness is {SELF_REPORTED}: after the seminar, participants rated their knowledge "
-    "before it and now; not a measured before/after."
-)
 
 
 def _group_key(result: ScoreResult, likert: set[str]) -> str:
-    if result.scorer not in ("reach", "awareness") and result.item in likert:
+    if result.kind in (None, "share") and result.item in likert:
         return STATEMENTS
     return result.scorer
 
 
+def _charts(report: Report, results: list[ScoreResult], ids: dict[str, int]) -> list[ChartSpec]:
+    """The charts of a part, by the kinds of its results (in the order they first come)."""
+    words = _words(results)
+    out = []
+
+    def spec(kind: str, caption: str | None, drawn: list[ScoreResult]) -> ChartSpec:
+        count = ids.get(kind, 0)
+        ids[kind] = count + 1
+        key = _numbered(CHART_IDS[kind], count)
+        return ChartSpec(key, kind, caption or CAPTIONS[kind], results=drawn)
+
+    charted = [r for r in results if r.figure is not None and r.figure.chart]
+    for kind in dict.fromkeys(r.figure.kind for r in charted if r.figure is not None):
+        drawn = [r for r in charted if r.kind == kind]
+        if kind == "distribution":  # one chart per distribution: each has its own points
+            out += [spec(kind, r.words().caption or words.caption, [r]) for r in drawn]
+            continue
+        out.append(spec(kind, drawn[0].words().caption, drawn))
+        if kind == "counts_against_targets" and report.programme:
+            caption = drawn[0].words().labels.get("cumulative_caption")
+            out.append(spec("cumulative", caption, drawn[:1]))
+    return out
+
+
 def parts(report: Report) -> list[Part]:
-    """The main part: one part per construct, in report order. Results on statements of a
-    likert scale share one part and its diverging chart; method checks (reliability) are left
-    to the appendix."""
+    """The main part: one part per scorer, in report order. Results on statements of a likert
+    scale share one part and its diverging chart; checks on the method (reliability) are left
+    to the appendix. Charts, notes and intros come from the results' kinds and words."""
     likert_groups = by_scale(report.distributions, "likert")
     likert = {d.item for group in likert_groups for d in group}
     groups: dict[str, list[ScoreResult]] = {}
     for result in in_report_order(report.results):
-        if result.scorer in METHOD_ONLY:
+        if not result.outcome:
             continue
         groups.setdefault(_group_key(result, likert), []).append(result)
     keys = list(groups)
     if likert_groups and STATEMENTS not in groups:
-        after = next((keys.index(k) + 1 for k in ("awareness", "reach") if k in keys), 0)
-        keys.insert(after, STATEMENTS)
+        keys.insert(_after([_kinds(groups[k]) for k in keys]), STATEMENTS)
     out = []
+    ids: dict[str, int] = {}
     for key in keys:
         results = groups.get(key, [])
         sentences = [r.summary for r in results if r.summary]
@@ -262,21 +323,19 @@ def parts(report: Report) -> list[Part]:
                 detail_title=STATEMENTS_TITLE,
             )
         else:
+            title = _title(report, key, results)
             part = Part(
                 id=_slug(f"results-{key}"),
-                title=_title(report, key),
+                title=title,
                 sentences=sentences,
+                intro=_words(results).intro,
+                charts=_charts(report, results, ids),
                 detail=_slug(f"detail-{key}"),
-                detail_title=_title(report, key),
+                detail_title=title,
             )
-        if key == "reach":
-            part.charts = [ChartSpec("chart-reach", "reach", REACH_CAPTION, results=results)]
-            if report.programme:
-                part.charts.append(ChartSpec("chart-cumulative", "cumulative", CUMULATIVE_CAPTION))
-            part.notes = reach_notes(results[0], report) if results else []
-        if key == "awareness":
-            part.intro = AWARENESS_INTRO
-            part.charts = [ChartSpec("chart-change", "change", CHANGE_CAPTION, results=results)]
+            counted = next((r.figure for r in results if r.figure is not None), None)
+            if isinstance(counted, CountsAgainstTargets):
+                part.notes = list(counted.notes)
         if part.sentences or part.charts:
             out.append(part)
     return out
@@ -332,7 +391,6 @@ def comment_groups(comments: list[Comment]) -> list[tuple[str, list[str]]]:
 def view(report: Report) -> dict[str, Any]:
     """What the templates render."""
     outcomes = [r for r in in_report_order(report.results) if is_outcome(r)]
-    has_change = any(r.scorer == "awareness" or SELF_REPORTED in r.notes for r in report.results)
     main = parts(report)
     return {
         "report": report,
@@ -355,9 +413,19 @@ def view(report: Report) -> dict[str, Any]:
         "parts": main,
         "sections": sections(report),
         "methods": [r for r in in_report_order(report.results) if r.method],
-        "has_change": has_change,
-        "self_reported": SELF_REPORTED,
+        "caveats": _lines(report, "caveat"),
+        "bases": _lines(report, "basis"),
         "comment_groups": comment_groups(report.comments),
         "min": report.min_cell_size,
         "suppressed_items": [d.label for d in report.distributions if d.suppressed],
     }
+
+
+def _lines(report: Report, which: str) -> list[tuple[str, str]]:
+    """The results' caveats (or bases) for "Methods and caveats": each once, in report order."""
+    found: dict[tuple[str, str], None] = {}
+    for result in in_report_order(report.results):
+        line = getattr(result.words(), which)
+        if line is not None:
+            found.setdefault(tuple(line), None)
+    return list(found)

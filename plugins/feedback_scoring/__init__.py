@@ -9,11 +9,13 @@ where a construct has several items).
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import click
+from typing import TYPE_CHECKING
 
 from feedback import hookimpl
 from feedback.registry import Scorer
+
+if TYPE_CHECKING:
+    from feedback.cli import FeedbackGroup
 
 
 @hookimpl
@@ -25,7 +27,9 @@ def register_scorers(register: Callable[[Scorer], None]) -> None:
 
 
 @hookimpl
-def register_commands(cli: click.Group) -> None:
-    from feedback_scoring.cli import score
-
-    cli.add_command(score)
+def register_commands(cli: FeedbackGroup) -> None:
+    cli.add_lazy_command(
+        "score",
+        "feedback_scoring.cli:score",
+        "Score the outcomes: reach, awareness, support, cooperation, contacts, satisfaction.",
+    )

@@ -131,7 +131,7 @@ def item_scorer(question: QuestionBase) -> Callable[[Any], float | None]:
             positions = {point: size + 1 - score for point, score in positions.items()}
         table = {point: float(score) for point, score in positions.items()}
         if isinstance(question, ThenNow):
-            return lambda v: table.get(v.get("now")) if v.__class__ is dict else None
+            return lambda v: table.get(str(v.get("now"))) if v.__class__ is dict else None
         return lambda v: table.get(v) if v.__class__ is str else None
     if isinstance(question, Rating):
         return lambda v: (
@@ -158,7 +158,8 @@ def vocabulary(context: ScoringContext, by: str) -> dict[str, str]:
                 for choice in question.choices:
                     names.setdefault(choice.id, choice.group_text("en"))
         cache[by] = names
-    return cache[by]
+    found: dict[str, str] = cache[by]
+    return found
 
 
 def group_name(context: ScoringContext, by: str, group: str | None) -> str:

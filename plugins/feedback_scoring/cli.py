@@ -26,7 +26,7 @@ def _figure(result: ScoreResult) -> str:
         text = f"{result.k} of {result.n} ({shown['share']})"
         return text + (f"\n{shown['ci']}" if shown.get("ci") else "")
     if result.unit == "count":
-        return f"{plural(result.k, 'MP')} of {plural(result.n, 'participant')}"
+        return f"{plural(result.k or 0, 'MP')} of {plural(result.n or 0, 'participant')}"
     if result.unit == "rate":
         rate = shown.get("response_rate")
         return f"{result.k} of {result.n}" + (f" ({rate})" if rate else "")

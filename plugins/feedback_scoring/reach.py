@@ -8,7 +8,15 @@ from typing import Any
 
 from feedback import figures
 from feedback.i18n import plural
-from feedback.scoring import ScoreResult, ScoringContext
+from feedback.scoring import (
+    CountsAgainstTargets,
+    ScoreResult,
+    ScoringContext,
+    Share,
+    TargetCount,
+    Wording,
+)
+from feedback.survey import ChoiceQuestion
 from feedback_scoring.answers import MP, group_name
 
 CHANNELS = {
@@ -19,6 +27,37 @@ CHANNELS = {
     "offline": "on the offline form",
     "import": "imported from files",
 }
+
+
+REACH_WORDS = Wording(
+    caption="Each bar is the share of the target reached.",
+    basis=("Reach", "is counted from the roster of who attended, not from the responses."),
+    legend="n = participants, k = MPs, estimate = share of the MP target",
+    labels={
+        "total": "attended",
+        "table": "from the roster",
+        "group": "Role",
+        "group_count": "people",
+        "group_table": "who attended, by role (from the roster)",
+        "chart": "Bar chart of reach against the programme's targets",
+        "so_far": "{mps} MPs from {countries} countries",
+        "cumulative_caption": "MPs and countries reached so far, after each event; the dashed "
+        "line is the target.",
+        "cumulative_table": "Reach event by event, and cumulative over the programme",
+    },
+)
+RATE_WORDS = Wording(legend="n = attended, k = responses, estimate = k / n")
+
+
+def country_names(context: ScoringContext) -> dict[str, str]:
+    """ISO code -> the English name the surveys' ``country`` question gives it."""
+    names: dict[str, str] = {}
+    for survey in context.surveys.values():
+        question = survey.by_id.get("country")
+        if isinstance(question, ChoiceQuestion):
+            for choice in question.choices:
+                names.setdefault(choice.id, choice.text("en"))
+    return names
 
 
 def _scopes(context: ScoringContext) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -60,6 +99,46 @@ def reach(context: ScoringContext) -> list[ScoreResult]:
                 f"({figures.achievement(len(countries), country_target)})"
             )
         summary = sentence + (": " + " and ".join(parts) if parts else "") + "."
+        roles = {
+            group_name(context, "role", r): n
+            for r, n in sorted(by_role.items(), key=lambda i: (i[0] is None, i[0] or ""))
+        }
+        names = country_names(context)
+        came_from = sorted(names.get(c, c) for c in countries)
+        figure = CountsAgainstTargets(
+            scope="event" if scope == "event" else "programme",
+            total=len(people),
+            counts=[
+                TargetCount(
+                    id="mps",
+                    label="MPs",
+                    noun="MPs",
+                    value=len(mps),
+                    target=mp_target or None,
+                    columns={
+                        "target": "MP target",
+                        "at_event": "MPs at the event",
+                        "of_target_so_far": "of the MP target",
+                    },
+                ),
+                TargetCount(
+                    id="countries",
+                    label="Countries",
+                    noun="countries",
+                    value=len(countries),
+                    target=country_target or None,
+                    columns={
+                        "count": "MPs' countries",
+                        "target": "country target",
+                        "of_target": "countries: of the target",
+                        "so_far": "countries so far",
+                        "of_target_so_far": "of the country target",
+                    },
+                ),
+            ],
+            by_group=roles,
+            notes=[f"The MPs came from {', '.join(came_from)}."] if came_from else [],
+        )
         results.append(
             ScoreResult(
                 scorer="reach",
@@ -76,12 +155,7 @@ def reach(context: ScoringContext) -> list[ScoreResult]:
                 details={
                     "scope": scope,
                     "participants": len(people),
-                    "by_role": {
-                        group_name(context, "role", r): n
-                        for r, n in sorted(
-                            by_role.items(), key=lambda i: (i[0] is None, i[0] or "")
-                        )
-                    },
+                    "by_role": roles,
                     "mps": len(mps),
                     "mp_countries": sorted(countries),
                     "mp_target": mp_target,
@@ -96,6 +170,9 @@ def reach(context: ScoringContext) -> list[ScoreResult]:
                     ),
                 },
                 notes=[] if context.attendance else ["no roster imported: reach cannot be counted"],
+                figure=figure,
+                wording={"en": REACH_WORDS},
+                source="roster",
             )
         )
     return results
@@ -164,6 +241,9 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
                 "open_link": open_link,
                 "partial": partial,
             },
+            figure=Share(k=responses, n=len(attended), chart=False),
+            wording={"en": RATE_WORDS},
+            source="roster",
         )
     ]
 

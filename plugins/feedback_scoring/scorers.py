@@ -15,7 +15,16 @@ from typing import Any
 
 from feedback import figures
 from feedback.registry import Scorer
-from feedback.scoring import ScoreResult, ScoringContext
+from feedback.scoring import (
+    Distribution,
+    Kind,
+    PairedChange,
+    Score,
+    ScoreResult,
+    ScoringContext,
+    Share,
+    Wording,
+)
 from feedback.survey import Likert, QuestionBase, Rating, ScaleQuestion, ThenNow, YesNo
 from feedback_scoring import stats
 from feedback_scoring.answers import (
@@ -53,6 +62,38 @@ HIDDEN_METHODS = {
 """The method of a hidden result: in words only, since the method text of a figure states its
 counts ("share (1 of 2)"), which a hidden result must not."""
 
+KINDS: dict[str, Kind] = {"proportion": "share", "pairs": "paired_change", "median": "distribution"}
+"""The kind of a result of each unit (`feedback.scoring.Kind`)."""
+
+# -- the words a report uses for the results (`feedback.scoring.Wording`) ----------------------
+# The seed report charts the statements by their answers (the diverging chart of the likert
+# items), not by each share, and shows ratings, yes/no items and reliability in tables only: those
+# figures are kept out of charts (``chart=False``) so that the report stays as published.
+
+SHARE_WORDS = Wording(legend="k = agreeing (or yes), estimate = k / n")
+CHANGE_WORDS = Wording(
+    intro=f"Awareness is {stats.SELF_REPORTED}: after the seminar, participants rated their "
+    "knowledge before it and now; not a measured before/after.",
+    detail_intro=f"Awareness is {stats.SELF_REPORTED}: after the seminar, participants rated "
+    "their knowledge before it and now. The first table counts the answers before and now at each "
+    "point of the scale.",
+    caption="For how many participants self-rated knowledge rose, stayed the same or fell, for "
+    "each topic and overall. A bar's length is a share of those who rated both; the numbers in it "
+    "are people.",
+    caveat=(
+        f"Awareness is {stats.SELF_REPORTED}.",
+        "Participants rated, after the seminar, their knowledge before it and now. Such ratings "
+        "tend to overstate change; they are no measurement of learning.",
+    ),
+    legend="n = then/now pairs, k = rose, estimate = k / n",
+    labels={"measure": "self-reported knowledge, before the seminar against now"},
+)
+RATING_WORDS = Wording(legend="estimate = median")
+ALPHA_WORDS = Wording(
+    legend="estimate = Cronbach's alpha over n complete answers",
+    labels={"name": "Cronbach's alpha"},
+)
+
 
 def _suppressed(
     context: ScoringContext,
@@ -63,9 +104,12 @@ def _suppressed(
     answers: Answers,
     unit: str,
     notes: list[str] | None = None,
+    wording: Wording | None = None,
 ) -> ScoreResult:
     """A result hidden by disclosure control: counts of "don't know" and blanks, no figure."""
     return ScoreResult(
+        kind=KINDS[unit],
+        wording={"en": wording} if wording else {},
         scorer=scorer,
         construct=construct,
         label=label,
@@ -111,6 +155,8 @@ def _share_result(
         ci_high=share.ci_high,
         method=method,
         summary=summary,
+        figure=Share(k=k, n=answers.n, ci_low=share.ci_low, ci_high=share.ci_high, chart=False),
+        wording={"en": SHARE_WORDS},
         **extra,
     )
 
@@ -154,7 +200,17 @@ def _agreement_result(
         "; agreeing = the points above the scale's middle" if isinstance(question, Likert) else ""
     )
     if answers.n and hidden(context, k, answers.n):
-        return _suppressed(context, construct, construct, label, question.id, answers, "proportion")
+        return _suppressed(
+            context,
+            construct,
+            construct,
+            label,
+            question.id,
+            answers,
+            "proportion",
+            None,
+            SHARE_WORDS,
+        )
     parts = breakdowns(context, answers, agree) if answers.n else []
     details: dict[str, Any] = {}
     notes = (
@@ -228,12 +284,12 @@ def _awareness(context: ScoringContext) -> list[ScoreResult]:
         # exact means over the items each participant rated, so that 4/3 and 4/3 tie as they
         # must: kept as whole numbers on a common denominator (every count of items divides it),
         # which ranks, tests and counts alike, and is many times faster than fractions
-        scale = math.lcm(*range(1, len(items) + 1))
+        common = math.lcm(*range(1, len(items) + 1))
         overall = Answers(
-            [(r, (t * (scale // k), n * (scale // k))) for r, t, n, k in totals.values()]
+            [(r, (t * (common // k), n * (common // k))) for r, t, n, k in totals.values()]
         )
         label = f"Awareness overall (the mean of the {len(items)} topics each participant rated)"
-        results.append(_change_result(context, None, label, overall, None, scale))
+        results.append(_change_result(context, None, label, overall, None, common))
     return results
 
 
@@ -253,7 +309,15 @@ def _change_result(
     method = f"{change.method}; share that rose: {rose.method}"
     if change.n_pairs and hidden(context, change.rose, change.n_pairs):
         return _suppressed(
-            context, "awareness", "awareness", label, item, pairs, "pairs", [stats.SELF_REPORTED]
+            context,
+            "awareness",
+            "awareness",
+            label,
+            item,
+            pairs,
+            "pairs",
+            [stats.SELF_REPORTED],
+            CHANGE_WORDS,
         )
     changed = change.changed
     if change.n_pairs == 0:
@@ -316,6 +380,17 @@ def _change_result(
         },
         breakdowns=(breakdowns(context, pairs, lambda v: v[1] > v[0]) if change.n_pairs else []),
         notes=[stats.SELF_REPORTED],
+        figure=PairedChange(
+            n=change.n_pairs,
+            rose=change.rose,
+            same=change.same,
+            fell=change.fell,
+            ci_low=rose.ci_low,
+            ci_high=rose.ci_high,
+            p_value=change.p_value,
+            effect_size=change.effect_size,
+        ),
+        wording={"en": CHANGE_WORDS},
     )
 
 
@@ -345,7 +420,15 @@ def _contacts(context: ScoringContext) -> list[ScoreResult]:
         if mps.n and hidden(context, k, mps.n):
             results.append(
                 _suppressed(
-                    context, "contacts", "contacts", label, question.id, mps, "proportion"
+                    context,
+                    "contacts",
+                    "contacts",
+                    label,
+                    question.id,
+                    mps,
+                    "proportion",
+                    None,
+                    SHARE_WORDS,
                 ).model_copy(
                     update={
                         "summary": (
@@ -416,7 +499,15 @@ def _rating_result(
     alike = len(set(values)) == 1
     if values and hidden(context, 0 if alike else 1, len(values)):
         return _suppressed(
-            context, "satisfaction", construct, label, question.id, answers, "median"
+            context,
+            "satisfaction",
+            construct,
+            label,
+            question.id,
+            answers,
+            "median",
+            None,
+            RATING_WORDS,
         )
     dist = stats.median_and_distribution(values, points)
     details: dict[str, Any] = {"distribution": {str(k): v for k, v in dist.counts.items()}}
@@ -427,7 +518,13 @@ def _rating_result(
         beside = besides(answers.n_na, answers.n_missing, answers.asked)
         summary += f" ({dist.n} answered; {beside})." if beside else f" ({dist.n} answered)."
     nps_item = construct == "satisfaction" and isinstance(question, Rating)
-    if nps_item and question.min == 0 and question.max == 10 and dist.n:
+    if (
+        nps_item
+        and isinstance(question, Rating)
+        and question.min == 0
+        and question.max == 10
+        and dist.n
+    ):
         score = stats.nps(values)
         low, high = score.ci_low, score.ci_high
         details.update(
@@ -464,6 +561,13 @@ def _rating_result(
         method=method,
         summary=summary,
         details=details,
+        figure=Distribution(
+            n=dist.n,
+            points={str(k): v for k, v in dist.counts.items()},
+            median=_number(dist.median),
+            chart=False,
+        ),
+        wording={"en": RATING_WORDS},
     )
 
 
@@ -539,6 +643,17 @@ def _reliability(context: ScoringContext) -> list[ScoreResult]:
                 summary=summary,
                 details={"items": [q.id for q in items], "reverse_coded": reverse},
                 notes=[f"reverse-coded before scoring: {', '.join(reverse)}"] if reverse else [],
+                figure=Score(
+                    value=alpha.alpha if alpha else None,
+                    ci_low=alpha.ci_low if alpha else None,
+                    ci_high=alpha.ci_high if alpha else None,
+                    n=alpha.n if alpha else len(rows),
+                    low=0.0,
+                    high=1.0,
+                    chart=False,
+                ),
+                wording={"en": ALPHA_WORDS},
+                outcome=False,
             )
         )
     return results
@@ -548,6 +663,8 @@ def _scorer(name: str, title: str, constructs: Iterable[str], fn: Callable[..., 
     return Scorer(name=name, title=title, constructs=tuple(constructs), score=fn)
 
 
+#: In the order of the report's "Outcomes" (the seed report's: reach first); a report keeps the
+#: scorers' registration order.
 SCORERS: list[Scorer] = [
     _scorer("reach", "Reach against the programme's targets", ("role", "country"), reach),
     _scorer("response_rate", "Who responded", (), response_rate),
@@ -555,8 +672,8 @@ SCORERS: list[Scorer] = [
     agreement_scorer("rapporteur_support", "Support for an independent national rapporteur"),
     agreement_scorer("ngo_cooperation", "Willingness to cooperate with NGOs"),
     agreement_scorer("inform_colleagues", "Informing colleagues"),
-    agreement_scorer("next_event_support", "Support for the next event"),
     _scorer("contacts", "Contacts passed on", ("contacts", "contacts_count"), _contacts),
+    agreement_scorer("next_event_support", "Support for the next event"),
     _scorer(
         "satisfaction", "Usefulness and satisfaction", ("satisfaction", "usefulness"), _satisfaction
     ),

@@ -17,7 +17,6 @@ from reports_helpers import (
 
 from feedback.scoring import ScoreResult
 from feedback_reports.build import (
-    OUTCOME_ORDER,
     NothingToReport,
     build_report,
     comments,
@@ -26,14 +25,24 @@ from feedback_reports.build import (
     long_date,
 )
 from feedback_reports.model import Comment
+from feedback_scoring.scorers import SCORERS
 
 
-def test_outcomes_follow_the_seed_reports_order() -> None:
-    def result(scorer: str) -> ScoreResult:
-        return ScoreResult(scorer=scorer, construct=scorer, label=scorer, n=1)
+def test_outcomes_follow_the_scorers_registration_with_method_checks_last() -> None:
+    # The seed report's order (reach first) is the built-in scorers' registration order; a
+    # report names no scorer: it keeps the order it is given and puts checks on the method last.
+    def result(scorer: str, outcome: bool = True) -> ScoreResult:
+        return ScoreResult(scorer=scorer, construct=scorer, label=scorer, n=1, outcome=outcome)
 
-    names = ["reliability", "satisfaction", "third_party", "awareness", "reach", "contacts"]
-    ordered = [r.scorer for r in in_report_order(result(n) for n in names)]
+    given = [
+        result("reach"),
+        result("reliability", outcome=False),
+        result("awareness"),
+        result("contacts"),
+        result("satisfaction"),
+        result("third_party"),
+    ]
+    ordered = [r.scorer for r in in_report_order(given)]
     assert ordered == [
         "reach",
         "awareness",
@@ -42,7 +51,9 @@ def test_outcomes_follow_the_seed_reports_order() -> None:
         "third_party",
         "reliability",
     ]
-    assert OUTCOME_ORDER[:4] == ("reach", "response_rate", "awareness", "rapporteur_support")
+    names = [s.name for s in SCORERS]
+    assert names[:4] == ["reach", "response_rate", "awareness", "rapporteur_support"]
+    assert names.index("contacts") < names.index("next_event_support") < names.index("satisfaction")
 
 
 def test_an_event_report_holds_the_event_and_its_results(hague) -> None:

@@ -11,7 +11,12 @@ import textwrap
 
 import pytest
 
-from feedback.scoring import ScoreResult
+from feedback.scoring import (
+    CountsAgainstTargets,
+    PairedChange,
+    ScoreResult,
+    TargetCount,
+)
 from feedback_reports.charts import (
     SMALL,
     WIDTH,
@@ -21,11 +26,13 @@ from feedback_reports.charts import (
     diverging,
     diverging_segments,
     likert_chart,
-    reach_chart,
     sequential,
+    targets_chart,
     text_colour,
 )
 from feedback_reports.model import EventResults, ItemDistribution, ScalePoint
+from feedback_scoring.reach import REACH_WORDS
+from feedback_scoring.scorers import CHANGE_WORDS
 
 AGREE = [
     ScalePoint(p, p.replace("_", " "))
@@ -77,20 +84,28 @@ def test_no_chart_without_items_to_show() -> None:
     assert likert_chart([likert("a", [1, 1, 1, 0, 0], suppressed=True)], "c") is None
     assert likert_chart([], "c") is None
     assert change_chart([], "c") is None
-    assert reach_chart([], "c") is None
-    assert cumulative_chart([], "c") is None
+    assert targets_chart([], "c") is None
+    assert cumulative_chart([], [], "c") is None
 
 
-def awareness(label: str, rose: int, same: int, fell: int, **changes) -> ScoreResult:
+def awareness(
+    label: str, rose: int, same: int, fell: int, hidden: bool = False, **changes
+) -> ScoreResult:
+    """A paired change (then/now), in the built-in scorer's words; ``hidden``: no figure."""
+    n = rose + same + fell
     values = {
         "scorer": "awareness",
         "construct": "awareness",
         "label": label,
         "item": label.lower(),
-        "n": rose + same + fell,
-        "k": rose,
+        "n": None if hidden else n,
+        "k": None if hidden else rose,
         "unit": "pairs",
-        "details": {"rose": rose, "same": same, "fell": fell},
+        "kind": "paired_change",
+        "suppressed": hidden,
+        "details": {} if hidden else {"rose": rose, "same": same, "fell": fell},
+        "figure": None if hidden else PairedChange(n=n, rose=rose, same=same, fell=fell),
+        "wording": {"en": CHANGE_WORDS},
     }
     return ScoreResult.model_validate({**values, **changes})
 
@@ -98,7 +113,7 @@ def awareness(label: str, rose: int, same: int, fell: int, **changes) -> ScoreRe
 def test_the_change_chart_shows_how_many_rose_stayed_and_fell() -> None:
     results = [
         awareness("Your understanding", 13, 6, 1),
-        awareness("Suppressed item", 0, 0, 0, details={}),  # too few answers: no counts
+        awareness("Suppressed item", 0, 0, 0, hidden=True),  # too few answers: no counts
         awareness("Awareness overall (mean of the items)", 18, 2, 0, item=None),
     ]
     chart = change_chart(results, "tn")
@@ -112,7 +127,8 @@ def test_the_change_chart_shows_how_many_rose_stayed_and_fell() -> None:
     texts = svg_texts(chart.svg)
     assert {"Rose", "Stayed the same", "Fell", "13", "6", "18"} <= set(texts)
     assert chart.problems == ()
-    assert change_chart([awareness("Nothing", 0, 0, 0, details={})], "tn") is None
+    assert change_chart([awareness("Nothing", 0, 0, 0)], "tn") is None
+    assert change_chart([awareness("Hidden", 0, 0, 0, hidden=True)], "tn") is None
 
 
 def svg_texts(svg: str) -> list[str]:
@@ -126,27 +142,31 @@ def svg_texts(svg: str) -> list[str]:
 
 
 def reach(scope: str, mps: int, countries: int) -> ScoreResult:
-    return ScoreResult.model_validate(
-        {
-            "scorer": "reach",
-            "construct": "reach",
-            "label": f"Reach {scope}",
-            "n": 37,
-            "k": mps,
-            "unit": "count",
-            "details": {
-                "scope": scope,
-                "mps": mps,
-                "mp_countries": [f"C{i}" for i in range(countries)],
-                "mp_target": 100,
-                "country_target": 15,
-            },
-        }
+    """Counts against targets, in the built-in reach scorer's words."""
+    return ScoreResult(
+        scorer="reach",
+        construct="reach",
+        label=f"Reach {scope}",
+        n=37,
+        k=mps,
+        unit="count",
+        figure=CountsAgainstTargets(
+            scope=scope,
+            total=37,
+            counts=[
+                TargetCount(id="mps", label="MPs", noun="MPs", value=mps, target=100),
+                TargetCount(
+                    id="countries", label="Countries", noun="countries", value=countries, target=15
+                ),
+            ],
+        ),
+        wording={"en": REACH_WORDS},
+        source="roster",
     )
 
 
 def test_numbers_on_charts_are_rounded_by_the_figures_module() -> None:
-    chart = reach_chart([reach("event", 11, 7), reach("programme", 99, 14)], "r")
+    chart = targets_chart([reach("event", 11, 7), reach("programme", 99, 14)], "r")
     assert "MPs at this event: 11 of 100 (11%)" in chart.description
     assert "Countries at this event: 7 of 15 (46.7%)" in chart.description
     # 199 of 200 agree strongly: never "100%" for a share short of everyone
@@ -175,8 +195,8 @@ def all_charts() -> list:
             "l",
         ),
         change_chart([awareness(long_label, 13, 6, 1), awareness("Short", 1, 18, 1)], "c"),
-        reach_chart([reach("event", 11, 7), reach("programme", 120, 16)], "r"),
-        cumulative_chart(events, "cu"),
+        targets_chart([reach("event", 11, 7), reach("programme", 120, 16)], "r"),
+        cumulative_chart(events, [reach("programme", 99, 15)], "cu"),
     ]
 
 
