@@ -230,13 +230,13 @@ def test_a_wrong_type_is_reported(make_engine: Callable[[PluginManager], Engine]
     ]
     assert len(engine.scorers) == 0
     assert engine.scorers.problems == [
-        "plugin 'wrong' registered Channel(name='reach', title='Reach', description='') as a "
-        "scorer; expected a Scorer"
+        "plugin 'wrong' registered Channel(name='reach', title='Reach', description='', "
+        "rendering=None, app=None) as a scorer; expected a Scorer"
     ]
     assert len(engine.question_types) == 0
     assert engine.question_types.problems == [
-        "plugin 'wrong' registered <class 'dict'> as a question type; expected a subclass of "
-        "feedback.survey.QuestionBase"
+        "plugin 'wrong' registered <class 'dict'> as a question type; expected a "
+        "feedback.question_types.QuestionType or a subclass of feedback.survey.QuestionBase"
     ]
 
 
