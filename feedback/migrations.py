@@ -1,17 +1,60 @@
-"""Numbered schema migrations, recorded in ``_sqlite_migrations`` by sqlite-utils.
+"""Numbered schema migrations of the core's tables, recorded in ``_sqlite_migrations`` by
+sqlite-utils; and `plugin_migrations`, the sets the plugins declare for their own tables.
 
-Never edit a migration that has shipped: add the next number.
+Never change what a shipped migration did to a database it has run on: add the next number.
+
+The core knows only the core's tables. Release 0.1 made the web form's tables here too (``drafts``
+and ``secrets`` in 0002, the rebuild of ``drafts`` in 0004, ``web_failed_links`` in 0005); they
+belong to the web plugin now, whose set ``feedback_web`` (`feedback_web.migrations`) makes each
+one *if absent*, and brings a ``drafts`` table of 0002's shape to 0004's. So:
+
+* a database on which 0002-0005 ran keeps its tables and its rows: a migration that ran is never
+  run again, and the plugin's steps find the tables there and record themselves as applied;
+* a new database runs 0002 without the web form's tables, and 0004 and 0005 as steps that change
+  nothing (kept, under their names, so that every database records the same core history); the
+  web form's tables come from the plugin's set, and only when the web plugin is installed;
+* a database left part-way by an older release (0002 ran, 0004 did not) gets 0004's rebuild from
+  the plugin's set, since the core's 0004 no longer does it.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from feedback.registry import Registry, collect
 from feedback.sqlite import Database, Migrations
 
-migrations = Migrations("feedback")
+if TYPE_CHECKING:
+    import pluggy
+
+#: The name the core's set is recorded under; no plugin's set may take it.
+CORE = "feedback"
+migrations = Migrations(CORE)
 
 
-def _run(db: Database, script: str) -> None:
-    # Statement by statement: sqlite3's executescript() would commit the migration's transaction.
+def plugin_migrations(pm: pluggy.PluginManager) -> Registry[Migrations]:
+    """The migration sets the plugins of ``pm`` declare (``register_migrations``), by set name, in
+    the order the plugins were registered; what was wrong with other declarations (not a
+    ``Migrations``, a name another set has, the core's name) is in ``problems``."""
+    registry: Registry[Migrations] = collect(
+        pm,
+        "register_migrations",
+        "migration set",
+        lambda item: isinstance(item, Migrations),
+        "a feedback.sqlite.Migrations",
+    )
+    if CORE in registry.items:
+        registry.problems.append(
+            f"plugin '{registry.owners[CORE]}' declared the migration set '{CORE}', which is the "
+            "core's; name a plugin's set after the plugin"
+        )
+        del registry.items[CORE], registry.owners[CORE]
+    return registry
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run SQL statements separated by ``;`` (none may hold a ``;`` in a string) inside the
+    migration's transaction: sqlite3's ``executescript()`` would commit it."""
     for statement in script.split(";"):
         if statement.strip():
             db.execute(statement)
@@ -19,7 +62,7 @@ def _run(db: Database, script: str) -> None:
 
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
-    _run(
+    run_script(
         db,
         """
         CREATE TABLE events (
@@ -95,14 +138,16 @@ def m0001_initial(db: Database) -> None:
 
 @migrations(name="0002_invitations")
 def m0002_invitations(db: Database) -> None:
-    """Invitations by personal link: one row per person, event and survey, every token it was sent
-    with (a reminder carries a new link, and the first keeps working), web drafts, and the
-    secrets of the web form.
+    """Invitations by personal link: one row per person, event and survey, and every token it was
+    sent with (a reminder carries a new link, and the first keeps working).
 
     ``invitations.response`` links a response only for a survey that is not anonymous;
     ``completed`` holds the date alone for an anonymous one.
+
+    Release 0.1's 0002 made the web form's ``drafts`` and ``secrets`` here as well; the web
+    plugin's set makes them now (see the module's docstring).
     """
-    _run(
+    run_script(
         db,
         """
         DROP TABLE invitations;
@@ -131,22 +176,6 @@ def m0002_invitations(db: Database) -> None:
             token_hash TEXT PRIMARY KEY,
             invitation INTEGER NOT NULL REFERENCES invitations(id) ON DELETE CASCADE,
             issued TEXT NOT NULL
-        );
-        CREATE TABLE drafts (
-            key TEXT PRIMARY KEY,
-            invitation INTEGER REFERENCES invitations(id) ON DELETE CASCADE,
-            event TEXT NOT NULL REFERENCES events(id),
-            survey TEXT NOT NULL,
-            survey_version TEXT NOT NULL,
-            response_id TEXT NOT NULL,
-            language TEXT NOT NULL,
-            page INTEGER NOT NULL DEFAULT 0,
-            answers TEXT NOT NULL DEFAULT '{}',
-            updated TEXT NOT NULL
-        );
-        CREATE TABLE secrets (
-            name TEXT PRIMARY KEY,
-            value TEXT NOT NULL
         )
         """,
     )
@@ -155,71 +184,24 @@ def m0002_invitations(db: Database) -> None:
 @migrations(name="0003_event_open_link")
 def m0003_event_open_link(db: Database) -> None:
     """Open links are off unless an event turns them on (a public link can be stuffed)."""
-    _run(db, "ALTER TABLE events ADD COLUMN open_link INTEGER NOT NULL DEFAULT 0")
+    run_script(db, "ALTER TABLE events ADD COLUMN open_link INTEGER NOT NULL DEFAULT 0")
 
 
 @migrations(name="0004_sealed_drafts")
 def m0004_sealed_drafts(db: Database) -> None:
-    """No draft ties an invitation to a response: a personal link's draft holds no response id
-    (it is made when the response is stored), which the table now checks; and the draft of an
-    anonymous survey can be sealed (``sealed``: its language, page and answers encrypted under a
-    key from the participant's token), its clear columns then empty.
-
-    Response ids of personal links' drafts are dropped; the table is rebuilt, and with
-    ``secure_delete`` its old pages are overwritten.
-    """
-    _run(
-        db,
-        """
-        CREATE TABLE drafts_new (
-            key TEXT PRIMARY KEY,
-            invitation INTEGER REFERENCES invitations(id) ON DELETE CASCADE,
-            event TEXT NOT NULL REFERENCES events(id),
-            survey TEXT NOT NULL,
-            survey_version TEXT NOT NULL,
-            response_id TEXT,
-            language TEXT,
-            page INTEGER,
-            answers TEXT,
-            sealed BLOB,
-            updated TEXT NOT NULL,
-            CHECK (invitation IS NULL OR response_id IS NULL),
-            CHECK ((sealed IS NULL) = (answers IS NOT NULL))
-        );
-        INSERT INTO drafts_new (key, invitation, event, survey, survey_version, response_id,
-                                language, page, answers, updated)
-            SELECT key, invitation, event, survey, survey_version,
-                   CASE WHEN invitation IS NULL THEN response_id END,
-                   language, page, answers, updated
-            FROM drafts;
-        DROP TABLE drafts;
-        ALTER TABLE drafts_new RENAME TO drafts
-        """,
-    )
+    """Release 0.1 rebuilt the web form's ``drafts`` here (no response id in a personal link's
+    draft; sealed drafts). The web plugin's set does that now (``0002_sealed_drafts``); kept under
+    its name, changing nothing, so every database records the same core history."""
 
 
 @migrations(name="0005_web_failed_links")
 def m0005_web_failed_links(db: Database) -> None:
-    """The web form's count of failed links (unknown tokens), shared by every web worker on the
-    database: one row per failure, the client's address as a keyed hash (never the address),
-    deleted once older than the window it counts in. Only failures are counted, so a valid link
-    is never refused for someone else's mistakes."""
-    _run(
-        db,
-        """
-        CREATE TABLE web_failed_links (
-            id INTEGER PRIMARY KEY,
-            address TEXT NOT NULL,
-            moment REAL NOT NULL
-        );
-        CREATE INDEX web_failed_links_address ON web_failed_links(address, moment);
-        CREATE INDEX web_failed_links_moment ON web_failed_links(moment)
-        """,
-    )
+    """Release 0.1 made the web form's ``web_failed_links`` here; the web plugin's set makes it
+    now (``0003_failed_links``). Kept under its name, changing nothing."""
 
 
 @migrations(name="0006_partial_responses")
 def m0006_partial_responses(db: Database) -> None:
     """A response can be partial: a kiosk session abandoned before Submit, kept because its survey
     says ``keep_partial``. Every response stored before is a full one."""
-    _run(db, "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
+    run_script(db, "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")

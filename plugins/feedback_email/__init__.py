@@ -10,13 +10,14 @@ multipart (text and HTML) from Jinja2 templates that a project can override in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from feedback import hookimpl
+from feedback.registry import SettingsSection
 
 if TYPE_CHECKING:
+    from feedback.cli import FeedbackGroup
     from feedback_email.delivery import Summary, send_invitations, send_reminders
     from feedback_email.status import overview
 
@@ -37,9 +38,33 @@ def __getattr__(name: str) -> Any:
 
 
 @hookimpl
-def register_commands(cli: click.Group) -> None:
-    from feedback_email.cli import invitations_command, invite, remind
+def register_commands(cli: FeedbackGroup) -> None:
+    cli.add_lazy_command(
+        "invite",
+        "feedback_email.cli:invite",
+        "Email a personal link to the survey to every attendee of an event.",
+    )
+    cli.add_lazy_command(
+        "remind",
+        "feedback_email.cli:remind",
+        "Remind the invited who have not filled in the survey yet.",
+    )
+    cli.add_lazy_command(
+        "invitations",
+        "feedback_email.cli:invitations_command",
+        "Show the invitations of an event: counts by status and one row per person.",
+    )
 
-    cli.add_command(invite)
-    cli.add_command(remind)
-    cli.add_command(invitations_command)
+
+@hookimpl
+def register_settings(register: Callable[[SettingsSection], None]) -> None:
+    from feedback_email.settings import EmailSettings
+
+    register(
+        SettingsSection(
+            "email",
+            EmailSettings,
+            "The SMTP server invitations and reminders go through, and their sender.",
+            own_section=True,
+        )
+    )

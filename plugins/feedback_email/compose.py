@@ -76,6 +76,7 @@ from feedback.errors import InvalidInput
 from feedback.survey import Survey
 from feedback.text import MAX_CITY, MAX_NAME, MAX_TITLE, plain, text_problem
 from feedback_email.plaintext import html_to_text
+from feedback_email.settings import EmailSettings
 from feedback_email.words import format_date, has_words, words_for
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -99,8 +100,8 @@ def parse_mail_from(value: str | None) -> Address:
     """
     if not value or not value.strip():
         raise InvalidInput(
-            "no sender address: set mail_from in feedback.toml or FEEDBACK_MAIL_FROM "
-            '(e.g. mail_from = "Seminar team <team@example.org>")'
+            "no sender address: set mail_from in [email] of feedback.toml or "
+            'FEEDBACK_EMAIL__MAIL_FROM (e.g. mail_from = "Seminar team <team@example.org>")'
         )
     problem = text_problem(value.strip(), 998)
     if problem is not None:
@@ -261,7 +262,7 @@ class Composer:
         self.survey = survey
         self.event = event
         self.base_url = clean_base_url(settings.base_url)
-        self.sender = parse_mail_from(settings.mail_from)
+        self.sender = parse_mail_from(settings.plugin(EmailSettings).mail_from)
         loaders = []
         own = project_templates(settings)
         self.own = own if own.is_dir() else None

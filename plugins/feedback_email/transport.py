@@ -23,6 +23,7 @@ from typing import Protocol
 from feedback.config import Settings
 from feedback.errors import FeedbackError, InvalidInput
 from feedback_email.compose import UnsafeMessage, verify
+from feedback_email.settings import EmailSettings
 
 
 class MailServerError(FeedbackError):
@@ -110,21 +111,21 @@ class SmtpTransport:
     via = "smtp"
 
     def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep):
-        if not settings.smtp_host:
+        email = settings.plugin(EmailSettings)
+        if not email.smtp_host:
             raise InvalidInput(
-                "no SMTP server: set smtp_host in feedback.toml or FEEDBACK_SMTP_HOST, "
+                "no SMTP server: set smtp_host in [email] of feedback.toml or "
+                "FEEDBACK_EMAIL__SMTP_HOST, "
                 "or write the messages to a folder with --outbox DIR"
             )
-        self.host = settings.smtp_host
-        self.port = settings.smtp_port_or_default
-        self.security = settings.smtp_security
-        self.user = settings.smtp_user
-        self.password = (
-            settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        )
-        self.timeout = settings.smtp_timeout
-        self.retries = settings.smtp_retries
-        self.backoff = settings.smtp_backoff
+        self.host = email.smtp_host
+        self.port = email.smtp_port_or_default
+        self.security = email.smtp_security
+        self.user = email.smtp_user
+        self.password = email.smtp_password.get_secret_value() if email.smtp_password else None
+        self.timeout = email.smtp_timeout
+        self.retries = email.smtp_retries
+        self.backoff = email.smtp_backoff
         self.sleep = sleep
         self.conn: smtplib.SMTP | None = None
 
@@ -164,7 +165,7 @@ class SmtpTransport:
                     raise MailServerError(
                         f"the SMTP server {self.where} refused the login of '{self.user}': "
                         f"{reply(exc.smtp_code, exc.smtp_error)} (check smtp_user and "
-                        "FEEDBACK_SMTP_PASSWORD)"
+                        "FEEDBACK_EMAIL__SMTP_PASSWORD)"
                     ) from exc
                 except smtplib.SMTPNotSupportedError as exc:
                     raise MailServerError(

@@ -15,7 +15,10 @@ import click
 
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine
-from feedback.errors import UnknownEvent, did_you_mean
+from feedback.errors import SurveyError, UnknownEvent, did_you_mean
+from feedback.paper_entry import provides_paper_entry
+from feedback.survey import Survey
+from feedback_kiosk.settings import KioskSettings
 
 PIN_ENV = "FEEDBACK_KIOSK_PIN"
 DEFAULT_EVENT = {"id": "seminar", "title": "Seminar feedback"}
@@ -24,7 +27,7 @@ DEFAULT_EVENT = {"id": "seminar", "title": "Seminar feedback"}
 def choose_event(engine: Engine, event: str | None) -> str:
     """The event: given, configured, the latest in the database, or a new default one."""
     store = engine.store
-    wanted = event or engine.settings.kiosk.event
+    wanted = event or engine.settings.plugin(KioskSettings).event
     if wanted is not None:
         if store.event(wanted) is None:
             raise UnknownEvent(
@@ -67,7 +70,7 @@ def _pin_hash(engine: Engine, locked: bool) -> str | None:
 
     if not locked:
         return None
-    configured = engine.settings.kiosk.pin_hash
+    configured = engine.settings.plugin(KioskSettings).pin_hash
     if configured:
         if not valid_hash(configured):
             raise CommandError(
@@ -89,6 +92,17 @@ def _pin_hash(engine: Engine, locked: bool) -> str | None:
     if sys.stdin.isatty():
         click.pause("Press any key to start the kiosk...", err=True)
     return hash_pin(pin)
+
+
+def _require_drawable(engine: Engine, survey: Survey) -> None:
+    """Refuse, before anything runs, a survey with a question type the kiosk cannot draw (no
+    kiosk rendering, or one that does not load), rather than when a participant reaches it."""
+    from feedback_kiosk.widgets import require
+
+    try:
+        require(engine.types, survey)
+    except SurveyError as exc:
+        raise CommandError(str(exc), 2) from exc
 
 
 @click.command()
@@ -141,7 +155,7 @@ def kiosk(
         )
     base = state().engine(db)
     settings = base.settings
-    kiosk_settings = settings.kiosk
+    kiosk_settings = settings.plugin(KioskSettings)
     # the kiosk waits for the database only briefly: past that, the response goes to the spool
     engine = Engine(
         settings=settings.model_copy(update={"busy_timeout": kiosk_settings.write_timeout}),
@@ -149,10 +163,17 @@ def kiosk(
     )
     try:
         survey = engine.resolve_survey(survey_ref)
+        _require_drawable(engine, survey)
         if lang is not None and lang not in survey.languages:
             raise CommandError(
                 f"--lang: the survey has {', '.join(survey.languages)}, not '{lang}'"
                 + did_you_mean(lang, survey.languages),
+                2,
+            )
+        if data_entry and not provides_paper_entry(engine.pm):
+            raise CommandError(
+                "--data-entry: no plugin keys in paper forms (the built-in plugin 'offline' "
+                "does: is it installed, and allowed by FEEDBACK_LOAD_PLUGINS?)",
                 2,
             )
         event_id = choose_event(engine, event)

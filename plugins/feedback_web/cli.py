@@ -10,7 +10,7 @@ import click
 
 from feedback import files
 from feedback.cli import CommandError, check_output, db_option, state
-from feedback.errors import did_you_mean
+from feedback.errors import FeedbackError, did_you_mean
 
 QR_SUFFIXES = (".svg", ".png")
 
@@ -63,14 +63,16 @@ def serve(
     settings (FEEDBACK_WEB__HEADER_TIMEOUT ...), named in brackets with their defaults; a request
     body is limited by web.max_body (1000000 bytes).
     """
+    from feedback_web import form as web_form
     from feedback_web.app import make_app
     from feedback_web.security import RedactTokens
     from feedback_web.server import ServerLimits, make_server
+    from feedback_web.settings import WebSettings
 
     engine = state().engine(db)
     try:
         limits = ServerLimits.from_settings(
-            engine.settings.web,
+            engine.settings.plugin(WebSettings),
             header_timeout=header_timeout,
             body_timeout=body_timeout,
             keep_alive=keep_alive,
@@ -78,7 +80,12 @@ def serve(
         )
     except ValueError as exc:
         raise CommandError(str(exc), 2) from exc
-    engine.survey()  # a broken default survey is reported now, not at the first participant
+    # a broken default survey, or one with a question the web form cannot draw, is reported
+    # now (exit code 2), not at the first participant
+    try:
+        web_form.require(engine.types, engine.survey())
+    except FeedbackError as exc:
+        raise CommandError(str(exc), exc.exit_code) from exc
     app = make_app(engine)
     for name in ("uvicorn.access", "uvicorn.error", "uvicorn"):
         logging.getLogger(name).addFilter(RedactTokens())

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from feedback.config import WebSettings
+from feedback_web.settings import WebSettings
 
 Clock = Callable[[], float]
 

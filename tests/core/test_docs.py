@@ -87,7 +87,7 @@ DEPLOYMENT = GUIDE.with_name("deployment.md")
 def test_the_deployment_guide_names_every_web_setting_with_its_default() -> None:
     """docs/deployment.md lists each ``[web]`` limit; a new setting or a changed default must be
     written there too, or a deployment is set up from a wrong page."""
-    from feedback.config import WebSettings
+    from feedback_web.settings import WebSettings
 
     text = DEPLOYMENT.read_text(encoding="utf-8")
     for name, field in WebSettings.model_fields.items():

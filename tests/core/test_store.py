@@ -16,6 +16,7 @@ from feedback.engine import Engine
 from feedback.errors import StoreError
 from feedback.migrations import migrations
 from feedback.store import Store
+from feedback_web.migrations import migrations as web_migrations
 
 
 def response(**answers: object) -> dict:
@@ -41,8 +42,34 @@ def test_migrations_are_numbered_recorded_and_applied_once(tmp_path: Path) -> No
         assert {"events", "people", "attendance", "surveys", "responses", "conflicts"} <= tables
         assert {"invitations"} <= tables
         assert "answers" in store.db.view_names()
+        assert not {"drafts", "secrets", "web_failed_links"} & tables  # the web plugin's
     with Store(path) as again:
         assert again.migrate() == []
+
+
+def test_a_plugin_s_migrations_follow_the_core_s_and_are_recorded_under_its_name(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "f.db"
+    with Store(path, plugin_migrations=[web_migrations]) as store:
+        core = [m.name for m in migrations._migrations]
+        web = [f"feedback_web:{m.name}" for m in web_migrations._migrations]
+        assert store.applied_migrations() == [*core, *web]
+        assert web == [
+            "feedback_web:0001_drafts_and_secrets",
+            "feedback_web:0002_sealed_drafts",
+            "feedback_web:0003_failed_links",
+        ]
+        assert {"drafts", "secrets", "web_failed_links"} <= set(store.db.table_names())
+        recorded = store.conn.execute(
+            "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id"
+        ).fetchall()
+        assert recorded == [("feedback", name) for name in core] + [
+            ("feedback_web", m.name) for m in web_migrations._migrations
+        ]
+    with Store(path) as core_only:  # the core alone leaves the plugin's set as it is
+        assert core_only.migrate() == []
+        assert core_only.migrate([web_migrations]) == []
 
 
 def test_write_rolls_back_everything_on_error(tmp_path: Path) -> None:
@@ -129,7 +156,7 @@ def test_a_database_of_the_first_release_is_brought_up_to_date_with_its_data(
             old.db["events"].insert({"id": "ev", "title": "Event"})
             old.db["people"].insert({"name": "Ann", "email": "ann@example.org", "role": "mp"})
         assert old.applied_migrations() == ["0001_initial"]
-    with Store(path) as store:
+    with Store(path, plugin_migrations=[web_migrations]) as store:
         assert store.applied_migrations() == [
             "0001_initial",
             "0002_invitations",
@@ -137,6 +164,9 @@ def test_a_database_of_the_first_release_is_brought_up_to_date_with_its_data(
             "0004_sealed_drafts",
             "0005_web_failed_links",
             "0006_partial_responses",
+            "feedback_web:0001_drafts_and_secrets",
+            "feedback_web:0002_sealed_drafts",
+            "feedback_web:0003_failed_links",
         ]
         person = store.person_by_email("ann@example.org")
         assert person is not None and person["role"] == "mp" and person["language"] is None

@@ -26,6 +26,7 @@ from feedback.engine import Engine
 from feedback.invitations import Invitations, hash_token
 from feedback.migrations import migrations
 from feedback.store import Store
+from feedback_web.migrations import migrations as web_migrations
 
 SECRET = "Zanzibar ferry timetables"  # a free-text answer, easy to find in raw bytes
 
@@ -163,6 +164,14 @@ def test_an_older_database_loses_the_response_ids_of_its_personal_drafts(tmp_pat
     path = tmp_path / "old.db"
     with Store(path, migrate=False) as old, old.write():
         migrations.apply(old.db, stop_before="0004_sealed_drafts")
+        # the drafts table as release 0.1's core 0002 made it (the web plugin's now)
+        old.conn.execute(
+            "CREATE TABLE drafts (key TEXT PRIMARY KEY, invitation INTEGER REFERENCES"
+            " invitations(id) ON DELETE CASCADE, event TEXT NOT NULL REFERENCES events(id),"
+            " survey TEXT NOT NULL, survey_version TEXT NOT NULL, response_id TEXT NOT NULL,"
+            " language TEXT NOT NULL, page INTEGER NOT NULL DEFAULT 0,"
+            " answers TEXT NOT NULL DEFAULT '{}', updated TEXT NOT NULL)"
+        )
         old.conn.execute("INSERT INTO events (id, title) VALUES ('ev', 'Event')")
         old.conn.execute("INSERT INTO people (id, name) VALUES (1, 'Ann')")
         old.conn.execute(
@@ -176,7 +185,7 @@ def test_an_older_database_loses_the_response_ids_of_its_personal_drafts(tmp_pat
                 " '{}', 'now')",
                 [key, invitation, f"response-of-{key}"],
             )
-    with Store(path) as store:
+    with Store(path, plugin_migrations=[web_migrations]) as store:
         rows = store.conn.execute("SELECT key, response_id FROM drafts ORDER BY key").fetchall()
         assert rows == [("i:1", None), ("o:abc", "response-of-o:abc")]
         with pytest.raises(sqlite3.IntegrityError), store.write():

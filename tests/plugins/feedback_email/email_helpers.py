@@ -146,7 +146,9 @@ def settings_toml(port: int | None, **extra: Any) -> str:
     sections: dict[str, dict[str, Any]] = {}
     lines = []
     for key, value in values.items():
-        if "." in key:
+        if key.startswith("smtp_") or key == "mail_from":  # the email plugin's: [email]
+            key = f"email.{key}"
+        if "." in key and value is not None:
             section, name = key.split(".", 1)
             sections.setdefault(section, {})[name] = value
         elif value is not None:

@@ -164,7 +164,7 @@ def test_login_with_the_password_from_the_environment(
 ) -> None:
     with Server(authenticator=authenticator("team", "s3cret"), auth_require_tls=False) as server:
         build_project(project, server.port, smtp_user="team")
-        monkeypatch.setenv("FEEDBACK_SMTP_PASSWORD", password)
+        monkeypatch.setenv("FEEDBACK_EMAIL__SMTP_PASSWORD", password)
         before = dump(project / "feedback.db")
 
         result = run(project, "invite", "--event", EVENT)

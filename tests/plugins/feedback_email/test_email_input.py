@@ -17,11 +17,16 @@ CASES = {
         [],
         "set base_url in feedback.toml or FEEDBACK_BASE_URL",
     ),
-    "no mail_from": (["mail_from"], [], "set mail_from in feedback.toml or FEEDBACK_MAIL_FROM"),
+    "no mail_from": (
+        ["mail_from"],
+        [],
+        "set mail_from in [email] of feedback.toml or FEEDBACK_EMAIL__MAIL_FROM",
+    ),
     "no smtp_host": (
         ["smtp_host"],
         [],
-        "set smtp_host in feedback.toml or FEEDBACK_SMTP_HOST, or write the messages",
+        "set smtp_host in [email] of feedback.toml or FEEDBACK_EMAIL__SMTP_HOST, or write the "
+        "messages",
     ),
 }
 

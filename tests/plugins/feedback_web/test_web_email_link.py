@@ -75,7 +75,7 @@ def test_the_link_from_the_email_leads_to_a_stored_response(
     try:
         with live_server(make_app(engine)) as base:
             (project / "feedback.toml").write_text(
-                f'base_url = "{base}"\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\n'
+                f'base_url = "{base}"\n[email]\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\n'
                 'smtp_security = "none"\nmail_from = "Seminar team <team@example.org>"\n',
                 encoding="utf-8",
             )

@@ -1,6 +1,7 @@
 """``feedback.invitations``: who is invited and in which language, tokens (hashed, several per
-invitation), statuses and their counts, reminders that are due, completing, drafts and secrets.
-The web form and the email plugin both work through this module."""
+invitation), statuses and their counts, reminders that are due, completing; and the web form's
+drafts and secrets (``feedback_web.drafts``, in the web plugin's own tables). The web form and the
+email plugin both work through ``feedback.invitations``."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from web_helpers import add_person
 
 from feedback.invitations import (
     STATUSES,
-    Draft,
-    DraftSealed,
     Invitations,
     hash_token,
     looks_like_token,
     new_token,
 )
+from feedback.store import Store
+from feedback_web.drafts import Draft, Drafts, DraftSealed
+from feedback_web.migrations import migrations as web_migrations
 
 T0 = dt.datetime(2011, 2, 1, 9, 0, tzinfo=dt.UTC)
 EN_NL = ["en", "nl"]
@@ -41,6 +43,12 @@ def roster(engine):
     add_person(engine, "Fay English", "fay@example.org", language="en-GB")
     add_person(engine, "Gus Dutch", "gus@example.org", language="NL")
     return engine
+
+
+def web_drafts(store: Store) -> Drafts:
+    """The web form's drafts and secrets; its tables made as the web app makes them."""
+    store.migrate([web_migrations])
+    return Drafts(store)
 
 
 def prepared(engine, expires_days: float = 30.0, now: dt.datetime = T0):
@@ -222,7 +230,8 @@ def test_completing_anonymously_keeps_the_date_only(roster) -> None:
 
 
 def test_drafts_round_trip_and_go_with_their_key(roster) -> None:
-    invitations, made, _ = prepared(roster)
+    _, made, _ = prepared(roster)
+    drafts = web_drafts(roster.store)
     draft = Draft(
         key=f"i:{made[0][0].id}",
         invitation=made[0][0].id,
@@ -235,16 +244,16 @@ def test_drafts_round_trip_and_go_with_their_key(roster) -> None:
         answers={"role": "mp", "rapporteur_role": {"then": "none", "now": "good"}},
         updated="",
     )
-    invitations.save_draft(draft)
-    stored = invitations.draft(draft.key)
+    drafts.save_draft(draft)
+    stored = drafts.draft(draft.key)
     assert stored is not None and stored.updated
     assert stored == Draft(**{**draft.__dict__, "updated": stored.updated})
-    invitations.save_draft(Draft(**{**draft.__dict__, "page": 3}))
-    assert invitations.draft(draft.key).page == 3
-    assert [d.key for d in invitations.drafts()] == [draft.key]
+    drafts.save_draft(Draft(**{**draft.__dict__, "page": 3}))
+    assert drafts.draft(draft.key).page == 3
+    assert [d.key for d in drafts.drafts()] == [draft.key]
     with roster.store.write():
-        invitations.delete_draft(draft.key)
-    assert invitations.draft(draft.key) is None
+        drafts.delete_draft(draft.key)
+    assert drafts.draft(draft.key) is None
 
 
 def _personal_draft(invitation_id: int, **changes) -> Draft:
@@ -266,35 +275,37 @@ def _personal_draft(invitation_id: int, **changes) -> Draft:
 
 
 def test_a_sealed_draft_opens_only_with_the_token_it_was_sealed_with(roster) -> None:
-    invitations, made, _ = prepared(roster)
+    _, made, _ = prepared(roster)
+    drafts = web_drafts(roster.store)
     (invitation, token), (_, other) = made[:2]
     draft = _personal_draft(invitation.id)
-    invitations.save_draft(draft, seal_with=token)
+    drafts.save_draft(draft, seal_with=token)
 
     [(language, page, answers, sealed)] = roster.store.conn.execute(
         "SELECT language, page, answers, sealed FROM drafts"
     ).fetchall()
     assert (language, page, answers) == (None, None, None)  # nothing readable in the clear
     assert b"Meer tijd" not in sealed and b"improvements" not in sealed
-    opened = invitations.draft(draft.key, token)
+    opened = drafts.draft(draft.key, token)
     assert opened == Draft(**{**draft.__dict__, "updated": opened.updated})
     for wrong in (None, other, new_token()):
         with pytest.raises(DraftSealed):
-            invitations.draft(draft.key, wrong)
-    assert list(invitations.drafts()) == []  # a sealed draft is not listed (none can open it)
+            drafts.draft(draft.key, wrong)
+    assert list(drafts.drafts()) == []  # a sealed draft is not listed (none can open it)
     # sealed for its own row only: moved under another key, it does not open
     with roster.store.write():
         roster.store.conn.execute("UPDATE drafts SET key = 'i:999', invitation = NULL")
     with pytest.raises(DraftSealed):
-        invitations.draft("i:999", token)
+        drafts.draft("i:999", token)
 
 
 def test_a_personal_links_draft_never_holds_a_response_id(roster) -> None:
-    invitations, made, _ = prepared(roster)
+    _, made, _ = prepared(roster)
+    drafts = web_drafts(roster.store)
     invitation = made[0][0]
     draft = _personal_draft(invitation.id, response_id="0b7a2c1e-0000-4000-8000-000000000001")
     with pytest.raises(ValueError, match="holds no response id"):
-        invitations.save_draft(draft)
+        drafts.save_draft(draft)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"), roster.store.write():
         roster.store.conn.execute(
             "INSERT INTO drafts (key, invitation, event, survey, survey_version, response_id,"
@@ -305,8 +316,8 @@ def test_a_personal_links_draft_never_holds_a_response_id(roster) -> None:
 
 
 def test_a_secret_is_made_once_and_kept(roster) -> None:
-    invitations = Invitations(roster.store)
-    secret = invitations.secret("csrf")
+    drafts = web_drafts(roster.store)
+    secret = drafts.secret("csrf")
     assert len(secret) == 32
-    assert Invitations(roster.store).secret("csrf") == secret
-    assert invitations.secret("other") != secret
+    assert Drafts(roster.store).secret("csrf") == secret
+    assert drafts.secret("other") != secret

@@ -30,6 +30,7 @@ from web_helpers import SHIPPED_PAGES, Visitor, free_port, post_raw, write_surve
 
 from feedback.invitations import Invitations, hash_token, new_token, utcnow
 from feedback.store import Store
+from feedback_web.migrations import migrations as web_migrations
 from feedback_web.security import (
     BodyLimit,
     CanonicalPath,
@@ -332,7 +333,7 @@ def test_redact_tokens_hides_tokens_in_messages_and_arguments() -> None:
 
 def test_failed_links_are_counted_per_client_and_overall_within_the_window(tmp_path) -> None:
     now = [1000.0]
-    with Store(tmp_path / "limits.db") as store:
+    with Store(tmp_path / "limits.db", plugin_migrations=[web_migrations]) as store:
         limiter = FailedLinks(store, b"k" * 32, limit=3, window=60, overall=5, clock=lambda: now[0])
         assert limiter.blocked("a") is None
         for step in range(3):
