@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
-    import click
-
+    from feedback.cli import FeedbackGroup
     from feedback.engine import Engine
     from feedback.errors import Problem
     from feedback.loading import SurveyDocument
+    from feedback.paper_entry import PaperEntry
     from feedback.question_types import QuestionType, Rendering
     from feedback.registry import Channel, ReportFormat, Scorer, SettingsSection
     from feedback.responses import Response
@@ -28,10 +28,15 @@ hookspec = pluggy.HookspecMarker("feedback")
 
 
 @hookspec
-def register_commands(cli: click.Group) -> None:
+def register_commands(cli: FeedbackGroup) -> None:
     """Add subcommands to the ``feedback`` command line.
 
-    :param cli: the top-level click group; call ``cli.command()`` or ``cli.add_command()`` on it.
+    Prefer ``cli.add_lazy_command(name, "package.module:command", short_help)``: ``feedback
+    --help`` lists the command from its short help (the first sentence of its docstring) and its
+    module is imported only when it runs. ``cli.add_command()`` and ``@cli.command()`` work too,
+    but import the command's module at every start of ``feedback``.
+
+    :param cli: the top-level click group (`feedback.cli.FeedbackGroup`).
     """
 
 
@@ -130,6 +135,24 @@ def response_submitted(engine: Engine, response: Response) -> None:
 
     :param engine: the engine that stored it.
     :param response: the stored response.
+    """
+
+
+@hookspec(firstresult=True)
+def paper_entry(engine: Engine, event: dict[str, Any], survey: Survey) -> PaperEntry | None:
+    """Key in the paper forms of an event and a survey version: read each form's heading, refuse a
+    No. entered already, and make the response a form becomes.
+
+    A channel where staff key in paper forms (the kiosk's data entry) asks for this through
+    `feedback.paper_entry.paper_entry`, so that a form reads and becomes the same response wherever
+    it is keyed in, without that channel importing the plugin that knows paper forms (the built-in
+    ``offline`` plugin answers). Stops at first non-None result.
+
+    :param engine: the engine the forms are stored with.
+    :param event: the event's row (``id``, ``date`` ...).
+    :param survey: the survey version the forms were printed from.
+    :returns: a `feedback.paper_entry.PaperEntry`, or ``None`` when this plugin does not key in
+        paper forms of this survey.
     """
 
 

@@ -26,8 +26,10 @@ table.
 `PaperForms` is what every way of keying in paper forms shares (this template, a data-entry
 screen): the No., language and date of a form read and checked the same way, the date defaulting to
 the event's date (never today), the check that a No. is not entered yet (`PaperForms.check_new`),
-and the response a form becomes. `feedback_offline.paper_words.forms_entered` counts them ("1 form
-entered", "2 forms entered").
+and the response a form becomes. It is this plugin's `feedback.paper_entry.PaperEntry`: a
+data-entry screen of another plugin gets it through the ``paper_entry`` hook, and its words (what is
+wrong with a heading, in the staff's language; "1 form entered", "2 forms entered") are the core's,
+`feedback.paper_entry`. Only a row of the template adds the spreadsheet's hint to a wrong date.
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ from typing import Any
 from feedback.engine import Engine
 from feedback.errors import InvalidInput, Problem, did_you_mean
 from feedback.i18n import long_date
+from feedback.paper_entry import (
+    FormAlreadyEntered,
+    FormHeading,
+    HeadingProblem,
+    date_problem,
+    language_problem,
+    number_problem,
+)
+from feedback.question_types import QuestionTypes
 from feedback.responses import Response, stored_row
 from feedback.roster import text_byte
 from feedback.survey import Survey, ThenNow
@@ -67,6 +78,8 @@ MAX_BYTES = 50 * 1024 * 1024
 #: The namespace of the response ids made from "event/survey/version/number" (uuid5).
 NAMESPACE = uuid.UUID("8d7f3c52-5b1e-4c2a-9e61-0f3a9b6d2e47")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: added to a wrong date in a row of the template (not on a data-entry screen)
+SPREADSHEET_DATES = " (if your spreadsheet changed the dates, format the column as text)"
 
 
 def response_id(event: str, survey_id: str, version: str, number: int) -> str:
@@ -77,41 +90,14 @@ def response_id(event: str, survey_id: str, version: str, number: int) -> str:
 # -- one form ------------------------------------------------------------------------------------
 
 
-class HeadingProblem(InvalidInput):
-    """The No., language or date of a paper form is wrong: ``problems`` maps each field
-    (``number``, ``language``, ``date``) to what was expected and found."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{name}: {message}" for name, message in problems.items()))
-
-
-class FormAlreadyEntered(InvalidInput):
-    """A form No. already stored for the event and survey: each paper form is entered once."""
-
-    def __init__(self, number: int, message: str):
-        self.number = number
-        super().__init__(message)
-
-    def in_language(self, language: str) -> str:
-        """The short message for a data-entry screen in ``language``."""
-        return words(language)["already_entered"].format(number=self.number)
-
-
-@dataclass(frozen=True)
-class FormHeading:
-    """What staff key in from a paper form before its answers: the No. written on it, the
-    language it is printed in, and the date it was filled in (``YYYY-MM-DD``)."""
-
-    number: int
-    language: str
-    date: str
-
-
 class PaperForms:
     """Keying in the paper forms of one event and one survey version, wherever they are keyed in
     (a row of the entry template, a data-entry screen): each form's No., language and date read
-    and checked the same way, the response it becomes, and whether its No. is entered already."""
+    and checked the same way, the response it becomes, and whether its No. is entered already.
+    This plugin's `feedback.paper_entry.PaperEntry` (the ``paper_entry`` hook's answer).
+
+    The messages of a wrong No., language or date are in ``staff_language`` (English for the
+    template, whose problems the command line shows)."""
 
     def __init__(self, engine: Engine, event: dict[str, Any], survey: Survey):
         self.engine = engine
@@ -131,22 +117,17 @@ class PaperForms:
         date = self.event.get("date")
         return str(date)[:10] if date else None
 
-    def number(self, text: str) -> int:
+    def number(self, text: str, staff_language: str = "en") -> int:
         """The No. written on the paper form, from what was keyed in.
 
         :raises ValueError: nothing, or not a whole number from 1 (the message says which).
         """
         text = text.strip()
-        if not text:
-            raise ValueError("expected the No. written on the paper form, found nothing")
         if not text.isdigit() or int(text) < 1:
-            raise ValueError(
-                f"expected the No. written on the paper form (a whole number from 1), "
-                f"found {text!r}"
-            )
+            raise ValueError(number_problem(text, staff_language))
         return int(text)
 
-    def language(self, text: str) -> str:
+    def language(self, text: str, staff_language: str = "en") -> str:
         """The form's language (any case); the survey's first for nothing.
 
         :raises ValueError: not a language of the survey.
@@ -156,14 +137,10 @@ class PaperForms:
             return self.default_language
         language = self.languages.get(text.lower())
         if language is None:
-            raise ValueError(
-                f"expected one of {', '.join(self.survey.languages)} (or nothing for "
-                f"{self.default_language}), found {text!r}"
-                + did_you_mean(text.lower(), self.languages)
-            )
+            raise ValueError(language_problem(text, list(self.survey.languages), staff_language))
         return language
 
-    def date(self, text: str) -> str:
+    def date(self, text: str, staff_language: str = "en") -> str:
         """The date on the form as ``YYYY-MM-DD``; the event's date for nothing.
 
         :raises ValueError: not a date, or nothing when the event has no date.
@@ -172,21 +149,21 @@ class PaperForms:
         if not text:
             if self.default_date:
                 return self.default_date
-            raise ValueError("expected the date the form was filled in (YYYY-MM-DD), found nothing")
+            raise ValueError(date_problem(text, staff_language))
         try:
             if not DATE.match(text):
                 raise ValueError
             return dt.date.fromisoformat(text).isoformat()
         except ValueError:
-            raise ValueError(
-                f"expected a date as YYYY-MM-DD, found {text!r} (if your spreadsheet "
-                "changed the dates, format the column as text)"
-            ) from None
+            raise ValueError(date_problem(text, staff_language)) from None
 
-    def heading(self, number: str, language: str = "", date: str = "") -> FormHeading:
+    def heading(
+        self, number: str, language: str = "", date: str = "", staff_language: str = "en"
+    ) -> FormHeading:
         """The No., language and date of a form as keyed in, each checked.
 
-        :raises HeadingProblem: every field that is wrong, with what was expected and found.
+        :raises HeadingProblem: every field that is wrong, with what was expected and found, in
+            ``staff_language``.
         """
         problems: dict[str, str] = {}
         values: dict[str, Any] = {}
@@ -196,7 +173,7 @@ class PaperForms:
             ("date", self.date, date),
         ):
             try:
-                values[name] = read(text)
+                values[name] = read(text, staff_language)
             except ValueError as exc:
                 problems[name] = str(exc)
         if problems:
@@ -295,8 +272,11 @@ def template_line(event: str, survey: Survey) -> str:
     return f"# {MARK} event={event} survey={survey.id} version={survey.version} form={code}"
 
 
-def template_csv(event: dict[str, Any], survey: Survey, language: str) -> str:
-    """The text of an empty entry template for ``event`` (a row of the events table)."""
+def template_csv(
+    event: dict[str, Any], survey: Survey, language: str, types: QuestionTypes | None = None
+) -> str:
+    """The text of an empty entry template for ``event`` (a row of the events table);
+    ``types``: the engine's question types, whose paper layouts say what each cell holds."""
     w = words(language)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -324,7 +304,7 @@ def template_csv(event: dict[str, Any], survey: Survey, language: str) -> str:
             languages=", ".join(survey.languages), default=survey.languages[0]
         ),
         f"# date: {date_words}",
-        *(f"# {line}" for line in legend(survey, language)),
+        *(f"# {line}" for line in legend(survey, language, types)),
     ]
     for line in lines:
         writer.writerow([line])
@@ -595,7 +575,7 @@ class _Rows:
         }
         number = self._number(values, row, problems)
         language = self._field("language", self.forms.language, values, problems)
-        submitted = self._field("date", self.forms.date, values, problems)
+        submitted = self._field("date", self.forms.date, values, problems, SPREADSHEET_DATES)
         answers = self._answers(values, problems)
         if problems:
             if len(problems) == 1 and problems[0][0] is not None:
@@ -639,11 +619,15 @@ class _Rows:
         read: Callable[[str], str],
         values: dict[str, str],
         problems: list[tuple[str | None, str]],
+        hint: str = "",
     ) -> str | None:
+        """The cell read, or ``None`` with its problem (``hint`` added when the cell is not
+        empty: a spreadsheet's doing, such as a date it rewrote)."""
+        text = values.get(name, "")
         try:
-            return read(values.get(name, ""))
+            return read(text)
         except ValueError as exc:
-            problems.append((name, str(exc)))
+            problems.append((name, str(exc) + (hint if text.strip() else "")))
             return None
 
     def _answers(
@@ -679,10 +663,10 @@ class _Rows:
                 problems.append((exc.column, str(exc)))
         return answers
 
-    @staticmethod
-    def _decode(question: Any, text: str, column: str) -> Any:
+    def _decode(self, question: Any, text: str, column: str) -> Any:
         try:
-            return decode(question, text)
+            # the type's paper layout reads the cell (feedback.paper_layout)
+            return decode(question, text, self.forms.engine.types)
         except CodeError as exc:
             raise _CellError(str(exc), column) from exc
 

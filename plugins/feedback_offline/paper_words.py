@@ -2,10 +2,14 @@
 (English fills the gaps). Conditions are written out from parts so that each language keeps its own
 word order: ``Only if you answered "Yes" to question 9`` / ``Alleen als u bij vraag 9 "Ja" hebt
 geantwoord``.
+
+The words of keying in paper forms (field labels, "2 forms entered", a No. entered already) are the
+core's, `feedback.paper_entry`, shared with every data-entry screen; `words` gives them too.
 """
 
 from __future__ import annotations
 
+from feedback import paper_entry
 from feedback.i18n import words_in
 
 WORDS: dict[str, dict[str, str]] = {
@@ -56,13 +60,6 @@ WORDS: dict[str, dict[str, str]] = {
         "legend_text": "the text as written",
         "legend_number": "the No. written on the paper form (required; each form once: a No. "
         "already entered with other answers is refused)",
-        "forms_entered_one": "{n} form entered",
-        "forms_entered_other": "{n} forms entered",
-        "form_number": "No. on the paper form",
-        "form_language": "Language of the form",
-        "form_date": "Date on the form",
-        "already_entered": "Form No. {number} is already entered: each paper form is entered "
-        "once. Check the No. written on this form.",
         "legend_language": "the language of the form: {languages} (empty: {default})",
         "legend_date": "the date the form was filled in, as YYYY-MM-DD (empty: {default})",
         "legend_date_required": "the date the form was filled in, as YYYY-MM-DD (required)",
@@ -115,13 +112,6 @@ WORDS: dict[str, dict[str, str]] = {
         "legend_number": "het nummer dat op het papieren formulier is geschreven (verplicht; elk "
         "formulier één keer: een nummer dat al met andere antwoorden is ingevoerd, wordt "
         "geweigerd)",
-        "forms_entered_one": "{n} formulier ingevoerd",
-        "forms_entered_other": "{n} formulieren ingevoerd",
-        "form_number": "Nr. op het papieren formulier",
-        "form_language": "Taal van het formulier",
-        "form_date": "Datum op het formulier",
-        "already_entered": "Formulier nr. {number} is al ingevoerd: elk papieren formulier wordt "
-        "één keer ingevoerd. Controleer het nummer op dit formulier.",
         "legend_language": "de taal van het formulier: {languages} (leeg: {default})",
         "legend_date": "de datum waarop het formulier is ingevuld, als JJJJ-MM-DD (leeg: {default})",
         "legend_date_required": "de datum waarop het formulier is ingevuld, als JJJJ-MM-DD "
@@ -131,8 +121,9 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def words(language: str) -> dict[str, str]:
-    """The words in ``language``, English for any word or language not translated."""
-    return words_in(WORDS, language)
+    """The words in ``language`` (the paper form's and those of keying it in), English for any
+    word or language not translated."""
+    return paper_entry.words(language) | words_in(WORDS, language)
 
 
 def yes_no_words() -> dict[str, bool]:
@@ -147,5 +138,4 @@ def yes_no_words() -> dict[str, bool]:
 def forms_entered(count: int, language: str) -> str:
     """How many paper forms are entered, in agreement with the number: ``1 form entered``,
     ``2 forms entered`` (``1 formulier ingevoerd``, ``2 formulieren ingevoerd``)."""
-    w = words(language)
-    return w["forms_entered_one" if count == 1 else "forms_entered_other"].format(n=count)
+    return paper_entry.forms_entered(count, language)

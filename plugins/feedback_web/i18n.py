@@ -1,40 +1,20 @@
-"""The web form's own words, in every language a shipped survey offers (English is the fallback)."""
+"""The web form's own words, in every language a shipped survey offers (English is the fallback).
+
+The words the offline form shows too (buttons, error messages, language names) are the core's,
+`feedback.form_words`; `words` gives both.
+"""
 
 from __future__ import annotations
 
-from feedback.i18n import language_name as _language_name
+from feedback import form_words
 from feedback.i18n import words_in
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "language_name": "English",
-        "language": "Language",
-        "next": "Next",
-        "back": "Back",
-        "submit": "Submit",
         "save": "Save and finish later",
-        "page_of": "Page {n} of {total}",
         "progress": "Progress",
-        "required_mark": "(required)",
-        "errors_title": "There is a problem",
-        "required": "Please answer this question.",
-        "both_rows": "Please choose an answer in both rows.",
-        "before": "Before the seminar",
-        "now": "Now",
-        "yes": "Yes",
-        "no": "No",
-        "expected_number": "Please type a number.",
-        "expected_whole": "Please type a whole number.",
-        "between": "Please give a number from {min} to {max}.",
-        "at_least": "Please give a number of at least {min}.",
-        "at_most": "Please give a number of at most {max}.",
-        "select_between": "Please choose between {min} and {max} options.",
-        "too_long": "Please use at most {max} characters.",
-        "one_line": "Please keep this answer on one line.",
         "more_questions": "Your answers opened further questions on this page.",
         "max_characters": "At most {max} characters.",
-        "thank_you_title": "Thank you",
-        "thank_you": "Thank you for your feedback!",
         "stored": "Your answers are saved.",
         "completed_title": "Already completed",
         "completed": "You have already completed this survey, and your answers are saved. Thank "
@@ -60,7 +40,6 @@ WORDS: dict[str, dict[str, str]] = {
         "back_to_survey": "Back to the survey",
         "start_again": "Give another response",
         "home_title": "Feedback",
-        "skip": "Skip to content",
         "home": "Please open the personal link from your invitation email, or scan the code shown "
         "at the venue.",
         "scan": "Scan the code to give your feedback",
@@ -79,34 +58,10 @@ WORDS: dict[str, dict[str, str]] = {
         "again.",
     },
     "nl": {
-        "language_name": "Nederlands",
-        "language": "Taal",
-        "next": "Volgende",
-        "back": "Terug",
-        "submit": "Versturen",
         "save": "Opslaan en later verdergaan",
-        "page_of": "Pagina {n} van {total}",
         "progress": "Voortgang",
-        "required_mark": "(verplicht)",
-        "errors_title": "Er is een probleem",
-        "required": "Beantwoord deze vraag.",
-        "both_rows": "Kies een antwoord in beide rijen.",
-        "before": "Vóór het seminar",
-        "now": "Nu",
-        "yes": "Ja",
-        "no": "Nee",
-        "expected_number": "Typ een getal.",
-        "expected_whole": "Typ een geheel getal.",
-        "between": "Geef een getal van {min} tot {max}.",
-        "at_least": "Geef een getal van minstens {min}.",
-        "at_most": "Geef een getal van hoogstens {max}.",
-        "select_between": "Kies tussen {min} en {max} opties.",
-        "too_long": "Gebruik hoogstens {max} tekens.",
-        "one_line": "Houd dit antwoord op één regel.",
         "more_questions": "Uw antwoorden hebben op deze pagina meer vragen geopend.",
         "max_characters": "Hoogstens {max} tekens.",
-        "thank_you_title": "Dank u wel",
-        "thank_you": "Dank u wel voor uw feedback!",
         "stored": "Uw antwoorden zijn opgeslagen.",
         "completed_title": "Al ingevuld",
         "completed": "U hebt deze vragenlijst al ingevuld en uw antwoorden zijn opgeslagen. Dank u "
@@ -134,7 +89,6 @@ WORDS: dict[str, dict[str, str]] = {
         "back_to_survey": "Terug naar de vragenlijst",
         "start_again": "Nog een antwoord geven",
         "home_title": "Feedback",
-        "skip": "Naar de inhoud",
         "home": "Open de persoonlijke link uit uw uitnodiging, of scan de code die op de locatie "
         "wordt getoond.",
         "scan": "Scan de code om uw feedback te geven",
@@ -156,12 +110,14 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def words(language: str) -> dict[str, str]:
-    """The words in ``language``, English for any word or language not translated."""
-    return words_in(WORDS, language)
+    """The web form's words in ``language``: the shared form words (`feedback.form_words`) and
+    its own, English for any word or language not translated."""
+    return form_words.words(language) | words_in(WORDS, language)
 
 
 def language_name(language: str) -> str:
-    return _language_name(WORDS, language)
+    """The language's own name (``Nederlands``), from `feedback.form_words`."""
+    return form_words.language_name(language)
 
 
 def negotiate(accept_language: str, languages: list[str]) -> str:

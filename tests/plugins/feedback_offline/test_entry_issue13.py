@@ -145,8 +145,8 @@ def test_paper_forms_read_number_language_and_date_the_event_date_by_default(
         "number": "expected the No. written on the paper form (a whole number from 1), "
         "found 'No. 3'",
         "language": "expected one of en, nl (or nothing for en), found 'fr'",
-        "date": "expected a date as YYYY-MM-DD, found '27/01/2011' (if your spreadsheet "
-        "changed the dates, format the column as text)",
+        # no spreadsheet hint: a heading is keyed in on a screen too (a template row has it)
+        "date": "expected a date as YYYY-MM-DD, found '27/01/2011'",
     }
 
 
