@@ -10,9 +10,11 @@ shows staff the cause on the operator screen. No error on the way out reaches Te
 
 In data entry (``--data-entry``) staff key in paper forms: before each form they key in the No.
 written on it, its language and its date (`HeadingScreen`); a No. already entered is refused there,
-and again when the form is saved. What a paper form is, and the response it becomes, is shared with
-the entry template of `feedback_offline.entry` (`PaperForms`): that module is imported only on the
-data-entry path, inside the functions that need it, so that the kiosk runs without it.
+and again when the form is saved. What a paper form is, and the response it becomes, comes from
+the plugin that knows paper forms through the core's contract (`feedback.paper_entry`: the
+``paper_entry`` hook, answered by the offline plugin's entry template), so that a form keyed in
+here and one keyed in on the template become the same response; this plugin imports no other. The
+words of data entry (labels, counts, what is wrong with a heading) follow the kiosk's language.
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ from textual.theme import Theme
 
 from feedback.engine import Engine, ResponseConflict
 from feedback.errors import FeedbackError, UnknownEvent
+from feedback.paper_entry import (
+    FormAlreadyEntered,
+    FormHeading,
+    HeadingProblem,
+    NoPaperEntry,
+    PaperEntry,
+    forms_entered,
+    paper_entry,
+)
+from feedback.paper_entry import words as entry_words
 from feedback.responses import Response
 from feedback.survey import Survey
 from feedback_kiosk.i18n import words
@@ -82,12 +94,11 @@ class FormRefused(Exception):
 
 @dataclass(frozen=True)
 class PaperForm:
-    """A paper form being keyed in: what it is checked with (a `feedback_offline.entry.PaperForms`,
-    typed loosely: the kiosk does not import that plugin at the top) and its heading (a
-    `feedback_offline.entry.FormHeading`: No., language, date)."""
+    """A paper form being keyed in: what it is checked with (the `PaperEntry` of its event and
+    survey) and its heading (No., language, date)."""
 
-    forms: Any
-    heading: Any
+    forms: PaperEntry
+    heading: FormHeading
 
 
 @dataclass
@@ -216,21 +227,19 @@ class KioskApp(App[None], inherit_bindings=False):
         return self.options.language or self.survey.languages[0]
 
     def _entered_text(self) -> str:
-        from feedback_offline.paper_words import forms_entered  # data entry only
-
         return forms_entered(self.forms_entered, self.staff_language)
 
-    def _paper_forms(self) -> Any:
-        """The `feedback_offline.entry.PaperForms` of the current event and survey.
+    def _paper_forms(self) -> PaperEntry:
+        """The `PaperEntry` of the current event and survey, from the plugin that knows paper
+        forms (the ``paper_entry`` hook).
 
         :raises UnknownEvent: the event is not in the database (any database error passes).
+        :raises feedback.paper_entry.NoPaperEntry: no plugin keys in paper forms.
         """
-        from feedback_offline.entry import PaperForms  # data entry only
-
         event = self.engine.store.event(self.options.event)
         if event is None:
             raise UnknownEvent(f"unknown event '{self.options.event}'")
-        return PaperForms(self.engine, event, self.survey)
+        return paper_entry(self.engine, event, self.survey)
 
     def show_heading(
         self, values: dict[str, str] | None = None, problems: dict[str, str] | None = None
@@ -238,10 +247,8 @@ class KioskApp(App[None], inherit_bindings=False):
         """Ask for the No., language and date of the next paper form. The language is the form
         before's (of the same event), else the survey's first; the date is the event's (never
         today); ``values`` and ``problems`` fill the fields and say what is wrong."""
-        from feedback_offline.paper_words import words as paper_words  # data entry only
-
         self.session = None
-        w, pw = words(self.staff_language), paper_words(self.staff_language)
+        w, pw = words(self.staff_language), entry_words(self.staff_language)
         shown = dict(values or {})
         if "language" not in shown or "date" not in shown:
             last = self._last_language
@@ -271,23 +278,26 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def start_form(self, number: str, language: str, date: str) -> dict[str, str]:
         """Staff keyed in a form's No., language and date: start keying its answers, or say
-        what is wrong with each field (a No. entered already among them). Raises nothing."""
-        from feedback_offline.entry import HeadingProblem  # data entry only
-
+        what is wrong with each field (a No. entered already among them), in the kiosk's
+        language. Raises nothing."""
         try:
             forms = self._paper_forms()
+        except NoPaperEntry as exc:  # `feedback kiosk --data-entry` checks this at start
+            log.error("data entry: %s", exc)
+            return {"number": str(exc)}
         except Exception as exc:
             log.warning("data entry: the event could not be read: %s", _cause(exc))
             return {"number": f"the event could not be read from the database: {_cause(exc)}"}
         problems: dict[str, str] = {}
         heading = None
+        staff = self.staff_language
         try:
-            heading = forms.heading(number, language, date)
+            heading = forms.heading(number, language, date, staff_language=staff)
         except HeadingProblem as exc:
             problems.update(exc.problems)
         if "number" not in problems:  # a No. entered already is said at once, whatever else
             try:
-                self._refuse_entered(forms, forms.number(number))
+                self._refuse_entered(forms, forms.number(number, staff_language=staff))
             except FormRefused as refusal:
                 problems["number"] = refusal.message
             except Exception as exc:
@@ -309,18 +319,16 @@ class KioskApp(App[None], inherit_bindings=False):
         self.show_survey()
         return {}
 
-    def _refuse_entered(self, forms: Any, number: int) -> None:
+    def _refuse_entered(self, forms: PaperEntry, number: int) -> None:
         """Refuse form ``number`` if it is entered already: stored, or handed over this run
         (waiting in the spool).
 
         :raises FormRefused: it is; the message in the staff's language.
         :raises Exception: the database could not be read.
         """
-        from feedback_offline.entry import FormAlreadyEntered  # data entry only
-
+        if forms.response_id(number) in self.submitted:
+            raise FormRefused(number, self._already_entered(number))
         try:
-            if forms.response_id(number) in self.submitted:
-                raise FormAlreadyEntered(number, forms.already_entered(number))
             forms.check_new(number)
         except FormAlreadyEntered as exc:
             raise FormRefused(number, exc.in_language(self.staff_language)) from exc
@@ -351,13 +359,11 @@ class KioskApp(App[None], inherit_bindings=False):
     def _status(self) -> str:
         if not self.options.data_entry or self.session is None:
             return ""
-        from feedback_offline.paper_words import words as paper_words  # data entry only
-
         form = self.paper.get(str(self.session.id))
         entered = self._entered_text()
         if form is None:
             return entered
-        return f"{paper_words(self.staff_language)['number']} {form.heading.number} · {entered}"
+        return f"{entry_words(self.staff_language)['number']} {form.heading.number} · {entered}"
 
     def show_survey(self) -> None:
         assert self.session is not None
@@ -418,7 +424,7 @@ class KioskApp(App[None], inherit_bindings=False):
             if form is not None and isinstance(exc, ResponseConflict):
                 self._reconnect = False
                 number = form.heading.number
-                refusal = FormRefused(number, self._already_entered(form.forms, number))
+                refusal = FormRefused(number, self._already_entered(number))
                 raise refusal from exc
             # not writable now (or refused for a reason the participant cannot fix): kept safe in
             # the spool; a replay stores it, or moves it to <spool>.refused for staff to review
@@ -441,11 +447,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.problem = f"the database did not take a response ({database}); it waits in the spool"
         return True
 
-    def _already_entered(self, forms: Any, number: int) -> str:
-        from feedback_offline.entry import FormAlreadyEntered  # data entry only
-
-        exc = FormAlreadyEntered(number, forms.already_entered(number))
-        return exc.in_language(self.staff_language)
+    def _already_entered(self, number: int) -> str:
+        """That form ``number`` is entered already, in the staff's language."""
+        return FormAlreadyEntered(number, "").in_language(self.staff_language)
 
     def _saved(self, response: Response) -> None:
         """The response is safe: thank the participant (or, in data entry, go to the next form;
