@@ -1,21 +1,30 @@
 """The engine: settings + plugin manager + store, and the one way responses get in.
 
-Every channel hands responses to `Engine.submit` (one) or `Engine.submit_many` (a file, a merge, a
-spool): validated against the survey version they answer, written in one transaction, idempotent on
-the response id. The same response twice is stored once; the same id with other content is refused
-and kept in the ``conflicts`` table for review, never written over the stored one.
+Every channel hands responses to `Engine.submit` (one), `Engine.submit_many` (a file, a merge, a
+spool) or `Engine.submit_batches` (many files): validated against the survey version they answer,
+idempotent on the response id. The same response twice is stored once; the same id with other
+content is refused and kept in the ``conflicts`` table for review, never written over the stored
+one.
+
+The engine owns the unit of work: each of these opens, commits and on failure rolls back its own
+transaction (a channel never opens one around it), and a channel's own writes that must be atomic
+with the response go in as ``within`` (`Work`). ``response_submitted`` hooks run after the commit,
+so a hook that reads the database finds the response. A conflict is always kept, even when the
+response, the channel's work or the batch is refused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
+import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
@@ -28,6 +37,7 @@ from feedback.errors import (
     SurveyNotFound,
     did_you_mean,
 )
+from feedback.events import today
 from feedback.i18n import plural
 from feedback.loading import (
     BrokenSurvey,
@@ -37,23 +47,36 @@ from feedback.loading import (
     pydantic_problems,
     survey_catalogue,
 )
+from feedback.migrations import plugin_migrations
 from feedback.plugins import PluginManager, make_plugin_manager
+from feedback.question_types import QuestionTypes, collect_types
 from feedback.registry import Channel, Registry, ReportFormat, Scorer, collect
 from feedback.responses import (
     Response,
-    answer_problems,
     canonical_json,
     envelope_problems,
+    parse_answers,
     stored_row,
 )
 from feedback.store import Store
-from feedback.survey import BUILTIN_QUESTION_TYPES, QuestionBase, Survey, survey_model, type_name
+from feedback.survey import QuestionBase, Survey, survey_model
 
 log = logging.getLogger(__name__)
 
 SURVEY_SUFFIXES = (".yaml", ".yml", ".json")
 CHUNK = 1000
 MAX_REJECTIONS_KEPT = 1000
+#: `Engine.submit_batches`: batches committed in one transaction, and the longest one stays open
+GROUP_BATCHES = 500
+GROUP_SECONDS = 1.0
+
+#: A response to submit, labelled for messages ("line 12"): the response, its raw mapping, or the
+#: exception that stopped it from being read.
+Item = tuple[str, Response | dict[str, Any] | Exception]
+#: A channel's own writes that belong with a submission: called with the store inside the
+#: engine's transaction (``Engine.submit(..., within=...)``).
+Work = Callable[[Store], None]
+K = TypeVar("K")
 
 
 def shipped_surveys_dir() -> Path:
@@ -62,6 +85,11 @@ def shipped_surveys_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "surveys"
+
+
+class UnitOfWorkError(RuntimeError):
+    """The engine was asked to write inside a transaction that someone else opened: it owns its
+    transactions (so it can commit before announcing, and keep conflicts). A programming error."""
 
 
 class ResponseConflict(InvalidInput):
@@ -88,7 +116,8 @@ class Rejection:
 
 @dataclass
 class BatchResult:
-    """What `Engine.submit_many` did. Nothing is written when anything was rejected."""
+    """What `Engine.submit_many` did with a batch. Nothing is written when anything was rejected
+    (``committed`` false), but the conflicts listed in ``conflicts``, which are always kept."""
 
     received: int = 0
     stored: int = 0
@@ -104,7 +133,7 @@ class BatchResult:
 
 
 class _Refused(Exception):
-    """Raised inside the batch transaction to roll it back when anything was rejected."""
+    """Raised inside the engine's transaction to roll it back when the batch was refused."""
 
 
 class Engine:
@@ -116,7 +145,7 @@ class Engine:
         pm: PluginManager | None = None,
         store: Store | None = None,
     ):
-        self.settings = settings if settings is not None else load_settings()
+        self.settings = settings if settings is not None else load_settings(pm=pm)
         self._pm = pm
         self._store = store
         self._prepared: dict[tuple[str, str], Survey] = {}
@@ -132,7 +161,11 @@ class Engine:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.settings.db_path, busy_timeout=self.settings.busy_timeout)
+            self._store = Store(
+                self.settings.db_path,
+                busy_timeout=self.settings.busy_timeout,
+                plugin_migrations=plugin_migrations(self.pm),
+            )
         return self._store
 
     def close(self) -> None:
@@ -147,24 +180,14 @@ class Engine:
         self.close()
 
     @functools.cached_property
+    def types(self) -> QuestionTypes:
+        """Every question type (built-in and from plugins) and how each channel draws it."""
+        return collect_types(self.pm)
+
+    @functools.cached_property
     def question_types(self) -> Registry[type[QuestionBase]]:
-        registry = collect(
-            self.pm,
-            "register_question_types",
-            "question type",
-            lambda item: isinstance(item, type) and issubclass(item, QuestionBase),
-            "a subclass of feedback.survey.QuestionBase",
-            type_name,
-        )
-        for builtin in BUILTIN_QUESTION_TYPES:
-            name = type_name(builtin)
-            if name in registry:
-                registry.problems.append(
-                    f"plugin '{registry.owners[name]}' registered question type '{name}', "
-                    "which is built in; the built-in type is kept"
-                )
-                del registry.items[name]
-        return registry
+        """The models of the question types plugins added, with the registration problems."""
+        return self.types.plugin_models()
 
     @functools.cached_property
     def channels(self) -> Registry[Channel]:
@@ -201,7 +224,7 @@ class Engine:
     def _read_document(self, path: Path) -> SurveyDocument:
         if not path.is_file():
             raise SurveyError(path, [Problem("no such file")])
-        document = self.pm.hook.load_survey(path=path)
+        document: SurveyDocument | None = self.pm.hook.load_survey(path=path)
         if document is None:
             raise SurveyError(
                 path, [Problem(f"no installed plugin reads '{path.suffix or path.name}' files")]
@@ -308,73 +331,279 @@ class Engine:
         return self.survey(path_or_id)
 
     # -- the one way in -----------------------------------------------------------------------
+    #
+    # The engine owns the unit of work: every submit opens, commits and (on any failure) rolls
+    # back its own ``BEGIN IMMEDIATE`` transaction, and refuses to run inside one that a caller
+    # opened (`UnitOfWorkError`). A channel's own writes that belong with the response go in
+    # ``within``; ``response_submitted`` hooks run after the commit; a conflict is always kept.
 
-    def submit(self, response: Response | dict[str, Any]) -> str:
-        """Validate and store one response; return ``"stored"`` or ``"already_stored"``.
+    def submit(self, response: Response | dict[str, Any], *, within: Work | None = None) -> str:
+        """Validate and store one response in a transaction of its own; return ``"stored"`` or
+        ``"already_stored"``.
+
+        ``within`` is the channel's own work that belongs with the response (the web form
+        completes the invitation and drops the draft): it is called with the store first, inside
+        the same transaction, before the response is checked or written, and it is committed
+        with the response or not at all. Kept when the response is stored or was stored already;
+        rolled back when the response is invalid, conflicts, or anything fails.
+
+        A conflict is always kept: its ``conflicts`` row is committed (in a transaction of its
+        own) even though the response, and ``within``'s work, are not; and when ``within``
+        raises, the response is still compared with the stored one and a conflict kept.
 
         :raises ResponseInvalid: the response does not fit its survey; nothing is written.
-        :raises ResponseConflict: its id is stored with other content; kept for review.
+        :raises ResponseConflict: its id is stored with other content; only the conflict is kept.
+        :raises UnitOfWorkError: called inside an open write transaction.
+        :raises Exception: what ``within`` raised, unchanged; nothing of it was written.
         """
-        result = self.submit_many([("response", response)])
+        batch = self._batch()
+        try:
+            result = self._submit([("response", response)], within, batch, refuse_conflicts=True)
+        except Exception:
+            if batch.within_failed:
+                self._keep_conflict_of(response)
+            raise
         if result.rejected:
             raise ResponseInvalid(result.rejected[0].problems, _id_of(response))
         if result.conflicts:
             raise ResponseConflict(result.conflicts[0])
         return "stored" if result.stored else "already_stored"
 
-    def submit_many(
-        self, items: Iterable[tuple[str, Response | dict[str, Any] | Exception]]
-    ) -> BatchResult:
-        """Validate and store many responses in one transaction: all of them, or none.
+    def submit_many(self, items: Iterable[Item], *, within: Work | None = None) -> BatchResult:
+        """Validate and store many responses in one transaction of their own: all, or none.
 
         ``items`` pairs a label for messages ("line 12") with a response, its raw mapping, or the
         exception that stopped it from being read. The iterable is consumed as a stream, so a file
-        of any size needs little memory. When anything is rejected, nothing is written and the
-        result lists every rejection; conflicts are kept in the ``conflicts`` table.
+        of any size needs little memory.
+
+        ``within`` is the channel's own work that belongs with the batch (the merge copies the
+        other database's events, people, attendance and survey versions, which its responses
+        need): it is called with the store first, inside the same transaction, before any
+        response is checked or written, and is committed with the batch or not at all. When it
+        raises, nothing is written and the exception propagates unchanged.
+
+        When anything is rejected the batch is refused: nothing of it (nor of ``within``) is
+        written and the result lists every rejection. A conflict does not refuse the batch, and
+        is always kept: even in a refused batch, a response whose id is stored (from before the
+        batch) with other content is kept in the ``conflicts`` table and listed in
+        ``result.conflicts``, as it is the only copy the project has of what was received. (Two
+        responses of the refused batch itself that share an id are no conflict: neither was
+        stored.) ``response_submitted`` hooks run once the batch is committed.
+
+        :raises UnitOfWorkError: called inside an open write transaction.
         """
-        result = BatchResult()
-        notify = bool(self.pm.hook.response_submitted.get_hookimpls())
-        stored_responses: list[Response] = []
-        events: dict[str, bool] = {}
-        saved: set[tuple[str, str]] = set()
+        return self._submit(items, within, self._batch(), refuse_conflicts=False)
+
+    def submit_batches(
+        self,
+        batches: Iterable[tuple[K, Iterable[Item]]],
+        *,
+        group: int = GROUP_BATCHES,
+        seconds: float = GROUP_SECONDS,
+    ) -> Iterator[tuple[K, BatchResult]]:
+        """Store many batches (the files of an import), each all or nothing, committed in groups.
+
+        Each ``(key, items)`` batch is checked and stored as `submit_many` stores one, in a
+        savepoint of its own, so a refused batch changes nothing while the others go in. Batches
+        are committed together, at most ``group`` batches and about ``seconds`` seconds to a
+        transaction, so ten thousand small files do not cost ten thousand synchronous commits
+        and another writer (a kiosk) never waits long. After each commit the group's results are
+        yielded as ``(key, result)``, in order, and ``response_submitted`` hooks have run.
+
+        The ``batches`` iterable is read inside the transaction: it must not write to the
+        database itself. A failure (a database error, an exception from ``batches``) rolls back
+        the group under way and propagates; the groups before it stay committed. Conflicts are
+        kept as `submit_many` keeps them, in a refused batch too.
+
+        :raises UnitOfWorkError: called inside an open write transaction.
+        """
+        self._own_transaction()
+        batches = iter(batches)
+        while True:
+            done: list[tuple[K, BatchResult]] = []
+            announce: list[Response] = []
+            group_batches: list[_Batch] = []
+            exhausted = True
+            try:
+                with self.store.write():
+                    started = time.monotonic()
+                    for key, items in batches:
+                        batch = self._batch()
+                        group_batches.append(batch)
+                        if self._store_batch(items, batch, refuse_conflicts=False):
+                            self._keep_conflicts(batch)  # the savepoint's rollback lost them
+                        else:
+                            announce += batch.announce
+                            batch.result.committed = True  # once the group commits, below
+                        done.append((key, batch.result))
+                        if len(done) >= group or time.monotonic() - started > seconds:
+                            exhausted = False
+                            break
+            except BaseException:
+                self._keep_after_failure([c for b in group_batches for c in b.conflicts])
+                raise
+            self._announce(announce)
+            yield from done
+            if exhausted:
+                return
+
+    def keep_survey_version(self, survey: Survey) -> bool:
+        """Keep ``survey``'s version in the database, in a transaction of its own, so that forms
+        printed or saved for it can be read and imported after the survey file changes. Return
+        whether it was new (keeping a version twice changes nothing).
+
+        :raises UnitOfWorkError: called inside an open write transaction.
+        """
+        self._own_transaction()
+        with self.store.write():
+            return self.store.save_survey_version(
+                survey.id, survey.version, survey.text(survey.title), survey.canonical_json
+            )
+
+    def known_channels(self) -> list[str]:
+        """The channels a response may come from: those the engine's plugins register, and those
+        of every plugin installed, loaded or not (a kiosk's answers are good data on a laptop
+        that runs no kiosk, or where ``FEEDBACK_LOAD_PLUGINS`` leaves the kiosk out)."""
+        return sorted(set(self.channels.items) | self._installed_channels)
+
+    @functools.cached_property
+    def _installed_channels(self) -> set[str]:
+        import importlib.metadata
+
+        from feedback.plugins import GROUP
+
+        installed = PluginManager()
+        for entry_point in importlib.metadata.entry_points(group=GROUP):
+            if installed.has_plugin(entry_point.name):
+                continue
+            try:
+                installed.register(entry_point.load(), name=entry_point.name)
+            except Exception:  # a broken plugin is for `feedback plugins` to report
+                continue
+        found = collect(
+            installed, "register_channels", "channel", lambda c: isinstance(c, Channel), "a Channel"
+        )
+        return set(found.items)
+
+    # -- the unit of work, inside ---------------------------------------------------------------
+
+    def _own_transaction(self) -> None:
+        if self.store.conn.in_transaction:
+            raise UnitOfWorkError(
+                "the engine opens, commits and rolls back its own transaction: it was called "
+                "inside one that is open (Store.write); pass the channel's own writes as "
+                "`within=` instead"
+            )
+
+    def _batch(self) -> _Batch:
+        return _Batch(notify=bool(self.pm.hook.response_submitted.get_hookimpls()), today=today())
+
+    def _submit(
+        self, items: Iterable[Item], within: Work | None, batch: _Batch, refuse_conflicts: bool
+    ) -> BatchResult:
+        self._own_transaction()
         try:
             with self.store.write():
-                chunk: list[tuple[Response, list[Any], bool]] = []
-                for where, item in items:
-                    result.received += 1
-                    response, problems = self._check(item, events, saved)
-                    if problems:
-                        result.rejected_count += 1
-                        if len(result.rejected) < MAX_REJECTIONS_KEPT:
-                            result.rejected.append(Rejection(where, problems))
-                        continue
-                    if result.rejected_count:
-                        continue  # nothing will be written: keep checking, skip the database
-                    assert response is not None
-                    chunk.append((response, self._row(response), _names_version(item)))
-                    if len(chunk) >= CHUNK:
-                        self._write_chunk(chunk, result, stored_responses if notify else None)
-                        chunk = []
-                if result.rejected_count:
+                if within is not None:
+                    try:
+                        within(self.store)
+                    except BaseException:
+                        batch.within_failed = True
+                        raise
+                if self._store_batch(items, batch, refuse_conflicts):
                     raise _Refused
-                self._write_chunk(chunk, result, stored_responses if notify else None)
         except _Refused:
-            result.stored = 0  # rolled back: the batch is refused as a whole
-            result.conflicts.clear()
-            return result
-        result.committed = True
-        for response in stored_responses:
+            # rolled back, ``within``'s work too; the conflicts are kept all the same
+            with self.store.write():
+                self._keep_conflicts(batch)
+            return batch.result
+        except BaseException:
+            self._keep_after_failure(batch.conflicts)
+            raise
+        batch.result.committed = True
+        self._announce(batch.announce)
+        return batch.result
+
+    def _store_batch(self, items: Iterable[Item], batch: _Batch, refuse_conflicts: bool) -> bool:
+        """Check and write one batch inside the open transaction, in a savepoint: all of it, or
+        (anything rejected; with ``refuse_conflicts``, any conflict) none of it. Return whether
+        it was refused. A refused batch's conflicts are in ``batch.conflicts``, to keep."""
+        conn = self.store.conn
+        result = batch.result
+        conn.execute("SAVEPOINT feedback_batch")
+        try:
+            chunk: list[tuple[Response, list[Any], bool]] = []
+            for where, item in items:
+                result.received += 1
+                response, problems = self._check(item, batch)
+                if problems:
+                    result.rejected_count += 1
+                    if len(result.rejected) < MAX_REJECTIONS_KEPT:
+                        result.rejected.append(Rejection(where, problems))
+                    continue
+                assert response is not None
+                chunk.append((response, self._row(response), _names_version(item)))
+                if len(chunk) >= CHUNK:
+                    # after a rejection nothing will be written: only look for conflicts
+                    self._write_chunk(chunk, batch, write=not result.rejected_count)
+                    chunk = []
+            self._write_chunk(chunk, batch, write=not result.rejected_count)
+            refused = bool(result.rejected_count or (refuse_conflicts and result.conflicts))
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO feedback_batch")
+                conn.execute("RELEASE feedback_batch")
+            raise
+        if refused:
+            conn.execute("ROLLBACK TO feedback_batch")
+            result.stored = 0
+            batch.announce.clear()
+        conn.execute("RELEASE feedback_batch")
+        return refused
+
+    def _keep_conflicts(self, batch: _Batch) -> None:
+        """After a rollback, inside a transaction: keep the conflicts the batch found with a
+        response stored before it (one found with another response of the batch itself was with
+        a response that is not stored after all)."""
+        stored = self.store.stored_hashes(sorted({c.response_id for c in batch.conflicts}))
+        kept = [c for c in batch.conflicts if c.response_id in stored]
+        for conflict in kept:
+            self.store.add_conflict(*conflict)
+        batch.result.conflicts = [c.response_id for c in kept]
+
+    def _keep_after_failure(self, conflicts: list[_Conflict]) -> None:
+        """After a failure rolled a transaction back: keep its conflicts if the database lets us
+        (the failure is what the caller hears about)."""
+        if not conflicts:
+            return
+        try:
+            with self.store.write():
+                self._keep_conflicts(_Batch(conflicts=conflicts))
+        except Exception:
+            log.exception("the conflicts of a failed write could not be kept")
+
+    def _keep_conflict_of(self, item: Response | dict[str, Any]) -> None:
+        """Keep the conflict of one response whose ``within`` failed, if it conflicts."""
+        batch = self._batch()
+        try:
+            with self.store.write():
+                response, problems = self._check(item, batch)
+                if response is not None and not problems:
+                    row = self._row(response)
+                    self._write_chunk([(response, row, _names_version(item))], batch, write=False)
+        except Exception:
+            log.exception("the conflict of a response whose channel work failed was not kept")
+
+    def _announce(self, responses: list[Response]) -> None:
+        """Tell the ``response_submitted`` hooks, once the responses are committed."""
+        for response in responses:
             try:
                 self.pm.hook.response_submitted(engine=self, response=response)
             except Exception:
                 log.exception("a response_submitted hook failed for %s", response.id)
-        return result
 
     def _check(
-        self,
-        item: Response | dict[str, Any] | Exception,
-        events: dict[str, bool],
-        saved: set[tuple[str, str]],
+        self, item: Response | dict[str, Any] | Exception, batch: _Batch
     ) -> tuple[Response | None, list[Problem]]:
         if isinstance(item, Exception):
             return None, [Problem(str(item))]
@@ -386,14 +615,16 @@ class Engine:
             except ValidationError as exc:
                 return None, pydantic_problems(exc, item, Response)
         response = item
+        problems = self._channel_and_date_problems(response, batch.today)
         try:
-            survey = self._prepare(response.survey, response.survey_version, saved)
+            survey = self._prepare(response.survey, response.survey_version, batch.saved)
         except InvalidInput as exc:
             field_name = "survey_version" if response.survey_version else "survey"
-            return None, [Problem(str(exc), (field_name,))]
+            return None, [*problems, Problem(str(exc), (field_name,))]
         if response.survey_version is None:
             response = response.model_copy(update={"survey_version": survey.version})
-        problems = envelope_problems(survey, response)
+        problems += envelope_problems(survey, response)
+        events = batch.events
         if response.event not in events:
             events[response.event] = self.store.event(response.event) is not None
         if not events[response.event]:
@@ -404,14 +635,41 @@ class Engine:
                     ("event",),
                 )
             )
-        problems += answer_problems(survey, response.answers, partial=response.partial)
+        # every answer through its type's one parser: stored as the forms store what was typed
+        answers, answer_issues = parse_answers(survey, response.answers, partial=response.partial)
+        problems += answer_issues
+        if answers is not response.answers:
+            response = response.model_copy(update={"answers": answers})
         if not problems:
             for extra in self.pm.hook.validate_response(survey=survey, response=response):
                 problems += [p if isinstance(p, Problem) else Problem(str(p)) for p in extra or []]
         return response, problems
 
+    def _channel_and_date_problems(self, response: Response, today: dt.date) -> list[Problem]:
+        """The channel, if no installed plugin registers it; the date, if after ``today``."""
+        problems = []
+        if response.channel not in self.channels.items:
+            channels = self.known_channels()
+            if response.channel not in channels:
+                problems.append(
+                    Problem(
+                        f"unknown channel '{response.channel}' (known: {', '.join(channels)})"
+                        + did_you_mean(response.channel, channels),
+                        ("channel",),
+                    )
+                )
+        if response.submitted > today:
+            problems.append(
+                Problem(
+                    f"{response.submitted.isoformat()} is after today ({today.isoformat()}): "
+                    "expected the date the answers were given",
+                    ("submitted",),
+                )
+            )
+        return problems
+
     def _prepare(self, survey_id: str, version: str | None, saved: set[tuple[str, str]]) -> Survey:
-        """The survey a response answers, snapshotted once per transaction."""
+        """The survey a response answers, its version kept once per batch."""
         key = (survey_id, version or "")
         survey = self._prepared.get(key)
         if survey is None:
@@ -435,13 +693,13 @@ class Engine:
         return stored_row(response.record())
 
     def _write_chunk(
-        self,
-        chunk: list[tuple[Response, list[Any], bool]],
-        result: BatchResult,
-        stored_responses: list[Response] | None,
+        self, chunk: list[tuple[Response, list[Any], bool]], batch: _Batch, write: bool = True
     ) -> None:
+        """Store the new responses of ``chunk`` (unless ``write`` is false), count those already
+        stored, and keep the conflicts (in the transaction, and in ``batch.conflicts``)."""
         if not chunk:
             return
+        result = batch.result
         stored = self.store.stored_hashes([row[0] for _, row, _ in chunk])
         new_rows = []
         for response, row, names_version in chunk:
@@ -458,15 +716,51 @@ class Engine:
                     result.already_stored += 1
                 else:
                     result.conflicts.append(rid)
-                    content = canonical_json(response.record())
-                    self.store.add_conflict(rid, response.channel, content, digest)
+                    conflict = _Conflict(
+                        rid, response.channel, canonical_json(response.record()), digest
+                    )
+                    batch.conflicts.append(conflict)
+                    self.store.add_conflict(*conflict)
+                continue
+            if not write:
                 continue
             stored[rid] = (digest, response.survey_version or "")
             new_rows.append(row)
-            if stored_responses is not None:
-                stored_responses.append(response)
-        self.store.insert_responses(new_rows)
-        result.stored += len(new_rows)
+            if batch.notify:
+                batch.announce.append(response)
+        if new_rows:
+            self.store.insert_responses(new_rows)
+            result.stored += len(new_rows)
+
+
+class _Conflict(NamedTuple):
+    """A conflict found, as `Store.add_conflict` takes it."""
+
+    response_id: str
+    channel: str
+    content: str
+    content_hash: str
+
+
+@dataclass
+class _Batch:
+    """One batch under way: its result, and what is needed once its transaction ends."""
+
+    result: BatchResult = field(default_factory=BatchResult)
+    #: whether any ``response_submitted`` hook listens (else stored responses are not kept)
+    notify: bool = False
+    #: the date after which a response's date is refused
+    today: dt.date = dt.date.max
+    #: stored responses, to announce after the commit
+    announce: list[Response] = field(default_factory=list)
+    #: the conflicts found, to keep again when the transaction is rolled back
+    conflicts: list[_Conflict] = field(default_factory=list)
+    #: whether each event id is known (looked up once per batch)
+    events: dict[str, bool] = field(default_factory=dict)
+    #: the survey versions kept in this batch
+    saved: set[tuple[str, str]] = field(default_factory=set)
+    #: whether ``within`` raised
+    within_failed: bool = False
 
 
 def _names_version(item: Any) -> bool:

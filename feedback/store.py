@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import orjson
 
 from feedback.errors import StoreError
 from feedback.migrations import migrations
-from feedback.sqlite import Database
+from feedback.sqlite import Database, Migrations
 
 RESPONSE_COLUMNS = (
     "id",
@@ -33,6 +33,8 @@ RESPONSE_COLUMNS = (
     "partial",
     "content_hash",
 )
+#: The columns of ``people`` besides its id (`Store.fill_person` sets only these).
+PERSON_COLUMNS = ("name", "email", "role", "country", "organisation", "language")
 _INSERT_RESPONSE = (
     f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in RESPONSE_COLUMNS)})"
@@ -46,8 +48,18 @@ def now() -> str:
 class Store:
     """One SQLite database file of the project."""
 
-    def __init__(self, path: str | Path, busy_timeout: float = 10.0, migrate: bool = True):
+    def __init__(
+        self,
+        path: str | Path,
+        busy_timeout: float = 10.0,
+        migrate: bool = True,
+        plugin_migrations: Iterable[Migrations] = (),
+    ):
         self.path = Path(path)
+        #: the plugins' migration sets, applied after the core's (`migrate`)
+        self.plugin_migrations: list[Migrations] = []
+        for extra in plugin_migrations:
+            self._add_migrations(extra)
         try:
             # check_same_thread=False: an async web server or a test client may call from another
             # thread than the one that opened; every caller keeps to one call at a time.
@@ -123,26 +135,40 @@ class Store:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {previous}")
 
-    def migrate(self) -> list[str]:
-        """Apply pending migrations in one immediate transaction; return their names."""
+    def _add_migrations(self, extra: Migrations) -> None:
+        if extra.name != migrations.name and all(
+            known.name != extra.name for known in self.plugin_migrations
+        ):
+            self.plugin_migrations.append(extra)
+
+    def migrate(self, plugin_migrations: Iterable[Migrations] = ()) -> list[str]:
+        """Apply pending migrations, the core's and then each plugin's set (``plugin_migrations``
+        join the store's own), in one immediate transaction; return their names, a plugin's as
+        ``set:name`` (``feedback_web:0001_drafts_and_secrets``)."""
+        for extra in plugin_migrations:
+            self._add_migrations(extra)
+        sets = [migrations, *self.plugin_migrations]
         try:
-            if not migrations.pending(self.db):
+            if not any(s.pending(self.db) for s in sets):
                 return []
             with self.write():
-                pending = [m.name for m in migrations.pending(self.db)]
-                migrations.apply(self.db)
+                pending = [_qualified(s, m.name) for s in sets for m in s.pending(self.db)]
+                for s in sets:
+                    s.apply(self.db)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot prepare the database: {exc}") from exc
         return pending
 
     def applied_migrations(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
+        """The migrations applied, the core's and then the store's plugin sets' (``set:name``)."""
+        sets = [migrations, *self.plugin_migrations]
+        return [_qualified(s, m.name) for s in sets for m in s.applied(self.db)]
 
     # -- events, people, attendance ------------------------------------------------------------
 
     def upsert_event(self, event: dict[str, Any]) -> None:
         with self.write():
-            self.db["events"].upsert(event, pk="id")
+            self.db.table("events").upsert(event, pk="id")
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         cursor = self.conn.execute("SELECT * FROM events WHERE id = ?", [event_id])
@@ -162,7 +188,22 @@ class Store:
     def event_ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM events ORDER BY id")]
 
-    def _columns(self, table: str) -> list[str]:
+    def add_event(self, event: Mapping[str, Any]) -> bool:
+        """Add an event unless its id is stored (ours is kept); whether it was added. Call inside
+        `write`; ``event`` holds columns of ``events`` (`columns`), checked by the caller."""
+        names = list(event)
+        unknown = set(names) - set(self.columns("events"))
+        if unknown:
+            raise ValueError(f"events has no column {sorted(unknown)[0]!r}")
+        cursor = self.conn.execute(
+            f"INSERT OR IGNORE INTO events ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})",
+            [event[name] for name in names],
+        )
+        return cursor.rowcount == 1
+
+    def columns(self, table: str) -> list[str]:
+        """The columns of a table of this database, in order."""
         return [row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")]
 
     def person_by_email(self, email: str) -> dict[str, Any] | None:
@@ -173,12 +214,74 @@ class Store:
         """Insert a person, or update the one with the same email; return the id."""
         existing = self.person_by_email(person["email"]) if person.get("email") else None
         if existing is not None:
-            self.db["people"].update(existing["id"], person)
+            self.db.table("people").update(existing["id"], person)
             return int(existing["id"])
-        return int(self.db["people"].insert(person).last_pk)
+        return int(self.db.table("people").insert(person).last_pk or 0)
+
+    def find_person(self, person: Mapping[str, Any]) -> int | None:
+        """The id of the stored person that ``person`` is: the one with its email; without an
+        email, one without an email with the same name, role, country and organisation."""
+        if person.get("email"):
+            row = self.conn.execute(
+                "SELECT id FROM people WHERE email = ?", [person["email"]]
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT id FROM people WHERE email IS NULL AND name = ? AND role IS ?"
+                " AND country IS ? AND organisation IS ?",
+                [
+                    person.get("name"),
+                    person.get("role"),
+                    person.get("country"),
+                    person.get("organisation"),
+                ],
+            ).fetchone()
+        return int(row[0]) if row else None
+
+    def add_person(self, person: Mapping[str, Any]) -> int:
+        """Add a person (columns of ``people``, checked by the caller); return the new id. Call
+        inside `write`."""
+        names = list(person)
+        unknown = [n for n in names if n not in PERSON_COLUMNS]
+        if unknown:
+            raise ValueError(f"people has no column {unknown[0]!r}")
+        cursor = self.conn.execute(
+            f"INSERT INTO people ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [person[n] for n in names],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def fill_person(self, person_id: int, values: Mapping[str, Any]) -> int:
+        """Set the columns of a stored person that are empty (``NULL``) to ``values``, never
+        overwriting what is known; return how many were set. Call inside `write`."""
+        filled = 0
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name not in PERSON_COLUMNS:
+                raise ValueError(f"people has no column {name!r} a merge may fill")
+            cursor = self.conn.execute(
+                f"UPDATE people SET {name} = ? WHERE id = ? AND {name} IS NULL", [value, person_id]
+            )
+            filled += cursor.rowcount
+        return filled
+
+    def merge_attendance(self, person: int, event: str, invited: bool, attended: bool) -> bool:
+        """Add a person's attendance of an event, or raise the stored flags to these (invited or
+        attended anywhere counts; a flag is never lowered); whether anything changed. Call inside
+        `write`."""
+        before = self.conn.total_changes
+        self.conn.execute(
+            "INSERT INTO attendance (person, event, invited, attended) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (person, event) DO UPDATE SET"
+            " invited = max(invited, excluded.invited), attended = max(attended, excluded.attended)"
+            " WHERE invited < excluded.invited OR attended < excluded.attended",
+            [person, event, int(invited), int(attended)],
+        )
+        return self.conn.total_changes > before
 
     def set_attendance(self, person: int, event: str, invited: bool, attended: bool) -> None:
-        self.db["attendance"].upsert(
+        self.db.table("attendance").upsert(
             {"person": person, "event": event, "invited": invited, "attended": attended},
             pk=("person", "event"),
         )
@@ -210,13 +313,21 @@ class Store:
     # -- surveys -------------------------------------------------------------------------------
 
     def save_survey_version(
-        self, survey_id: str, version: str, title: str, definition: str
-    ) -> None:
-        self.conn.execute(
+        self,
+        survey_id: str,
+        version: str,
+        title: str,
+        definition: str,
+        first_seen: str | None = None,
+    ) -> bool:
+        """Keep a survey version (first seen now, unless given) unless it is kept already;
+        whether it was new. Call inside `write` (or use `Engine.keep_survey_version`)."""
+        cursor = self.conn.execute(
             "INSERT OR IGNORE INTO surveys (id, version, title, definition, first_seen) "
             "VALUES (?, ?, ?, ?, ?)",
-            [survey_id, version, title, definition, now()],
+            [survey_id, version, title, definition, first_seen or now()],
         )
+        return cursor.rowcount == 1
 
     def survey_definition(self, survey_id: str, version: str) -> dict[str, Any] | None:
         row = self.conn.execute(
@@ -251,12 +362,22 @@ class Store:
         """Insert rows (in `RESPONSE_COLUMNS` order) known to be new. Call inside `write`."""
         self.conn.executemany(_INSERT_RESPONSE, rows)
 
-    def add_conflict(self, response_id: str, channel: str, content: str, content_hash: str) -> None:
-        self.conn.execute(
+    def add_conflict(
+        self,
+        response_id: str,
+        channel: str | None,
+        content: str,
+        content_hash: str,
+        received: str | None = None,
+    ) -> bool:
+        """Keep a response that reuses a stored one's id with other content (received now,
+        unless given), once per content; whether it was new. Call inside `write`."""
+        cursor = self.conn.execute(
             "INSERT OR IGNORE INTO conflicts (response_id, received, channel, content, content_hash)"
             " VALUES (?, ?, ?, ?, ?)",
-            [response_id, now(), channel, content, content_hash],
+            [response_id, received or now(), channel, content, content_hash],
         )
+        return cursor.rowcount == 1
 
     def conflicts(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM conflicts ORDER BY id"))
@@ -289,6 +410,10 @@ class Store:
             record["answers"] = orjson.loads(record["answers"])
             record["partial"] = bool(record["partial"])
             yield record
+
+
+def _qualified(migration_set: Migrations, name: str) -> str:
+    return name if migration_set.name == migrations.name else f"{migration_set.name}:{name}"
 
 
 def _filters(event: str | None, survey: str | None) -> tuple[str, list[Any]]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -245,69 +243,6 @@ def _progress_bar(path: Path) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _channels(engine: Any) -> list[str]:
-    """The channels a response may come from: those the engine's plugins register, and those of
-    every plugin installed, loaded or not (a kiosk's answers are good data on a laptop that runs
-    no kiosk, or where ``FEEDBACK_LOAD_PLUGINS`` leaves the kiosk out)."""
-    import importlib.metadata
-
-    from feedback.plugins import GROUP, PluginManager
-    from feedback.registry import Channel, collect
-
-    names = set(engine.channels.items)
-    installed = PluginManager()
-    for entry_point in importlib.metadata.entry_points(group=GROUP):
-        if installed.has_plugin(entry_point.name):
-            continue
-        try:
-            installed.register(entry_point.load(), name=entry_point.name)
-        except Exception:  # a broken plugin is for `feedback plugins` to report
-            continue
-    found = collect(
-        installed, "register_channels", "channel", lambda c: isinstance(c, Channel), "a Channel"
-    )
-    return sorted(names | set(found.items))
-
-
-def envelope_problems(channel: str, submitted: dt.date, channels: list[str], today: dt.date) -> str:
-    """What is wrong with a response's channel and date, or ``""``: a channel no plugin
-    registered, a date after ``today``."""
-    problems = []
-    if channel not in channels:
-        problems.append(
-            f"channel: unknown channel '{channel}' (known: {', '.join(channels)})"
-            + did_you_mean(channel, channels)
-        )
-    if submitted > today:
-        problems.append(
-            f"submitted: {submitted.isoformat()} is after today ({today.isoformat()}): "
-            "expected the date the answers were given"
-        )
-    return "; ".join(problems)
-
-
-def _checked_envelope(
-    items: Iterable[tuple[str, Any]], channels: list[str], today: dt.date
-) -> Iterator[tuple[str, Any]]:
-    """The items of a response file, a response with an unknown channel or a date after today
-    turned into the problem that rejects it (with the rest of its file)."""
-    from feedback.responses import Response
-
-    for where, item in items:
-        response = item
-        if isinstance(item, dict):
-            try:
-                response = Response.model_validate(item)
-            except ValidationError:
-                response = None  # the engine reports what is wrong with it
-        if isinstance(response, Response):
-            problem = envelope_problems(response.channel, response.submitted, channels, today)
-            if problem:
-                yield where, InvalidInput(problem)
-                continue
-        yield where, item
-
-
 @responses.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
@@ -317,17 +252,15 @@ def import_responses(files: tuple[Path, ...], db: Path | None) -> None:
     Each file is all-or-nothing. Prints what was stored, already present and rejected (with the
     line and the reason); exits 2 when anything was rejected or conflicted.
     """
-    from feedback.events import today
     from feedback.importing import read_response_file
 
     engine = state().engine(db)
-    channels = _channels(engine)
     trouble = 0
     for path in files:
         try:
             with _progress_bar(path) as progress:
                 items = read_response_file(path, progress)
-                result = engine.submit_many(_checked_envelope(items, channels, today()))
+                result = engine.submit_many(items)
         except InvalidInput as exc:
             click.echo(f"{exc}", err=True)
             trouble += 1

@@ -2,15 +2,15 @@
 CSV templates of paper forms.
 
 Each file is all or nothing: it is checked whole (format, checksum, known survey version, known
-event, answers) and stored in a savepoint of its own, so a bad file changes nothing while the good
-ones go in. Files are committed together in groups, so ten thousand small files do not cost ten
-thousand synchronous commits; a group never holds the database for long.
+event, channel, date, answers) and stored by `Engine.submit_batches` in a savepoint of its own, so a
+bad file changes nothing while the good ones go in. The engine commits files together in groups,
+so ten thousand small files do not cost ten thousand synchronous commits; a group never holds the
+database for long.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from feedback_offline.files import BUNDLE, FORMAT, FORMAT_VERSION, checksum
 
 MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = (".json", ".csv")
-#: files stored in one transaction, and the longest a transaction stays open
+#: files stored in one transaction (`Engine.submit_batches`), and the longest it stays open
 GROUP_FILES = 500
 GROUP_SECONDS = 1.0
 
@@ -192,37 +192,37 @@ def import_files(
     paths: Iterable[Path],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileReport]:
-    """Import every file found under ``paths``; one report per file, in order."""
+    """Import every file found under ``paths``; one report per file, in order.
+
+    Each file is one batch of `Engine.submit_batches`: stored whole or not at all, committed
+    together with the files around it (at most `GROUP_FILES` files, about `GROUP_SECONDS` to a
+    transaction, the engine's).
+    """
     files, reports = find_files(paths)
     total = len(files)
-    index = 0
-    while index < total:
-        with engine.store.write():
-            started = time.monotonic()
-            count = 0
-            while index < total and count < GROUP_FILES:
-                if count and time.monotonic() - started > GROUP_SECONDS:
-                    break  # commit now: a kiosk writing to this database waits for no longer
-                reports.append(_import_one(engine, files[index]))
-                index += 1
-                count += 1
-                if progress:
-                    progress(index, total)
+
+    def batches() -> Iterator[tuple[FileReport, list[Item]]]:
+        for index, path in enumerate(files, start=1):
+            report = FileReport(path)
+            reports.append(report)
+            try:
+                items = read_file(engine, path)
+            except FileRefused as exc:
+                report.problem = str(exc)
+                items = []
+            else:
+                if not items:
+                    report.problem = "no responses in the file"
+            if items:
+                yield report, items  # all of the file, or none of it
+            if progress:
+                progress(index, total)
+
+    for report, result in engine.submit_batches(
+        batches(), group=GROUP_FILES, seconds=GROUP_SECONDS
+    ):
+        report.absorb(result)
     return reports
-
-
-def _import_one(engine: Engine, path: Path) -> FileReport:
-    report = FileReport(path)
-    try:
-        items = read_file(engine, path)
-    except FileRefused as exc:
-        report.problem = str(exc)
-        return report
-    if not items:
-        report.problem = "no responses in the file"
-        return report
-    report.absorb(engine.submit_many(items))  # a savepoint: all of the file, or none of it
-    return report
 
 
 @click.command("import")

@@ -34,7 +34,7 @@ from feedback.events import Event
 from feedback.i18n import plural
 from feedback.loading import pydantic_problems
 from feedback.roster import person_problems
-from feedback.store import RESPONSE_COLUMNS
+from feedback.store import PERSON_COLUMNS, RESPONSE_COLUMNS, Store
 from feedback.text import cut
 
 REQUIRED_TABLES = {"events", "people", "attendance", "surveys", "responses"}
@@ -136,7 +136,7 @@ def _where(table: str, rowid: int, key: str, column: str | int) -> str:
 
 def _event_columns(engine: Engine, other: sqlite3.Connection) -> list[str]:
     """The columns of events that both databases have."""
-    ours = set(engine.store._columns("events"))
+    ours = set(engine.store.columns("events"))
     return [c for c in _columns(other, "events") if c in ours]
 
 
@@ -204,6 +204,11 @@ def _attendance_problems(row: dict[str, Any], people: set[Any], events: set[Any]
 def merge_database(engine: Engine, path: Path) -> MergeReport:
     """Merge one other database into the engine's; nothing is written when anything is refused.
 
+    Its events, survey versions, people, attendance and conflicts are copied through the core's
+    store (`feedback.store.Store`) as the ``within`` work of `Engine.submit_many`, which stores
+    its responses: one transaction, the engine's. A conflict of its responses with ours is kept
+    even when the merge is refused (`Engine.submit_many`).
+
     :raises NotADatabase: see `snapshot`; also when it is this project's own database.
     :raises RowsRefused: an event, person or attendance row that ``feedback event add`` or
         ``feedback roster import`` would refuse (see `row_problems`); nothing is written.
@@ -216,127 +221,89 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
         problems = row_problems(engine, other)
         if problems:
             raise RowsRefused(path, problems)
-        with engine.store.write():
+
+        def copy(store: Store) -> None:
             _merge_events(engine, other, report)
-            _merge_surveys(engine, other, report)
-            people = _merge_people(engine, other, report)
-            _merge_attendance(engine, other, people, report)
-            result = engine.submit_many(_responses(other, path))
-            report.received = result.received
-            report.rejected = result.rejected
-            report.rejected_count = result.rejected_count
-            if result.rejected_count:
-                raise _Refused
-            report.stored = result.stored
-            report.already_stored = result.already_stored
-            report.conflicts = result.conflicts
-            _merge_conflicts(engine, other, report)
-    except _Refused:
+            _merge_surveys(store, other, report)
+            people = _merge_people(store, other, report)
+            _merge_attendance(store, other, people, report)
+            _merge_conflicts(store, other, report)
+
+        result = engine.submit_many(_responses(other, path), within=copy)
+    finally:
+        other.close()
+    report.received = result.received
+    report.rejected = result.rejected
+    report.rejected_count = result.rejected_count
+    report.conflicts = result.conflicts
+    if result.committed:
+        report.stored = result.stored
+        report.already_stored = result.already_stored
+    else:  # refused: nothing of it was written (but its responses' conflicts with ours)
         report.events = report.surveys = report.people = report.attendance = 0
         report.people_matched = report.conflicts_copied = 0
         report.events_kept = []
-    finally:
-        other.close()
     return report
 
 
-class _Refused(Exception):
-    """Rolls back a database's merge when any of its responses was refused."""
-
-
 def _merge_events(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
-    ours = engine.store.conn
     columns = _event_columns(engine, other)
     for raw in _rows(other, f"SELECT {', '.join(columns)} FROM events"):
         # as `feedback event add` stores it (text trimmed, country upper case): checked before
         valid = _valid_event(raw).row()
         event = {c: valid.get(c, raw[c]) for c in columns}
-        mine = engine.store.event(event["id"])
-        if mine is None:
-            ours.execute(
-                f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [event[c] for c in columns],
-            )
+        if engine.store.add_event(event):
             report.events += 1
-        elif any(mine.get(c) != event[c] for c in columns):
+            continue
+        mine = engine.store.event(event["id"]) or {}
+        if any(mine.get(c) != event[c] for c in columns):
             report.events_kept.append(event["id"])
 
 
-def _merge_surveys(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
+def _merge_surveys(store: Store, other: sqlite3.Connection, report: MergeReport) -> None:
     for survey in _rows(other, "SELECT id, version, title, definition, first_seen FROM surveys"):
-        cursor = engine.store.conn.execute(
-            "INSERT OR IGNORE INTO surveys (id, version, title, definition, first_seen)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [
-                survey["id"],
-                survey["version"],
-                survey["title"],
-                survey["definition"],
-                survey["first_seen"],
-            ],
+        report.surveys += store.save_survey_version(
+            survey["id"],
+            survey["version"],
+            survey["title"],
+            survey["definition"],
+            first_seen=survey["first_seen"],
         )
-        report.surveys += cursor.rowcount
 
 
-PERSON_FIELDS = ("name", "email", "role", "country", "organisation", "language")
+PERSON_FIELDS = PERSON_COLUMNS
 
 
-def _merge_people(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> dict[int, int]:
+def _merge_people(store: Store, other: sqlite3.Connection, report: MergeReport) -> dict[int, int]:
     """Every person of the other database, as ours; their ids mapped to ours."""
-    ours = engine.store.conn
     fields = [f for f in PERSON_FIELDS if f in set(_columns(other, "people"))]
     mapping: dict[int, int] = {}
     for person in _rows(other, f"SELECT id, {', '.join(fields)} FROM people"):
-        match = _match_person(ours, person)
+        values = {f: person[f] for f in fields}
+        match = store.find_person(values)
         if match is None:
-            cursor = ours.execute(
-                f"INSERT INTO people ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
-                [person[f] for f in fields],
-            )
-            mapping[person["id"]] = int(cursor.lastrowid or 0)
+            mapping[person["id"]] = store.add_person(values)
             report.people += 1
         else:
             mapping[person["id"]] = match
             report.people_matched += 1
             # fill what we do not know yet; never overwrite what we do
-            for name in fields:
-                if name not in ("name", "email") and person.get(name) is not None:
-                    ours.execute(
-                        f"UPDATE people SET {name} = ? WHERE id = ? AND {name} IS NULL",
-                        [person[name], match],
-                    )
+            store.fill_person(
+                match, {k: v for k, v in values.items() if k not in ("name", "email")}
+            )
     return mapping
 
 
-def _match_person(ours: sqlite3.Connection, person: dict[str, Any]) -> int | None:
-    if person.get("email"):
-        row = ours.execute("SELECT id FROM people WHERE email = ?", [person["email"]]).fetchone()
-        return int(row[0]) if row else None
-    row = ours.execute(
-        "SELECT id FROM people WHERE email IS NULL AND name = ? AND role IS ? AND country IS ?"
-        " AND organisation IS ?",
-        [person["name"], person.get("role"), person.get("country"), person.get("organisation")],
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
 def _merge_attendance(
-    engine: Engine, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
+    store: Store, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
 ) -> None:
-    ours = engine.store.conn
     for row in _rows(other, "SELECT person, event, invited, attended FROM attendance"):
         person = people.get(row["person"])
         if person is None:
             continue
-        before = ours.total_changes
-        ours.execute(
-            "INSERT INTO attendance (person, event, invited, attended) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (person, event) DO UPDATE SET"
-            " invited = max(invited, excluded.invited), attended = max(attended, excluded.attended)"
-            " WHERE invited < excluded.invited OR attended < excluded.attended",
-            [person, row["event"], row["invited"], row["attended"]],
+        report.attendance += store.merge_attendance(
+            person, row["event"], bool(row["invited"]), bool(row["attended"])
         )
-        report.attendance += ours.total_changes - before
 
 
 def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -351,22 +318,17 @@ def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dic
         yield f"{path} response {record['id']}", record
 
 
-def _merge_conflicts(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
+def _merge_conflicts(store: Store, other: sqlite3.Connection, report: MergeReport) -> None:
     for row in _rows(
         other, "SELECT response_id, received, channel, content, content_hash FROM conflicts"
     ):
-        cursor = engine.store.conn.execute(
-            "INSERT OR IGNORE INTO conflicts (response_id, received, channel, content,"
-            " content_hash) VALUES (?, ?, ?, ?, ?)",
-            [
-                row["response_id"],
-                row["received"],
-                row["channel"],
-                row["content"],
-                row["content_hash"],
-            ],
+        report.conflicts_copied += store.add_conflict(
+            row["response_id"],
+            row["channel"],
+            row["content"],
+            row["content_hash"],
+            received=row["received"],
         )
-        report.conflicts_copied += cursor.rowcount
 
 
 @click.command("merge")
@@ -400,6 +362,7 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
                 click.echo(f"  {rejection.render()}", err=True)
             if report.rejected_count > 20:
                 click.echo(f"  ... and {report.rejected_count - 20} more", err=True)
+            _echo_conflicts(report)
             continue
         click.echo(
             f"{path}: {plural(report.stored, 'response')} stored, {report.already_stored} "
@@ -410,12 +373,17 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
         )
         for event in report.events_kept:
             click.echo(f"  event '{event}' differs in {path}; ours was kept", err=True)
-        for response_id in report.conflicts:
-            click.echo(
-                f"  conflict: response {response_id} is stored here with other content; "
-                "theirs is kept in the conflicts table for review",
-                err=True,
-            )
+        _echo_conflicts(report)
         failed = failed or bool(report.conflicts)
     if failed:
         raise CommandError("not everything was merged (see above)", 2)
+
+
+def _echo_conflicts(report: MergeReport) -> None:
+    """The conflicts of a merge, kept for review whether the merge went in or was refused."""
+    for response_id in report.conflicts:
+        click.echo(
+            f"  conflict: response {response_id} is stored here with other content; "
+            "theirs is kept in the conflicts table for review",
+            err=True,
+        )

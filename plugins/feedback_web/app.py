@@ -27,7 +27,6 @@ looked up before anything else: only unknown links count against the limit of fa
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hashlib
 import io
 import logging
@@ -45,7 +44,7 @@ from typing import Any, TypeVar
 
 import anyio
 import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -55,12 +54,17 @@ from starlette.staticfiles import StaticFiles
 
 from feedback.engine import Engine, ResponseConflict
 from feedback.errors import ResponseInvalid, StoreError, SurveyNotFound
-from feedback.invitations import Draft, DraftSealed, Invitation, Invitations
+from feedback.events import today
+from feedback.invitations import Invitation, Invitations
 from feedback.responses import Response as SurveyResponse
+from feedback.store import Store
 from feedback.survey import Survey
 from feedback_web import form as pages
+from feedback_web.drafts import Draft, Drafts, DraftSealed
 from feedback_web.i18n import language_name, negotiate, words
+from feedback_web.migrations import migrations
 from feedback_web.security import BodyLimit, CanonicalPath, Csrf, FailedLinks, SecurityHeaders
+from feedback_web.settings import WebSettings
 from feedback_web.throttle import Clock, OpenLinkThrottle
 
 HERE = Path(__file__).parent
@@ -115,18 +119,21 @@ class WebForm:
     def __init__(self, engine: Engine, clock: Clock = time.monotonic):
         self.engine = engine
         self.settings = engine.settings
+        # the web form's tables, also on an engine whose plugin manager does not hold this plugin
+        engine.store.migrate([migrations])
+        self.web_settings = web = self.settings.plugin(WebSettings)
         self.invitations = Invitations(engine.store, self.settings.invitations.expires_days)
-        self.csrf = Csrf(self.invitations.secret("csrf"))
-        web = self.settings.web
+        self.drafts = Drafts(engine.store)
+        self.csrf = Csrf(self.drafts.secret("csrf"))
         self.failed_links = FailedLinks(
             engine.store,
-            self.invitations.secret("failed-links"),
+            self.drafts.secret("failed-links"),
             web.rate_limit,
             web.rate_window,
             int(getattr(web, "rate_limit_overall", RATE_LIMIT_OVERALL)),
             clock=clock,
         )
-        self.throttle = OpenLinkThrottle(self.settings.web, clock)
+        self.throttle = OpenLinkThrottle(web, clock)
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_limiter: anyio.CapacityLimiter | None = None
@@ -137,7 +144,8 @@ class WebForm:
             # a deleted draft is overwritten, not left in the file's free pages
             conn.execute("PRAGMA secure_delete = ON")
         self.env = Environment(
-            loader=FileSystemLoader(HERE / "templates"),
+            # the question types' web renderings are templates named by target
+            loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), pages.TargetLoader()]),
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
@@ -288,6 +296,8 @@ class WebForm:
                         q=question,
                         id=question.id,
                         widget=pages.widget(question),
+                        template=pages.template(self.engine.types, question),
+                        definition=pages.definition_json(survey, question),
                         type=question.type,
                         label=survey.text(question.label, language),
                         help=survey.text(question.help, language) if question.help else "",
@@ -328,6 +338,7 @@ class WebForm:
             section_title=survey.text(section.title, language) if section.title else "",
             intro=survey.text(section.intro, language) if section.intro else "",
             questions_html=block,
+            type_scripts=pages.component_types(self.engine.types, survey),
             errors=problems,
             notice=notice,
             page=draft.page,
@@ -351,7 +362,7 @@ class WebForm:
         another link of the invitation was passed over (the participant is told)."""
         elsewhere = False
         try:
-            draft = self.invitations.draft(visit.key, visit.token)
+            draft = self.drafts.draft(visit.key, visit.token)
         except DraftSealed:
             draft, elsewhere = None, True
         if draft is not None:
@@ -376,7 +387,7 @@ class WebForm:
 
     def save(self, visit: Visit, draft: Draft) -> None:
         """Save the draft; sealed under the participant's token for an anonymous survey."""
-        self.invitations.save_draft(draft, seal_with=visit.token if visit.sealed else None)
+        self.drafts.save_draft(draft, seal_with=visit.token if visit.sealed else None)
 
     # -- the steps ----------------------------------------------------------------------------
 
@@ -410,7 +421,7 @@ class WebForm:
     def _language(self, visit: Visit, language: str) -> str:
         """The language of the visit's stored draft, if it can be read; else ``language``."""
         try:
-            draft = self.invitations.draft(visit.key, visit.token)
+            draft = self.drafts.draft(visit.key, visit.token)
         except (DraftSealed, *NOT_STORED):
             return language
         return draft.language if draft is not None else language
@@ -421,7 +432,7 @@ class WebForm:
         posted_id = _uuid_text(_last(form, "response")) if visit.invitation is None else None
         if (
             posted_id
-            and self.invitations.draft(visit.key) is None
+            and self.drafts.draft(visit.key) is None
             and self.engine.store.stored_hashes([posted_id])
         ):
             # the same form posted again after it was stored (a double tap): thank you again
@@ -492,7 +503,9 @@ class WebForm:
         return RedirectResponse(f"{visit.action}?page={page}", status_code=303)
 
     def submit(self, request: Request, visit: Visit, draft: Draft, form: Form) -> Response:
-        """Store the response, complete the invitation and drop the draft, in one transaction.
+        """Store the response, complete the invitation and drop the draft, in one transaction:
+        the engine's (`Engine.submit` with ``within``), which commits before it announces the
+        response and keeps a conflict even though the rest is rolled back.
 
         An open link past its throttle keeps the draft and says to try again later.
         """
@@ -518,24 +531,28 @@ class WebForm:
             event=visit.event["id"],
             channel=visit.channel,
             language=draft.language,
-            submitted=dt.date.today(),
+            submitted=today(),  # the clock the engine checks dates against
             answers=answers,
         )
+        invitation = visit.invitation
+
+        def finish(store: Store) -> None:
+            """The form's own writes, in the engine's transaction: kept with the response."""
+            if invitation is not None and not self.invitations.complete(
+                invitation, response_id, survey.anonymous
+            ):
+                raise _AlreadyCompleted
+            self.drafts.delete_draft(draft.key)
+
         outcome = "conflict"
         try:
-            with self.engine.store.write():
-                if visit.invitation is not None and not self.invitations.complete(
-                    visit.invitation, response_id, survey.anonymous
-                ):
-                    raise _AlreadyCompleted
-                outcome = self.engine.submit(response)
-                self.invitations.delete_draft(draft.key)
+            outcome = self.engine.submit(response, within=finish)
         except ResponseInvalid as exc:
             # Answers that fit no longer (the survey changed since the draft was begun): show
             # the first page with a problem, the problem next to its question.
             return self._refused(request, visit, draft, exc)
         except ResponseConflict:
-            self.invitations.delete_draft(draft.key)
+            self.drafts.delete_draft(draft.key)
         except _AlreadyCompleted:
             outcome = "already_stored"  # another tab or a double tap stored it first
         if visit.channel == OPEN_LINK and outcome == "stored":
@@ -732,7 +749,7 @@ class WebForm:
 
     def open_event(self, event_id: str) -> dict[str, Any] | None:
         """The event if its open link works: open links on for the server and for the event."""
-        if not self.settings.web.open_links:
+        if not self.web_settings.open_links:
             return None
         event = self.engine.store.event(event_id)
         return event if event is not None and event.get("open_link") else None
@@ -889,6 +906,13 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
         segno.make(link, error="m").save(out, kind="svg", scale=8, title=link, xmldecl=False)
         return Response(out.getvalue(), media_type="image/svg+xml")
 
+    async def type_script(request: Request) -> Response:
+        # the browser component of a question type from a plugin (its offline rendering)
+        source = pages.component_source(engine.types, request.path_params["name"])
+        if source is None:
+            return Response("Not found", status_code=404, media_type="text/plain")
+        return Response(source, media_type="text/javascript")
+
     async def favicon(request: Request) -> Response:
         return Response(status_code=204)
 
@@ -899,12 +923,18 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
         Route("/e/{event}", open_link, methods=["GET", "POST"]),
         Route("/e/{event}/qr", venue),
         Route("/e/{event}/qr.svg", venue_svg),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        Route("/static/types/{name}.js", type_script),
+        Mount(
+            "/static",
+            # the form's own files, and the core's scripts shared with the offline form
+            StaticFiles(directory=HERE / "static", packages=[("feedback", "static/js")]),
+            name="static",
+        ),
     ]
     app = Starlette(routes=routes)
     # the last added is the outermost: a body too large (413) or a path not written the one
     # way (404) is refused before routing or parsing, and the refusal gets the headers too
-    app.add_middleware(BodyLimit, max_body=engine.settings.web.max_body)
+    app.add_middleware(BodyLimit, max_body=engine.settings.plugin(WebSettings).max_body)
     app.add_middleware(CanonicalPath)
     app.add_middleware(SecurityHeaders)
     app.state.web = web
