@@ -13,12 +13,17 @@ import pytest
 from helpers import EVENT, dump, make_response, open_engine, pm_with_formats, query, run
 
 from feedback.engine import Engine
+from feedback.migrations import plugin_migrations
+from feedback.plugins import make_plugin_manager
 
 
 def laptop(root: Path, name: str) -> Engine:
     folder = root / name
     (folder / "surveys").mkdir(parents=True)
     engine = open_engine(folder, pm_with_formats())
+    # the tables of the installed plugins too, as `feedback` makes the database: a refused
+    # merge must leave it exactly as the command found it
+    engine.store.migrate(plugin_migrations(make_plugin_manager()))
     engine.store.upsert_event(dict(EVENT))
     return engine
 
