@@ -25,7 +25,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Integral, Rational, Real
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from scipy import special
@@ -174,7 +174,7 @@ def _exact(value: object) -> Fraction | int:
     """A score as the exact number it holds: a float is its binary value, not its repr; a whole
     number stays an int (exact already, and many times faster to compare than a fraction)."""
     if value.__class__ is int:
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ValueError(f"a score must be a number, not {value!r}")
     if isinstance(value, Rational):
@@ -184,11 +184,11 @@ def _exact(value: object) -> Fraction | int:
     return Fraction(float(value))
 
 
-def _exact_median(values: Sequence[Fraction]) -> float | Fraction | None:
+def _exact_median(values: Sequence[Fraction | int]) -> float | Fraction | None:
     """The exact median: a float when the float holds it exactly (3, 3.5), else the fraction."""
     if not values:
         return None
-    middle = statistics.median(values)
+    middle = statistics.median(cast("Sequence[Fraction]", values))
     as_float = float(middle)
     return as_float if Fraction(as_float) == middle else middle
 
@@ -230,7 +230,7 @@ def proportion(k: int, n: int, confidence: float = 0.95, *, label: str = "share"
 # -- then/now change ---------------------------------------------------------------------------
 
 
-def _doubled_midranks(sizes: Sequence[Fraction]) -> list[int]:
+def _doubled_midranks(sizes: Sequence[Fraction | int]) -> list[int]:
     """Twice the mid-rank of every value in ``sizes`` (all > 0), in the order given.
 
     Tied values share the average of the ranks they occupy; a tie group over ranks i+1 … i+t has
@@ -336,7 +336,7 @@ def paired_change(
     """
     if len(then) != len(now):
         raise ValueError(f"then has {len(then)} answers but now has {len(now)}")
-    pairs = [
+    pairs: list[tuple[Any, Any]] = [  # Fraction | int: their difference is exact too
         (_exact(t), _exact(w))
         for t, w in zip(then, now, strict=True)
         if not _missing(t) and not _missing(w)
@@ -344,7 +344,7 @@ def paired_change(
     before = [t for t, _ in pairs]
     after = [w for _, w in pairs]
     n_pairs = len(pairs)
-    differences = [w - t for t, w in pairs]
+    differences: list[Any] = [w - t for t, w in pairs]  # exact: Fraction or int
     changes = [d for d in differences if d != 0]
     rose = sum(1 for d in changes if d > 0)
     fell = len(changes) - rose
@@ -361,7 +361,7 @@ def paired_change(
         "effect size: matched-pairs rank-biserial correlation (Kerby 2014) of the mid-ranked "
         f"changes, over the {m} changed pairs only (unchanged pairs do not enter it)"
     )
-    common = {
+    common: dict[str, Any] = {
         "n_pairs": n_pairs,
         "rose": rose,
         "same": same,

@@ -422,7 +422,9 @@ class WebForm:
         """The language of the visit's stored draft, if it can be read; else ``language``."""
         try:
             draft = self.drafts.draft(visit.key, visit.token)
-        except (DraftSealed, *NOT_STORED):
+        except DraftSealed:
+            return language
+        except NOT_STORED:
             return language
         return draft.language if draft is not None else language
 

@@ -67,7 +67,7 @@ class ServerLimits:
     def from_settings(cls, web: object, **given: Any) -> ServerLimits:
         """The limits of the ``[web]`` settings ``web`` (any not there: the default), and
         ``given`` ones (``None``: not given) in their place."""
-        values = {
+        values: dict[str, Any] = {
             item.name: getattr(web, item.name, item.default) for item in dataclasses.fields(cls)
         }
         values.update({name: value for name, value in given.items() if value is not None})
