@@ -1,4 +1,7 @@
-"""The built-in question types: each a pydantic model with ``check(value)`` for its answers.
+"""The built-in question types: each a pydantic model with ``parse(raw)``, the one parser of its
+answers that every channel and every import uses (what was typed or given -> the stored value, or an
+`AnswerError`; mirrored for the forms by feedback/static/js/answers.js and tested against
+tests/data/answer_vectors.json), and ``check(value)`` for a stored answer.
 
 They form a discriminated union on ``type``; plugins add types through ``register_question_types``
 (subclass `QuestionBase`). Answer encoding: choice and scale points by id, ``multi_choice`` a list of
@@ -11,8 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -27,6 +31,68 @@ from pydantic import (
 from feedback.conditions import ShowIf
 from feedback.errors import did_you_mean
 from feedback.options import Model, Option, QuestionId, Scale, Text, unique_ids
+from feedback.question_types import AnswerError
+
+#: What is stripped from both ends of typed text: the same set as ``WHITESPACE`` of
+#: feedback/static/js/answers.js (Python's ``str.strip`` and JavaScript's ``trim`` differ).
+WHITESPACE = (
+    " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+#: digit-group separators inside a typed number: a space, a no-break space, thin spaces
+GROUPING = re.compile("[ \u00a0\u202f\u2009]")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: what separates the choices of one cell (a CSV cell "a;b"): no choice id holds one
+CHOICE_SEPARATORS = re.compile("[,;" + WHITESPACE + "]+")
+
+
+def strip(text: str) -> str:
+    """``text`` without `WHITESPACE` at either end."""
+    return text.strip(WHITESPACE)
+
+
+def well_formed(text: str) -> str:
+    """Text as it can be stored: a lone surrogate (which UTF-8 cannot hold) becomes U+FFFD."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def number_from(raw: Any, whole: bool = False) -> int | float:
+    """A number as typed or given: ``"2,5"`` is 2.5, ``"1 000"`` is 1000, an integral value an
+    int up to 2**53 (``"2.0"``, ``"1e3"``, ``2.0`` give 2 and 1000; ``1e20`` stays a float).
+
+    :raises AnswerError: ``expected_whole`` (when ``whole``) or ``expected_number``.
+    """
+    kind = (
+        ("expected_whole", "enter a whole number")
+        if whole
+        else ("expected_number", "enter a number")
+    )
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise AnswerError(kind[1], kind[0])
+    if isinstance(raw, str):
+        cleaned = GROUPING.sub("", strip(raw))
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")  # a decimal comma, as typed in much of Europe
+        if not NUMBER.fullmatch(cleaned):
+            raise AnswerError(kind[1], kind[0])
+        value: float = float(cleaned)
+    elif isinstance(raw, int):
+        return raw
+    else:
+        value = raw
+    if not math.isfinite(value):
+        raise AnswerError(kind[1], kind[0])
+    if value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    if whole and not value.is_integer():
+        raise AnswerError(kind[1], kind[0])
+    return value
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not strip(raw))
 
 
 class QuestionBase(Model):
@@ -64,6 +130,40 @@ class QuestionBase(Model):
         """Return why ``value`` is not a valid answer, or ``None`` when it is."""
         raise NotImplementedError
 
+    def parse(self, raw: Any) -> Any:
+        """The stored answer for what a person typed or picked, or ``None`` for no answer.
+
+        ``raw`` is a str (a form field, a CSV cell, what was typed in the kiosk), a list of str
+        (ticked boxes), a dict (the rows of a then/now question) or a JSON value (an import).
+        Every channel calls this; feedback/static/js/answers.js mirrors it for the built-in
+        types (tests/data/answer_vectors.json). The value returned passes `check`.
+
+        This default, for a type from a plugin that does not override it: the value as given
+        (a str stripped), else a str holding JSON, when `check` accepts it.
+
+        :raises AnswerError: in words fit for the participant, with a ``key`` for channels.
+        """
+        if _blank(raw):
+            return None
+        value = strip(raw) if isinstance(raw, str) else raw
+        message = self.check(value)
+        if message is None:
+            return value
+        if isinstance(value, str):
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                decoded = None
+            if decoded is not None and self.check(decoded) is None:
+                return decoded
+        raise AnswerError(message, "invalid")
+
+    def raw(self, value: Any) -> Any:
+        """What a form shows for a stored answer (the inverse of `parse`); ``None`` for none."""
+        if value is None or isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+
     def texts(self) -> Iterator[tuple[tuple[str | int, ...], Text]]:
         """Every visible text of the question with its path inside the question."""
         yield ("label",), self.label
@@ -75,6 +175,11 @@ class QuestionBase(Model):
     def answer_ids(self) -> list[str] | None:
         """The option ids an answer may use (for conditions), or ``None`` for free values."""
         return None
+
+    def offered(self) -> list[Option]:
+        """The options a participant picks from, in order (a scale's N/A point last); none for a
+        question answered in other ways."""
+        return []
 
     def condition_kind(self) -> str:
         """What values a ``show_if`` comparison on this question takes: id, number, bool, text."""
@@ -123,6 +228,9 @@ class ChoiceQuestion(QuestionBase):
     def answer_ids(self) -> list[str]:
         return [c.id for c in self.choices]
 
+    def offered(self) -> list[Option]:
+        return list(self.choices)
+
     @functools.cached_property
     def choice_set(self) -> frozenset[str]:
         """The choice ids, for fast membership tests when checking many answers."""
@@ -134,9 +242,37 @@ class ChoiceQuestion(QuestionBase):
     def _unknown(self, value: str) -> str:
         return f"unknown choice '{value}'" + did_you_mean(value, self.answer_ids())
 
+    def raw(self, value: Any) -> Any:
+        return value
+
+
+def _not_offered(value: Any, ids: list[str]) -> AnswerError:
+    """A choice that is not an option: named, with the options (a few) or the closest."""
+    if not isinstance(value, str):
+        return AnswerError("choose one of the options", "choose")
+    listed = f", expected one of {', '.join(ids)}" if len(ids) <= 12 else ""
+    return AnswerError(
+        f"unknown choice '{value}'{listed}" + did_you_mean(value, ids),
+        "choose",
+    )
+
+
+def _pick(raw: Any, question: QuestionBase, ids: frozenset[str]) -> str | None:
+    """One option id as given (stripped), ``None`` for none."""
+    if raw.__class__ is str and raw in ids:  # the usual case, fast: an id holds no whitespace
+        return raw
+    if _blank(raw):
+        return None
+    if not isinstance(raw, str) or strip(raw) not in ids:
+        raise _not_offered(strip(raw) if isinstance(raw, str) else raw, question.answer_ids() or [])
+    return strip(raw)
+
 
 class SingleChoice(ChoiceQuestion):
     type: Literal["single_choice"] = "single_choice"
+
+    def parse(self, raw: Any) -> Any:
+        return _pick(raw, self, self.choice_set)
 
     def check(self, value: Any) -> str | None:
         if not isinstance(value, str):
@@ -160,6 +296,37 @@ class MultiChoice(ChoiceQuestion):
                 f"({len(self.choices)}), found {self.min_selections} and {self.max_selections}"
             )
         return self
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if (
+            raw.__class__ is list
+            and raw
+            and all(v.__class__ is str for v in raw)
+            and len(set(raw)) == len(raw)
+            and self.choice_set.issuperset(raw)
+            and self.min_selections <= len(raw) <= (self.max_selections or len(self.choices))
+        ):
+            return raw  # the usual case, fast: ids ticked once each, as many as allowed
+        if isinstance(raw, str):
+            raw = CHOICE_SEPARATORS.split(raw)
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise AnswerError("choose among the options", "choose")
+        ticked = list(dict.fromkeys(strip(v) for v in raw if strip(v)))
+        if not ticked:
+            return None
+        for v in ticked:
+            if v not in self.choice_set:
+                raise _not_offered(v, self.answer_ids())
+        top = self.max_selections if self.max_selections is not None else len(self.choices)
+        if not self.min_selections <= len(ticked) <= top:
+            raise AnswerError(
+                f"choose between {self.min_selections} and {top} options",
+                "select_between",
+                {"min": self.min_selections, "max": top},
+            )
+        return ticked
 
     def check(self, value: Any) -> str | None:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -200,6 +367,13 @@ class ScaleQuestion(QuestionBase):
     def answer_ids(self) -> list[str]:
         return self.point_ids()
 
+    def offered(self) -> list[Option]:
+        scale = self.resolved_scale
+        points = list(scale.points)
+        if self.allow_na and scale.na is not None:
+            points.append(scale.na)
+        return points
+
     @functools.cached_property
     def point_set(self) -> frozenset[str]:
         """The point ids an answer may use, for fast membership tests."""
@@ -207,6 +381,9 @@ class ScaleQuestion(QuestionBase):
 
     def condition_kind(self) -> str:
         return "id"
+
+    def raw(self, value: Any) -> Any:
+        return value
 
     def _check_point(self, value: Any, what: str = "") -> str | None:
         if not isinstance(value, str):
@@ -222,6 +399,9 @@ class ScaleQuestion(QuestionBase):
 class Likert(ScaleQuestion):
     type: Literal["likert"] = "likert"
     reverse: bool = Field(default=False, description="Reverse-coded: agreement means less.")
+
+    def parse(self, raw: Any) -> Any:
+        return _pick(raw, self, self.point_set)
 
     def check(self, value: Any) -> str | None:
         return self._check_point(value)
@@ -244,6 +424,27 @@ class ThenNow(ScaleQuestion):
     def condition_kind(self) -> str:
         return "none"
 
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if raw.__class__ is dict and len(raw) == 2:  # the usual case, fast
+            then, now = raw.get("then"), raw.get("now")
+            if then.__class__ is str and now.__class__ is str and {then, now} <= self.point_set:
+                return raw
+        if not isinstance(raw, dict) or not set(raw) <= {"then", "now"}:
+            raise AnswerError(
+                'choose a point in each row: expected {"then": point, "now": point}', "invalid"
+            )
+        then, now = raw.get("then"), raw.get("now")
+        if _blank(then) and _blank(now):
+            return None
+        if _blank(then) or _blank(now):
+            raise AnswerError("answer both rows, or neither", "both_rows")
+        return {
+            "then": _pick(then, self, self.point_set),
+            "now": _pick(now, self, self.point_set),
+        }
+
     def check(self, value: Any) -> str | None:
         if not isinstance(value, dict) or set(value) != {"then", "now"}:
             return f'expected {{"then": point, "now": point}}, found {_describe(value)}'
@@ -257,6 +458,27 @@ def _is_number(value: Any) -> bool:
         return False
     # an int is always finite; math.isfinite() of one beyond float range raises OverflowError
     return isinstance(value, int) or math.isfinite(value)
+
+
+def _in_range(value: int | float, low: float | None, high: float | None) -> int | float:
+    if (low is None or value >= low) and (high is None or value <= high):
+        return value
+    if low is not None and high is not None:
+        raise AnswerError(
+            f"enter a number from {low:g} to {high:g}",
+            "between",
+            {"min": f"{low:g}", "max": f"{high:g}"},
+        )
+    if low is not None:
+        raise AnswerError(f"enter a number of at least {low:g}", "at_least", {"min": f"{low:g}"})
+    assert high is not None
+    raise AnswerError(f"enter a number of at most {high:g}", "at_most", {"max": f"{high:g}"})
+
+
+def _number_raw(value: Any) -> Any:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(value)
 
 
 class Rating(QuestionBase):
@@ -281,6 +503,16 @@ class Rating(QuestionBase):
     def condition_kind(self) -> str:
         return "number"
 
+    def parse(self, raw: Any) -> Any:
+        if raw.__class__ is int and self.min <= raw <= self.max:  # the usual case, fast
+            return raw
+        if _blank(raw):
+            return None
+        return _in_range(number_from(raw, whole=True), self.min, self.max)
+
+    def raw(self, value: Any) -> Any:
+        return _number_raw(value)
+
     def check(self, value: Any) -> str | None:
         if not _is_number(value) or int(value) != value:
             return f"expected a whole number, found {_type_name(value)} {_describe(value)}"
@@ -294,6 +526,21 @@ class YesNo(QuestionBase):
 
     def condition_kind(self) -> str:
         return "bool"
+
+    def parse(self, raw: Any) -> Any:
+        if raw is True or raw is False:
+            return raw
+        if _blank(raw):
+            return None
+        word = strip(raw).lower() if isinstance(raw, str) else None
+        if word in ("yes", "true"):
+            return True
+        if word in ("no", "false"):
+            return False
+        raise AnswerError("answer yes or no", "yes_or_no")
+
+    def raw(self, value: Any) -> Any:
+        return value if value is None else ("yes" if value else "no")
 
     def check(self, value: Any) -> str | None:
         if not isinstance(value, bool):
@@ -322,6 +569,22 @@ class Number(QuestionBase):
     def condition_kind(self) -> str:
         return "number"
 
+    def parse(self, raw: Any) -> Any:
+        kind = raw.__class__
+        if (  # the usual case, fast: a number as stored, in range
+            (kind is int or (kind is float and not self.integer and not raw.is_integer()))
+            and (self.min is None or raw >= self.min)
+            and (self.max is None or raw <= self.max)
+            and (kind is int or math.isfinite(raw))
+        ):
+            return raw
+        if _blank(raw):
+            return None
+        return _in_range(number_from(raw, whole=self.integer), self.min, self.max)
+
+    def raw(self, value: Any) -> Any:
+        return _number_raw(value)
+
     def check(self, value: Any) -> str | None:
         if not _is_number(value):
             return f"expected a number, found {_type_name(value)} {_describe(value)}"
@@ -343,6 +606,25 @@ class TextQuestion(QuestionBase):
     long: bool = Field(default=False, description="A multi-line answer.")
     max_length: int = Field(default=2000, ge=1, le=100_000)
 
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if not isinstance(raw, str):
+            raise AnswerError("type text", "invalid")
+        text = well_formed(strip(raw.replace("\r\n", "\n").replace("\r", "\n")))
+        if not text:
+            return None
+        if len(text) > self.max_length:
+            raise AnswerError(
+                f"write at most {self.max_length} characters", "too_long", {"max": self.max_length}
+            )
+        if not self.long and "\n" in text:
+            raise AnswerError("write one line, with no line break", "one_line")
+        return text
+
+    def raw(self, value: Any) -> Any:
+        return value
+
     def check(self, value: Any) -> str | None:
         if not isinstance(value, str):
             return f"expected text, found {_type_name(value)} {_describe(value)}"
@@ -363,6 +645,11 @@ class Note(QuestionBase):
     def condition_kind(self) -> str:
         return "none"
 
+    def parse(self, raw: Any) -> Any:
+        if _blank(raw):
+            return None
+        raise AnswerError("this is a note: nothing is asked here", "invalid")
+
     def check(self, value: Any) -> str | None:
         return "is a note: nothing is asked, so no answer is expected"
 
@@ -371,6 +658,21 @@ def type_name(question_type: type[QuestionBase]) -> str:
     """The ``type`` a question class answers to: its ``Literal``, e.g. ``"likert"``."""
     args = typing.get_args(question_type.model_fields["type"].annotation)
     return str(args[0]) if len(args) == 1 else str(question_type.model_fields["type"].default)
+
+
+def field_defaults(models: Iterable[type[QuestionBase]]) -> dict[str, dict[str, Any]]:
+    """Each type's field defaults, which a canonical definition leaves out, by type name: what
+    the JavaScript of the forms reads a question's fields with (``FeedbackAnswers.prop``)."""
+    from pydantic_core import PydanticUndefined, to_jsonable_python
+
+    out: dict[str, dict[str, Any]] = {}
+    for model in models:
+        out[type_name(model)] = {
+            name: to_jsonable_python(info.default)
+            for name, info in model.model_fields.items()
+            if name != "type" and info.default is not PydanticUndefined
+        }
+    return out
 
 
 BUILTIN_QUESTION_TYPES: tuple[type[QuestionBase], ...] = (

@@ -18,7 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from feedback.conditions import comparisons
 from feedback.errors import Problem, did_you_mean
+from feedback.question_types import AnswerError
+from feedback.questions import BUILTIN_QUESTION_TYPES
 from feedback.survey import Language, QuestionBase, Slug, Survey
+
+#: the parser's problems with a number typed as text, which its message says better than
+#: `check`'s ("enter a number from 1 to 5", not "expected a number, found text")
+NUMBER_KEYS = frozenset({"expected_number", "expected_whole", "between", "at_least", "at_most"})
+
+BUILTIN = frozenset(BUILTIN_QUESTION_TYPES)
 
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 
@@ -117,6 +125,19 @@ def answer_problems(
     ``partial``: the answers of a partial response (left before Submit), where an unanswered
     required question is no problem; every other check applies.
     """
+    return parse_answers(survey, answers, partial)[1]
+
+
+def parse_answers(
+    survey: Survey, answers: dict[str, Any], partial: bool = False
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The answers as the one parser of each question type stores them, and every problem.
+
+    Each answer goes through its question's `QuestionBase.parse`, as every channel's input does:
+    an import's ``2.0`` or ``" 3 "`` is stored as the web form and the offline form store what
+    was typed (2, 3); a blank answer counts as none. The answers come back as the very same
+    mapping when nothing changed (test with ``is``).
+    """
     problems: list[Problem] = []
     questions = survey.by_id
     if not answers.keys() <= questions.keys():
@@ -125,23 +146,36 @@ def answer_problems(
                 problems.append(
                     Problem("unknown question" + did_you_mean(key, list(questions)), (key,))
                 )
+    parsed: dict[str, Any] | None = None  # made at the first answer the parser changes
     shown: dict[str, Any] = {}
     unsure: set[str] = set()  # answered wrongly, or shown only if such an answer allows
     for question in survey.questions_in_order:  # the hot loop of every import: kept lean
         qid = question.id
         present = qid in answers
+        value = None
+        if present:
+            given = answers[qid]
+            value, message = _parsed(question, given)
+            if message:
+                problems.append(Problem(message, (qid,)))
+                unsure.add(qid)
+            elif value is not given and (type(value) is not type(given) or value != given):
+                if parsed is None:
+                    parsed = dict(answers)
+                if value is None:
+                    del parsed[qid]
+                else:
+                    parsed[qid] = value
+            present = value is not None or bool(message)
         condition = question.show_if
         if condition is not None:
             if unsure and any(c.question in unsure for c in comparisons(condition)):
                 # Shown or hidden depends on a wrong answer, reported already: say nothing of
                 # "hidden" or "required" here, only what is wrong with this answer itself.
                 unsure.add(qid)
-                message = _value_problem(question, answers[qid]) if present else None
-                if message:
-                    problems.append(Problem(message, (qid,)))
                 continue
             if not condition.evaluate(shown):
-                if present:
+                if present and qid not in unsure:
                     problems.append(
                         Problem("answered, but hidden by its show_if condition", (qid,))
                     )
@@ -150,20 +184,40 @@ def answer_problems(
             if question.required and not partial:
                 problems.append(Problem("required question not answered", (qid,)))
             continue
-        value = answers[qid]
-        message = _value_problem(question, value)
-        if message:
-            problems.append(Problem(message, (qid,)))
-            unsure.add(qid)
-        else:
+        if qid not in unsure:
             shown[qid] = value
-    return problems
+    return (answers if parsed is None else parsed), problems
 
 
-def _value_problem(question: QuestionBase, value: Any) -> str | None:
+def _parsed(question: QuestionBase, value: Any) -> tuple[Any, str | None]:
+    """(the stored answer or ``None``, ``None``) or (``None``, why ``value`` is no answer)."""
     if value is None:
-        return "expected an answer, found null (leave an unanswered question out)"
-    return question.check(value)
+        return None, "expected an answer, found null (leave an unanswered question out)"
+    try:
+        parsed = question.parse(value)
+    except AnswerError as exc:
+        # in an organiser's words, naming what was found: check's (an unknown choice with the
+        # closest, a value of the wrong kind, out of range), but the parser's for a text the
+        # parser reads (a number typed as text, choices in one cell "a;b")
+        technical = question.check(value)
+        if technical is None or (
+            isinstance(value, str)
+            and (
+                exc.key in NUMBER_KEYS or (exc.key == "choose" and technical.startswith("expected"))
+            )
+        ):
+            return None, f"{exc}, found {_found(value)}"
+        return None, technical
+    if parsed is not None and question.__class__ not in BUILTIN:  # a built-in parse checks
+        message = question.check(parsed)
+        if message:
+            return None, message
+    return parsed, None
+
+
+def _found(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def envelope_problems(survey: Survey, response: Response) -> list[Problem]:

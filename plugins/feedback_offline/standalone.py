@@ -1,10 +1,12 @@
 """``feedback offline form``: the survey as one HTML file that works opened from disk, with no network.
 
-The file holds everything: the web form's styles, the scripts that show the survey one section per
-page (``assets/``: ``core.js`` conditions, numbers, checksums; ``survey.js`` answers read and
-checked; ``questions.js`` the web form's markup; ``form.js`` the pages, the draft and the files)
-and a JSON data block with the survey's canonical definition, its id, version and languages, the
-event, and the form's words in each language. Its Content-Security-Policy allows nothing but its
+The file holds everything: the web form's styles, the scripts the web form uses too (the core's
+``feedback/static/js``: ``conditions.js`` show_if, ``answers.js`` the one answer parser's twin,
+``types.js`` the question types' components), the components of the survey's question types from
+plugins (each type's ``offline`` rendering), the form's own scripts (``assets/``: ``core.js``
+checksums and ids; ``survey.js`` the survey's pages and answers; ``form.js`` the pages, the draft
+and the files) and a JSON data block with the survey's canonical definition, its id, version and
+languages, the event, and the form's words in each language. Its Content-Security-Policy allows nothing but its
 own inline style and scripts, by their hashes.
 
 Each submitted response is saved as a response file (`feedback_offline.files`), kept in the
@@ -25,30 +27,31 @@ from typing import Any
 import click
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from feedback import files as output_files
 from feedback.cli import CommandError, check_output, db_option, state
 from feedback.engine import Engine
 from feedback.errors import FeedbackError, did_you_mean
+from feedback.form_words import language_name
+from feedback.form_words import words as web_words
 from feedback.i18n import words_in
-from feedback.survey import BUILTIN_QUESTION_TYPES, Survey, type_name
+from feedback.question_types import QuestionTypes, collect_types, resource_text
+from feedback.questions import field_defaults
+from feedback.survey import Survey
 from feedback_offline import files
-from feedback_web.i18n import language_name
-from feedback_web.i18n import words as web_words
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "assets"
 WEB_STATIC = resources.files("feedback_web") / "static"
-#: the form's scripts, each an inline block of its own, in this order: the web form's conditions
-#: first, so that both forms apply show_if alike
-SCRIPTS = (
-    WEB_STATIC / "conditions.js",
-    ASSETS / "core.js",
-    ASSETS / "survey.js",
-    ASSETS / "questions.js",
-    ASSETS / "form.js",
-)
+SHARED = resources.files("feedback") / "static" / "js"
+#: the scripts the web form serves too (show_if, the answer parser, the question components),
+#: first; the components of plugin types come after them, then the form's own (`OWN_SCRIPTS`)
+SHARED_SCRIPTS = (SHARED / "conditions.js", SHARED / "answers.js", SHARED / "types.js")
+OWN_SCRIPTS = (ASSETS / "core.js", ASSETS / "survey.js", ASSETS / "form.js")
+#: every script of a form whose types are all built in, each an inline block, in this order
+SCRIPTS = SHARED_SCRIPTS + OWN_SCRIPTS
+#: how the offline form draws question types (`feedback.question_types.RENDERINGS`)
+RENDERING = "offline"
 #: the web form's styles, shared so that both forms look the same
 WEB_CSS = WEB_STATIC / "form.css"
 
@@ -75,6 +78,9 @@ WEB_KEYS = (
     "select_between",
     "too_long",
     "one_line",
+    "choose",
+    "yes_or_no",
+    "invalid",
     "thank_you_title",
     "thank_you",
     "skip",
@@ -119,19 +125,66 @@ WORDS: dict[str, dict[str, str]] = {
 def words(language: str) -> dict[str, str]:
     """The form's words in ``language``: the web form's it shares, and its own."""
     shared = web_words(language)
-    return {key: shared[key] for key in WEB_KEYS} | words_in(WORDS, language)
+    # (a problem's key without a word here is shown in the parser's English message)
+    return {key: shared[key] for key in WEB_KEYS if key in shared} | words_in(WORDS, language)
 
 
-def question_defaults() -> dict[str, dict[str, Any]]:
-    """Each built-in question type's field defaults, which the canonical definition leaves out."""
-    out: dict[str, dict[str, Any]] = {}
-    for question_type in BUILTIN_QUESTION_TYPES:
-        out[type_name(question_type)] = {
-            name: to_jsonable_python(info.default)
-            for name, info in question_type.model_fields.items()
-            if name != "type" and info.default is not PydanticUndefined
-        }
-    return out
+def offline_types(types: QuestionTypes) -> QuestionTypes:
+    """``types`` with the offline form's renderings of the built-in types, which its plugin
+    registers (`feedback_offline.register_renderings`), also on an engine without the plugin."""
+    from feedback_offline import register_renderings
+
+    return types.including(register_renderings, "feedback_offline")
+
+
+def builtin_types() -> QuestionTypes:
+    """The built-in question types alone, for a form made without an engine."""
+    return collect_types(_NoPlugins())
+
+
+class _NoHook:
+    def get_hookimpls(self) -> list[Any]:
+        return []
+
+
+class _NoPlugins:
+    """A plugin manager's ``hook`` with no implementations: the built-in question types only."""
+
+    class hook:  # the attribute of a plugin manager
+        register_question_types = _NoHook()
+        register_renderings = _NoHook()
+
+
+def question_defaults(types: QuestionTypes | None = None) -> dict[str, dict[str, Any]]:
+    """Each question type's field defaults, which the canonical definition leaves out."""
+    return field_defaults((types or builtin_types()).models())
+
+
+def require(types: QuestionTypes, survey: Survey) -> None:
+    """Refuse now a survey the offline form cannot draw in full (a question of a type with no
+    ``offline`` rendering).
+
+    :raises SurveyError: naming each question and its type.
+    """
+    offline_types(types).require(survey, RENDERING, "offline form")
+
+
+def component_scripts(types: QuestionTypes, survey: Survey) -> list[str]:
+    """The text of each component the survey's question types need beyond the core's, in the
+    order the types first appear (each file once)."""
+    shared = {f"feedback:static/js/{path.name}" for path in SHARED_SCRIPTS}
+    targets: list[str] = []
+    drawn = offline_types(types)
+    for question in survey.questions_in_order:
+        target = drawn.target(question.type, RENDERING)
+        if target is not None and target not in shared and target not in targets:
+            targets.append(target)
+    texts = []
+    for target in targets:
+        text = resource_text(target).replace("\r\n", "\n")
+        _inline_safe(text, target, "</script")
+        texts.append(text)
+    return texts
 
 
 def script_json(value: Any) -> str:
@@ -157,12 +210,18 @@ def csp_source(text: str) -> str:
 
 def _asset(path: Traversable, closing: str) -> str:
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    if closing in text.lower() or "<!--" in text:
-        raise ValueError(f"{path}: an inline block may not contain '{closing}' or '<!--'")
+    _inline_safe(text, str(path), closing)
     return text
 
 
-def form_data(survey: Survey, event: dict[str, Any]) -> dict[str, Any]:
+def _inline_safe(text: str, where: str, closing: str) -> None:
+    if closing in text.lower() or "<!--" in text:
+        raise ValueError(f"{where}: an inline block may not contain '{closing}' or '<!--'")
+
+
+def form_data(
+    survey: Survey, event: dict[str, Any], types: QuestionTypes | None = None
+) -> dict[str, Any]:
     """What the data block holds: the event, the survey, its defaults and the form's words."""
     return {
         "event": {"id": event["id"], "title": event.get("title") or ""},
@@ -172,7 +231,7 @@ def form_data(survey: Survey, event: dict[str, Any]) -> dict[str, Any]:
             "languages": list(survey.languages),
             "definition": survey.canonical(),
         },
-        "defaults": question_defaults(),
+        "defaults": question_defaults(types),
         "words": {language: words(language) for language in survey.languages},
         "language_names": {language: language_name(language) for language in survey.languages},
         "files": {
@@ -183,10 +242,20 @@ def form_data(survey: Survey, event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_form(survey: Survey, event: dict[str, Any]) -> str:
-    """The whole offline form of ``survey`` at ``event``, as the text of one HTML file."""
+def render_form(survey: Survey, event: dict[str, Any], types: QuestionTypes | None = None) -> str:
+    """The whole offline form of ``survey`` at ``event``, as the text of one HTML file;
+    ``types``: the engine's question types (default: the built-in ones).
+
+    :raises SurveyError: a question of a type the offline form cannot draw.
+    """
+    types = types or builtin_types()
+    require(types, survey)
     css = _asset(WEB_CSS, "</style") + _asset(ASSETS / "offline.css", "</style")
-    scripts = [_asset(path, "</script") for path in SCRIPTS]
+    scripts = (
+        [_asset(path, "</script") for path in SHARED_SCRIPTS]
+        + component_scripts(types, survey)
+        + [_asset(path, "</script") for path in OWN_SCRIPTS]
+    )
     csp = "; ".join(
         [
             "default-src 'none'",
@@ -215,17 +284,8 @@ def render_form(survey: Survey, event: dict[str, Any]) -> str:
         csp=Markup(csp),  # quotes, base64 and names only
         css=Markup(css),
         scripts=[Markup(s) for s in scripts],
-        data=Markup(script_json(form_data(survey, event))),
+        data=Markup(script_json(form_data(survey, event, types))),
     )
-
-
-def unsupported(survey: Survey) -> list[str]:
-    """The questions of a type from a plugin, which the offline form cannot show."""
-    return [
-        f"'{q.id}' ({q.type})"
-        for q in survey.all_questions()
-        if not isinstance(q, BUILTIN_QUESTION_TYPES)
-    ]
 
 
 def _write(path: Path, text: str) -> None:
@@ -272,14 +332,10 @@ def form_command(
         hint = did_you_mean(event_id, engine.store.event_ids())
         raise CommandError(f"unknown event '{event_id}'{hint}", 2)
     survey = _survey(engine, survey_id)
-    foreign = unsupported(survey)
-    if foreign:
-        raise CommandError(
-            f"survey '{survey.id}': the offline form cannot show the "
-            f"{'question' if len(foreign) == 1 else 'questions'} {', '.join(foreign)}: their "
-            "types come from a plugin",
-            2,
-        )
+    try:
+        require(engine.types, survey)
+    except FeedbackError as exc:
+        raise CommandError(str(exc), 2) from exc
     try:
         path = output or output_files.default_output("offline-form-", event_id, ".html")
         output_files.refuse_database(path, engine.store.path)
@@ -288,16 +344,15 @@ def form_command(
     if not path.parent.is_dir():
         raise CommandError(f"{path}: the folder {path.parent} does not exist", 2)
     check_output(path, engine.store.path)
-    html = render_form(survey, event)
-    with engine.store.write():
-        # the version the form answers is kept, so its files import after the survey changes
-        engine.store.save_survey_version(
-            survey.id, survey.version, survey.text(survey.title), survey.canonical_json
-        )
-        try:
-            _write(path, html)
-        except OSError as exc:  # the folder changed since it was checked: nothing is kept
-            raise CommandError(f"-o: cannot write {path}: {exc.strerror or exc}", 2) from exc
+    html = render_form(survey, event, engine.types)
+    # The version the form answers is kept first, so its files import after the survey changes.
+    # Should the file then not be written, the kept version is harmless: a snapshot of the
+    # current survey, as the first response to it would keep anyway.
+    engine.keep_survey_version(survey)
+    try:
+        _write(path, html)
+    except OSError as exc:  # the folder changed since it was checked: no file is left
+        raise CommandError(f"-o: cannot write {path}: {exc.strerror or exc}", 2) from exc
     click.echo(
         f"Wrote {path}: survey '{survey.id}' (version {survey.version}, "
         f"{', '.join(survey.languages)}) for the event '{event_id}'. Open it in a browser; "

@@ -6,19 +6,40 @@ Starlette, uvicorn and segno are imported only when a command of this plugin run
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import click
+from typing import TYPE_CHECKING
 
 from feedback import hookimpl
-from feedback.registry import Channel
+from feedback.registry import Channel, SettingsSection
+
+if TYPE_CHECKING:
+    from feedback.cli import FeedbackGroup
+    from feedback.question_types import Rendering
+    from feedback.sqlite import Migrations
 
 
 @hookimpl
-def register_commands(cli: click.Group) -> None:
-    from feedback_web.cli import qr, serve
+def register_commands(cli: FeedbackGroup) -> None:
+    cli.add_lazy_command(
+        "serve",
+        "feedback_web.cli:serve",
+        "Serve the web form: personal links (/s/<token>) and open links (/e/<event>).",
+    )
+    cli.add_lazy_command(
+        "qr",
+        "feedback_web.cli:qr",
+        "Show the QR code of an event's open link, to project or print at the venue.",
+    )
 
-    cli.add_command(serve)
-    cli.add_command(qr)
+
+@hookimpl
+def register_renderings(register: Callable[[Rendering], None]) -> None:
+    """The web form draws each built-in question type with a template of its own."""
+    from feedback.question_types import Rendering
+    from feedback.questions import BUILTIN_QUESTION_TYPES, type_name
+
+    for model in BUILTIN_QUESTION_TYPES:
+        name = type_name(model)
+        register(Rendering(name, "web", f"feedback_web:templates/types/{name}.html.j2"))
 
 
 @hookimpl
@@ -41,3 +62,21 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "and per event, and counted apart from personal links.",
         )
     )
+
+
+@hookimpl
+def register_settings(register: Callable[[SettingsSection], None]) -> None:
+    from feedback_web.settings import WebSettings
+
+    register(
+        SettingsSection(
+            "web", WebSettings, "The web form behind personal and open links.", own_section=True
+        )
+    )
+
+
+@hookimpl
+def register_migrations(register: Callable[[Migrations], None]) -> None:
+    from feedback_web.migrations import migrations
+
+    register(migrations)

@@ -80,10 +80,10 @@ def serve(
         )
     except ValueError as exc:
         raise CommandError(str(exc), 2) from exc
-    # a broken default survey, or one with a question the web form cannot draw, is reported
-    # now (exit code 2), not at the first participant
+    # a broken default survey, or a survey with a question the web form cannot draw (the
+    # default one, an invitation's), is reported now (exit code 2), not at the first participant
     try:
-        web_form.require(engine.types, engine.survey())
+        web_form.require_served(engine)
     except FeedbackError as exc:
         raise CommandError(str(exc), exc.exit_code) from exc
     app = make_app(engine)

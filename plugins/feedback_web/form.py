@@ -1,36 +1,34 @@
 """The survey as web pages: one page per section, form fields to answers, answers to form fields.
 
-No HTTP here. A page's posted fields are parsed question by question, ``show_if`` is applied with the
-answers of earlier pages, and every problem is worded for the participant in their language.
+No HTTP here. Each question is drawn by its type's ``web`` rendering (a template target the type
+registers: `template`, loaded by `TargetLoader`) and read by its type's one parser
+(`QuestionBase.parse`, which every channel uses); ``show_if`` is applied with the answers of earlier
+pages, and every problem is worded for the participant in their language (`AnswerError.worded`).
+Nothing here knows a question type by its class.
 
-Field names: a question's id; ``<id>.then`` and ``<id>.now`` for the two rows of a then/now question;
-a multiple choice repeats its name once per ticked box. Yes/no posts ``yes`` or ``no``.
+Field names: a question's id, repeated for a list (ticked boxes), or ``<id>.<row>`` for rows (the
+then/now question's ``<id>.then`` and ``<id>.now``): `raw_from_form` gives the parser a str, a list
+or a dict. Yes/no posts ``yes`` or ``no``.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from feedback.survey import (
-    ChoiceQuestion,
-    Likert,
-    MultiChoice,
-    Note,
-    Number,
-    QuestionBase,
-    Rating,
-    ScaleQuestion,
-    SingleChoice,
-    Survey,
-    TextQuestion,
-    ThenNow,
-    YesNo,
-)
+from jinja2 import BaseLoader, Environment, TemplateNotFound
 
+from feedback.errors import FeedbackError
+from feedback.question_types import AnswerError, QuestionTypes, resource_text
+from feedback.survey import QuestionBase, Survey
+
+if TYPE_CHECKING:
+    from feedback.engine import Engine
+
+#: how the web form draws question types (`feedback.question_types.RENDERINGS`)
+RENDERING = "web"
 Form = Mapping[str, Sequence[str]]
 
 
@@ -81,7 +79,8 @@ class PageResult:
 def read_page(
     survey: Survey, page: int, form: Form, answers: dict[str, Any], words: dict[str, str]
 ) -> PageResult:
-    """Parse and check the fields of one page, given the answers of the other pages."""
+    """Parse and check the fields of one page, given the answers of the other pages: each
+    question's fields through its type's one parser (`QuestionBase.parse`)."""
     section = survey.section_list()[page]
     on_page = {q.id for q in section.questions}
     result = PageResult()
@@ -90,171 +89,164 @@ def read_page(
     for question in section.questions:
         if not question.answerable:
             continue
-        typed, value, problem = parse_field(question, form, words)
-        result.typed[question.id] = typed
+        raw = raw_from_form(question, form)
+        result.typed[question.id] = raw
+        try:
+            value = question.parse(raw)
+        except AnswerError as exc:
+            problems[question.id] = exc.worded(words)
+            continue
         if value is not None:
             parsed[question.id] = value
-        if problem is not None:
-            problems[question.id] = problem
     merged = {k: v for k, v in answers.items() if k not in on_page} | parsed
     visible = [q for q in survey.visible(merged) if q.id in on_page]
     result.visible = [q.id for q in visible]
-    for question in visible:
-        if not question.answerable:
+    for shown in visible:
+        if not shown.answerable:
             continue
-        qid = question.id
+        qid = shown.id
         if qid in problems:
             result.errors[qid] = problems[qid]
         elif qid in parsed:
-            message = question.check(parsed[qid])
-            if message is None:
-                result.answers[qid] = parsed[qid]
-            else:
-                result.errors[qid] = explain(question, parsed[qid], message, words)
-        elif question.required:
+            result.answers[qid] = parsed[qid]
+        elif shown.required:
             result.errors[qid] = words["required"]
     return result
 
 
-def _one(form: Form, name: str) -> str:
-    values = form.get(name) or []
-    return values[-1].strip() if values else ""
-
-
-def parse_field(
-    question: QuestionBase, form: Form, words: dict[str, str]
-) -> tuple[Any, Any, str | None]:
-    """(what was typed, the answer or ``None``, a problem with the input or ``None``)."""
+def raw_from_form(question: QuestionBase, form: Form) -> Any:
+    """What the posted fields of a question hold, for `QuestionBase.parse`: the fields
+    ``<id>.<row>`` as ``{row: value}`` (a then/now question's rows), else the field ``<id>``:
+    ``None`` when absent, its value, or the list of its values when repeated (ticked boxes)."""
     qid = question.id
-    if isinstance(question, ThenNow):
-        typed = {row: _one(form, f"{qid}.{row}") for row in ("then", "now")}
-        if typed["then"] and typed["now"]:
-            return typed, dict(typed), None
-        if typed["then"] or typed["now"]:
-            return typed, None, words["both_rows"]
-        return typed, None, None
-    if isinstance(question, MultiChoice):
-        ticked = [v for v in (form.get(qid) or []) if v]
-        return ticked, (list(dict.fromkeys(ticked)) or None), None
-    text = (form.get(qid) or [""])[-1]
-    if isinstance(question, TextQuestion):
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        stripped = text.strip()
-        return text, (stripped or None), None
-    text = text.strip()
-    if not text:
-        return text, None, None
-    if isinstance(question, SingleChoice | Likert):
-        return text, text, None
-    if isinstance(question, YesNo):
-        if text in ("yes", "no"):
-            return text, text == "yes", None
-        return text, None, words["required"]
-    if isinstance(question, Rating | Number):
-        number = _number(text)
-        if number is None:
-            whole = isinstance(question, Rating) or (
-                isinstance(question, Number) and question.integer
-            )
-            return text, None, words["expected_whole" if whole else "expected_number"]
-        return text, number, None
-    # A question type from a plugin: JSON when the field holds JSON, the text otherwise.
-    try:
-        return text, json.loads(text), None
-    except ValueError:
-        return text, text, None
-
-
-def _number(text: str) -> int | float | None:
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # a decimal comma, as typed in much of Europe
-    try:
-        number = float(cleaned)
-    except ValueError:
+    prefix = qid + "."
+    rows = {
+        name[len(prefix) :]: values[-1]
+        for name, values in form.items()
+        if name.startswith(prefix) and values
+    }
+    if rows:
+        return rows
+    values = list(form.get(qid) or [])
+    if not values:
         return None
-    if not math.isfinite(number):
-        return None
-    return (
-        int(number)
-        if number.is_integer() and "." not in cleaned and "e" not in cleaned.lower()
-        else number
-    )
-
-
-def explain(question: QuestionBase, value: Any, message: str, words: dict[str, str]) -> str:
-    """A participant's words for an answer the question refuses (``message`` is the fallback)."""
-    if isinstance(question, MultiChoice):
-        top = question.max_selections or len(question.choices)
-        return words["select_between"].format(min=question.min_selections, max=top)
-    if isinstance(question, Number | Rating):
-        if isinstance(question, Number) and question.integer and int(value) != value:
-            return words["expected_whole"]
-        if isinstance(question, Rating) and int(value) != value:
-            return words["expected_whole"]
-        low, high = question.min, question.max
-        if low is not None and high is not None:
-            return words["between"].format(min=f"{low:g}", max=f"{high:g}")
-        if low is not None:
-            return words["at_least"].format(min=f"{low:g}")
-        if high is not None:
-            return words["at_most"].format(max=f"{high:g}")
-    if isinstance(question, TextQuestion):
-        if isinstance(value, str) and len(value) > question.max_length:
-            return words["too_long"].format(max=question.max_length)
-        return words["one_line"]
-    return message
+    if len(values) == 1:
+        return values[0].replace("\r\n", "\n").replace("\r", "\n")
+    return values
 
 
 def typed_from_answer(question: QuestionBase, value: Any) -> Any:
-    """What the form fields hold for a stored answer (the inverse of `parse_field`)."""
-    if value is None:
-        return (
-            {"then": "", "now": ""}
-            if isinstance(question, ThenNow)
-            else ([] if isinstance(question, MultiChoice) else "")
-        )
-    if isinstance(question, YesNo):
-        return "yes" if value else "no"
-    if isinstance(question, Number | Rating):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(question, ThenNow | MultiChoice | TextQuestion | ChoiceQuestion | ScaleQuestion):
-        return value
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    """What the form fields hold for a stored answer (the inverse of `QuestionBase.parse`)."""
+    raw = question.raw(value) if value is not None else None
+    return "" if raw is None else raw
 
 
 def options(question: QuestionBase, language: str) -> list[tuple[str, str]]:
     """(id, label) of each choice or scale point, the N/A point last."""
-    if isinstance(question, ChoiceQuestion):
-        return [(c.id, c.text(language)) for c in question.choices]
-    if isinstance(question, ScaleQuestion):
-        scale = question.resolved_scale
-        out = [(p.id, p.text(language)) for p in scale.points]
-        if question.allow_na and scale.na is not None:
-            out.append((scale.na.id, scale.na.text(language)))
-        return out
-    return []
+    return [(option.id, option.text(language)) for option in question.offered()]
 
 
 def widget(question: QuestionBase) -> str:
-    """The template macro that shows a question."""
-    if isinstance(question, Note):
-        return "note"
-    if isinstance(question, ThenNow):
-        return "then_now"
-    if isinstance(question, MultiChoice):
-        return "checkboxes"
-    if isinstance(question, SingleChoice | Likert):
-        return "radios"
-    if isinstance(question, Rating):
-        return "rating"
-    if isinstance(question, YesNo):
-        return "yes_no"
-    if isinstance(question, Number):
-        return "number"
-    if isinstance(question, TextQuestion):
-        return "textarea" if question.long else "text"
-    return "text"
+    """The name a question's wrapper is known by in the page (``data-widget``): its type."""
+    return question.type
+
+
+def web_types(types: QuestionTypes) -> QuestionTypes:
+    """The engine's types with the web form's renderings of the built-in types, which its plugin
+    registers (`feedback_web.register_renderings`), also on an engine without the plugin."""
+    from feedback_web import register_renderings
+
+    return types.including(register_renderings, "feedback_web")
+
+
+def template(types: QuestionTypes, question: QuestionBase) -> str:
+    """The template target that draws ``question`` (its type's ``web`` rendering)."""
+    target = web_types(types).target(question.type, RENDERING)
+    if target is None:
+        raise LookupError(f"question type '{question.type}' has no web rendering")
+    return target
+
+
+def require(types: QuestionTypes, survey: Survey) -> None:
+    """Refuse now a survey the web form cannot draw in full.
+
+    :raises SurveyError: naming each question and its type.
+    """
+    web_types(types).require(survey, RENDERING, "web form")
+
+
+#: where the core's components are: the page loads them always (types.js)
+CORE_COMPONENTS = "feedback:static/js/"
+
+
+def component_types(types: QuestionTypes, survey: Survey) -> list[str]:
+    """The question types of ``survey`` whose browser component (the type's ``offline``
+    rendering: it reads the type's fields and parses them, for show_if applied live) the page
+    loads beyond the core's, each once, served at ``/static/types/<type>.js``."""
+    out: list[str] = []
+    for question in survey.questions_in_order:
+        target = types.target(question.type, "offline")
+        if target and not target.startswith(CORE_COMPONENTS) and question.type not in out:
+            out.append(question.type)
+    return out
+
+
+def component_source(types: QuestionTypes, type_name: str) -> str | None:
+    """The text of a plugin type's browser component, or ``None`` when it has none."""
+    target = types.target(type_name, "offline")
+    if target is None or target.startswith(CORE_COMPONENTS):
+        return None
+    try:
+        return resource_text(target)
+    except (ValueError, OSError, ModuleNotFoundError):
+        return None
+
+
+def require_served(engine: Engine) -> None:
+    """Refuse now (`feedback serve`) to serve surveys the web form cannot draw: the default
+    survey (open links) and the survey of every invitation not completed yet (personal links).
+
+    :raises FeedbackError: the default survey is broken or unknown, or a survey has a question of
+        a type with no web rendering (`SurveyError`, naming each question).
+    """
+    surveys = [engine.survey()]
+    rows = engine.store.conn.execute(
+        "SELECT DISTINCT survey FROM invitations WHERE completed IS NULL ORDER BY survey"
+    ).fetchall()
+    for (survey_id,) in rows:
+        if survey_id == surveys[0].id:
+            continue
+        try:
+            surveys.append(engine.survey(survey_id))
+        except FeedbackError:
+            continue  # its link says so when opened, as before
+    for survey in surveys:
+        require(engine.types, survey)
+
+
+class TargetLoader(BaseLoader):
+    """Templates named by target, ``"package:path/inside/the/package"``: the web renderings of
+    question types, wherever their package is."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if ":" not in template:
+            raise TemplateNotFound(template)
+        try:
+            source = resource_text(template)
+        except (ValueError, OSError, ModuleNotFoundError) as exc:
+            raise TemplateNotFound(template) from exc
+        return source, None, lambda: True
+
+
+def definition_json(survey: Survey, question: QuestionBase) -> str:
+    """The question's definition as JSON (every field, a named scale put in), for the page's
+    script to read answers with the one parser's JavaScript twin (``FeedbackAnswers``)."""
+    definition = question.model_dump(mode="json")
+    if isinstance(definition.get("scale"), str) and definition["scale"] in survey.scales:
+        definition["scale"] = survey.scales[definition["scale"]].model_dump(mode="json")
+    return json.dumps(definition, ensure_ascii=False, separators=(",", ":"))
 
 
 def condition_json(question: QuestionBase) -> str | None:

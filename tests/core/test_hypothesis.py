@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import feedback_formats
 from feedback.errors import Problem, ResponseInvalid, SurveyError
 from feedback.loading import SurveyDocument, parse_survey
+from feedback.questions import strip
 from feedback.responses import answer_problems
 from feedback.survey import (
     MultiChoice,
@@ -130,7 +131,8 @@ def _valid_value(question: Any, draw: Any) -> Any:
         return draw(
             st.lists(
                 st.sampled_from(question.answer_ids()),
-                min_size=question.min_selections,
+                # none ticked is no answer (the one parser's rule), not an empty answer
+                min_size=max(1, question.min_selections),
                 max_size=top,
                 unique=True,
             )
@@ -154,7 +156,8 @@ def _valid_value(question: Any, draw: Any) -> Any:
         alphabet = st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n")
         if question.long:
             alphabet = st.characters(blacklist_categories=["Cs"])
-        return draw(st.text(alphabet, max_size=question.max_length))
+        # a blank text is no answer (the one parser's rule, `QuestionBase.parse`)
+        return draw(st.text(alphabet, min_size=1, max_size=question.max_length).filter(strip))
     raise AssertionError(f"no strategy for {question.type}")
 
 

@@ -65,6 +65,7 @@ import feedback_web.server
 from feedback.cli import cli
 from feedback.engine import Engine
 from feedback.invitations import Invitations, hash_token, new_token, utcnow
+from feedback.questions import strip
 
 OPEN = "/e/hague-2011"
 
@@ -79,7 +80,12 @@ def web(project: Path, make_engine: Callable[..., Engine]) -> Iterator[Web]:
 # -- what an attacker looks for in a page ------------------------------------------------------
 
 #: the only scripts the web form's pages load
-APP_SCRIPTS = {"/static/conditions.js", "/static/form.js"}
+APP_SCRIPTS = {
+    "/static/conditions.js",
+    "/static/answers.js",
+    "/static/types.js",
+    "/static/form.js",
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
 NEVER = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "foreignobject"}
 RAW = ("<script>alert", "<img src=x", "<svg onload", "' onmouseover='alert")
@@ -883,7 +889,8 @@ def test_formulas_in_answers_are_inert_in_csv_and_xlsx_exports(reported: Path) -
     is a formula."""
     out = reported / "exports"
     out.mkdir(exist_ok=True)
-    wanted = {"'" + f for f in FORMULAS}
+    # as stored: the one answer parser strips whitespace at a text's ends ("\t=1+1" is "=1+1")
+    wanted = {"'" + strip(f) for f in FORMULAS}
     for name in ("responses.csv", "responses.xlsx"):
         fmt = name.rsplit(".", 1)[1]
         result = run(reported, "responses", "export", "--format", fmt, "-o", str(out / name))
@@ -985,9 +992,11 @@ def test_yaml_bombs_and_python_tags_in_a_survey_are_refused(project: Path, attac
     text, untagged = _tagged(marker)[attack]
     path = project / "surveys" / "attack.yaml"
     path.write_text(text, encoding="utf-8")
-    started = time.monotonic()
+    # CPU time of this process (the command runs in it), not the wall clock: a machine busy with
+    # other work must not fail the test, and a bomb spends CPU, not waits.
+    started = time.process_time()
     result = run(project, "survey", "validate", str(path))
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert not marker.exists()
     assert result.exit_code == 2, result.output
     assert "attack.yaml:" in result.output

@@ -1,79 +1,11 @@
-/* The offline form's logic without the page: show_if conditions, numbers as typed, the canonical
-   JSON and SHA-256 of a response file's checksum, UUIDv4. One global, FeedbackCore, that form.js
-   uses (and tests load on their own). Nothing here touches the network. */
+/* The offline form's logic without the page: the canonical JSON and SHA-256 of a response file's
+   checksum, UUIDv4, dates. One global, FeedbackCore, that form.js uses (and tests load on their
+   own, after the core's conditions.js and answers.js, whose helpers it passes on). Nothing here
+   touches the network. */
 var FeedbackCore = (function () {
   "use strict";
 
-  // -- show_if: feedback_web's conditions.js (FeedbackConditions), inlined before this script
-
-  var evaluate = FeedbackConditions.evaluate;
-
-  // -- numbers, as feedback_web.form._number reads them -------------------------------------
-
-  // Python's float() syntax: digits with single underscores between them, a point, an exponent
-  var DIGITS = "\\d(?:_?\\d)*";
-  var NUMBER = new RegExp("^[+-]?(" + DIGITS + "\\.?(?:" + DIGITS + ")?|\\." + DIGITS + ")" +
-    "(?:[eE][+-]?" + DIGITS + ")?$");
-
-  /* A typed number: {value, whole} or null for text that is no number. "3" is typed as a whole
-     number, "3.0" and "3e0" are not (as in the web form); a comma with no point is a decimal
-     comma. */
-  function parseNumber(text) {
-    var cleaned = String(text).trim().replace(/[ \u00a0]/g, "");
-    if (cleaned.indexOf(",") >= 0 && cleaned.indexOf(".") < 0) {
-      cleaned = cleaned.replace(/,/g, ".");
-    }
-    if (!NUMBER.test(cleaned)) return null;
-    var value = Number(cleaned.replace(/_/g, ""));
-    if (!isFinite(value)) return null;
-    var whole = Number.isInteger(value) && !/[.eE]/.test(cleaned);
-    return { value: value === 0 ? 0 : value, whole: whole };
-  }
-
-  /* Python's format(x, "g"): six significant digits, exponent outside 1e-4 .. 1e6. */
-  function formatG(x) {
-    if (x === 0) return "0";
-    var parts = x.toExponential(5).split("e");
-    var exponent = parseInt(parts[1], 10);
-    if (exponent < -4 || exponent >= 6) {
-      var mantissa = parts[0].replace(/\.?0+$/, "");
-      var digits = String(Math.abs(exponent));
-      return mantissa + "e" + (exponent < 0 ? "-" : "+") + (digits.length < 2 ? "0" : "") + digits;
-    }
-    return x.toFixed(Math.max(0, 5 - exponent)).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
-  }
-
-  // -- text -----------------------------------------------------------------------------------
-
-  /* Text as Python keeps it: a lone surrogate (which UTF-8 cannot hold) becomes U+FFFD. */
-  function wellFormed(text) {
-    var out = "";
-    for (var i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length &&
-          text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff) {
-        out += text.charAt(i) + text.charAt(i + 1);
-        i++;
-      } else {
-        out += c >= 0xd800 && c <= 0xdfff ? "\ufffd" : text.charAt(i);
-      }
-    }
-    return out;
-  }
-
-  /* Characters as Python counts them (code points, not UTF-16 units). */
-  function length(text) {
-    var n = 0;
-    for (var i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-        var d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) i++;
-      }
-      n++;
-    }
-    return n;
-  }
+  var A = FeedbackAnswers;  // the core's answers.js: numbers and text as the one parser reads them
 
   // -- the canonical JSON a checksum is taken of ----------------------------------------------
 
@@ -234,11 +166,11 @@ var FeedbackCore = (function () {
   }
 
   return {
-    evaluate: evaluate,
-    parseNumber: parseNumber,
-    formatG: formatG,
-    wellFormed: wellFormed,
-    length: length,
+    evaluate: FeedbackConditions.evaluate,
+    parseNumber: A.parseNumber,
+    formatG: A.formatG,
+    wellFormed: A.wellFormed,
+    length: A.length,
     canonical: canonical,
     utf8: utf8,
     sha256Hex: sha256Hex,

@@ -1,19 +1,18 @@
 /* The offline form: the survey of the data block one section per page, as the web form shows it
    (the same markup and styles), show_if applied as the participant answers, each page checked
    before the next, the draft kept in localStorage, and each submitted response saved as a file
-   (and kept in localStorage until exported). Needs FeedbackCore, FeedbackSurvey and
-   FeedbackQuestions. No request leaves the page. */
+   (and kept in localStorage until exported). Each question is drawn and read by its type's
+   component (the core's types.js, ``feedback``, and a plugin type's own component). Needs
+   FeedbackCore, FeedbackSurvey and feedback. No request leaves the page. */
 (function () {
   "use strict";
 
   var C = FeedbackCore;
-  var Q = FeedbackQuestions;
-  var el = Q.el;
-  var format = Q.format;
+  var el = feedback.el;
+  var format = feedback.format;
   var data = JSON.parse(document.getElementById("offline-data").textContent);
   var meta = data.survey;
   var survey = FeedbackSurvey(data);
-  var markup = Q.make(survey);
   var definition = survey.definition;
   var sections = survey.sections;
   var EVENT = data.event.id;
@@ -30,7 +29,7 @@
   }
 
   function message(problem) {
-    return format(words()[problem.key] || problem.key, problem.params);
+    return feedback.worded(problem, words());
   }
 
   function visibleSet() { return survey.visible(state.typed); }
@@ -206,9 +205,9 @@
       heading,
       section.intro ? el("p", { "class": "intro", text: text(section.intro) }) : null
     ].concat(section.questions.map(function (q) {
-      return markup.question(q, {
-        language: state.language, words: w, typed: state.typed, error: errors[q.id],
-        visible: Boolean(visible[q.id])
+      return feedback.question(q, {
+        language: state.language, words: w, raw: state.typed[q.id], error: errors[q.id] || null,
+        visible: Boolean(visible[q.id]), survey: survey
       });
     }), [
       el("div", { "class": "actions" }, [
@@ -252,7 +251,7 @@
   function update() {
     var visible = visibleSet();
     Array.prototype.forEach.call(app.querySelectorAll("[data-question]"), function (wrap) {
-      Q.showIf(wrap, Boolean(visible[wrap.getAttribute("data-question")]));
+      feedback.showIf(wrap, Boolean(visible[wrap.getAttribute("data-question")]));
     });
     var where = position(visible);
     var w = words();
@@ -410,8 +409,8 @@
 
   /* What the page's fields hold, into the state. */
   function read(wrap) {
-    var found = markup.read(wrap);
-    if (found) state.typed[found[0]] = found[1];
+    var raw = feedback.read(wrap);
+    if (raw !== undefined) state.typed[wrap.getAttribute("data-question")] = raw;
   }
 
   function readPage() {

@@ -1,15 +1,12 @@
 /* The survey of the offline form without the page: its canonical definition with the defaults it
-   leaves out, its texts in a language, and answers read from what was typed and checked as the
-   web form reads and checks a page (feedback_web.form, feedback.questions). Needs FeedbackCore.
-   One global, FeedbackSurvey: FeedbackSurvey(data) for the form's data block. */
+   leaves out, its texts in a language, and answers read from what was typed with the one parser
+   (FeedbackAnswers, the twin of each type's QuestionBase.parse) as the web form reads a page.
+   Needs FeedbackConditions and FeedbackAnswers. One global, FeedbackSurvey: FeedbackSurvey(data)
+   for the form's data block. */
 var FeedbackSurvey = (function () {
   "use strict";
 
-  var C = FeedbackCore;
-  var WIDGETS = {
-    note: "note", then_now: "then_now", multi_choice: "checkboxes", single_choice: "radios",
-    likert: "radios", rating: "rating", yes_no: "yes_no", number: "number"
-  };
+  var A = FeedbackAnswers;
 
   function humanise(id) {
     var words = id.replace(/[_-]/g, " ").trim();
@@ -32,11 +29,10 @@ var FeedbackSurvey = (function () {
 
     // -- the definition ---------------------------------------------------------------------
 
-    function prop(q, name) {
-      if (Object.prototype.hasOwnProperty.call(q, name)) return q[name];
-      var fallback = (data.defaults[q.type] || {})[name];
-      return fallback === undefined ? null : fallback;
-    }
+    // what the parser needs besides a question: the types' defaults and the survey's scales
+    var context = { defaults: data.defaults, scales: definition.scales || {} };
+
+    function prop(q, name) { return A.prop(q, name, context); }
 
     function answerable(q) { return q.type !== "note"; }
 
@@ -62,84 +58,12 @@ var FeedbackSurvey = (function () {
       return list.map(function (o) { return [o.id, text(o.label, language, humanise(o.id))]; });
     }
 
-    function widget(q) {
-      return WIDGETS[q.type] || (prop(q, "long") ? "textarea" : "text");
-    }
-
     // -- answers ------------------------------------------------------------------------------
 
-    /* What was typed for a question, in the shape its fields hold. */
-    function typedOf(q, typed) {
-      var value = typed[q.id];
-      if (q.type === "then_now") {
-        return value && typeof value === "object" ? value : { then: "", now: "" };
-      }
-      if (q.type === "multi_choice") return Array.isArray(value) ? value : [];
-      return typeof value === "string" ? value : "";
-    }
-
-    /* {value} for an answer, {problem} for input that is no answer, {} for none
-       (feedback_web.form.parse_field). */
+    /* {value} for an answer, {problem: {key, params, message}} for input that is no answer,
+       {} for none: the question's type's parser (feedback.questions, answers.js). */
     function parse(q, typed) {
-      var value = typedOf(q, typed);
-      if (q.type === "then_now") {
-        var then = value.then || "";
-        var now = value.now || "";
-        if (then && now) return { value: { then: then, now: now } };
-        return then || now ? { problem: { key: "both_rows" } } : {};
-      }
-      if (q.type === "multi_choice") {
-        var ticked = value.filter(function (v, i) { return v && value.indexOf(v) === i; });
-        return ticked.length ? { value: ticked } : {};
-      }
-      if (q.type === "text") {
-        var cleaned = C.wellFormed(value.replace(/\r\n?/g, "\n").trim());
-        return cleaned ? { value: cleaned } : {};
-      }
-      var raw = value.trim();
-      if (!raw || q.type === "note") return {};
-      if (q.type === "yes_no") return raw === "yes" || raw === "no" ? { value: raw === "yes" } : {};
-      if (q.type === "rating" || q.type === "number") {
-        var n = C.parseNumber(raw);
-        if (n === null) {
-          var whole = q.type === "rating" || prop(q, "integer");
-          return { problem: { key: whole ? "expected_whole" : "expected_number" } };
-        }
-        return { value: n.value };
-      }
-      return { value: raw };
-    }
-
-    /* Why an answer is refused, as a word of the form and its values (Question.check, worded as
-       feedback_web.form.explain words it), or null. */
-    function check(q, value) {
-      if (q.type === "multi_choice") {
-        var low = prop(q, "min_selections") || 0;
-        var top = prop(q, "max_selections") || q.choices.length;
-        return value.length < low || value.length > top
-          ? { key: "select_between", params: { min: low, max: top } } : null;
-      }
-      if (q.type === "rating" || q.type === "number") {
-        if ((q.type === "rating" || prop(q, "integer")) && !Number.isInteger(value)) {
-          return { key: "expected_whole" };
-        }
-        var min = prop(q, "min");
-        var max = prop(q, "max");
-        if ((min !== null && value < min) || (max !== null && value > max)) {
-          if (min !== null && max !== null) {
-            return { key: "between", params: { min: C.formatG(min), max: C.formatG(max) } };
-          }
-          if (min !== null) return { key: "at_least", params: { min: C.formatG(min) } };
-          return { key: "at_most", params: { max: C.formatG(max) } };
-        }
-        return null;
-      }
-      if (q.type === "text") {
-        var most = prop(q, "max_length");
-        if (C.length(value) > most) return { key: "too_long", params: { max: most } };
-        if (!prop(q, "long") && /[\r\n]/.test(value)) return { key: "one_line" };
-      }
-      return null;
+      return A.read(q, typed[q.id], context);
     }
 
     /* The questions shown for what was typed, show_if applied in order (Survey.visible). */
@@ -147,7 +71,7 @@ var FeedbackSurvey = (function () {
       var shown = {};
       var out = {};
       questions.forEach(function (q) {
-        if (!q.show_if || C.evaluate(q.show_if, shown)) {
+        if (!q.show_if || FeedbackConditions.evaluate(q.show_if, shown)) {
           out[q.id] = true;
           var value = answerable(q) ? parse(q, typed).value : undefined;
           if (value !== undefined) shown[q.id] = value;
@@ -186,10 +110,7 @@ var FeedbackSurvey = (function () {
         var result = parse(q, typed);
         if (result.problem) {
           out[q.id] = result.problem;
-        } else if (result.value !== undefined) {
-          var problem = check(q, result.value);
-          if (problem) out[q.id] = problem;
-        } else if (prop(q, "required")) {
+        } else if (result.value === undefined && prop(q, "required")) {
           out[q.id] = { key: "required" };
         }
       });
@@ -217,8 +138,7 @@ var FeedbackSurvey = (function () {
       prop: prop,
       text: text,
       options: options,
-      widget: widget,
-      typedOf: typedOf,
+      parse: parse,
       visible: visible,
       pages: pages,
       neighbour: neighbour,

@@ -4,30 +4,15 @@
 (function () {
   "use strict";
 
-  var evaluate = FeedbackConditions.evaluate;  // conditions.js, loaded first
+  var evaluate = FeedbackConditions.evaluate;  // conditions.js, answers.js, types.js: loaded first
 
-  function number(text) {
-    var t = text.replace(/\s/g, "");
-    if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) t = t.replace(",", ".");
-    if (t === "" || isNaN(Number(t))) return undefined;
-    return Number(t);
-  }
-
+  /* A question's answer as the server will read it: what its fields hold (its type's component,
+     types.js), read by the one parser's twin (answers.js); undefined for none or a problem. */
   function valueOf(wrap) {
-    var widget = wrap.getAttribute("data-widget");
-    var checked = Array.prototype.slice.call(wrap.querySelectorAll("input:checked"));
-    if (widget === "checkboxes") {
-      var values = checked.map(function (i) { return i.value; });
-      return values.length ? values : undefined;
-    }
-    if (widget === "radios") return checked.length ? checked[0].value : undefined;
-    if (widget === "yes_no") return checked.length ? checked[0].value === "yes" : undefined;
-    if (widget === "rating") return checked.length ? Number(checked[0].value) : undefined;
-    var field = wrap.querySelector("input[type=text], textarea");
-    if (!field) return undefined;
-    if (widget === "number") return number(field.value);
-    var text = field.value.trim();
-    return text ? text : undefined;
+    var raw = wrap.getAttribute("data-definition");
+    if (!raw) return undefined;
+    var result = FeedbackAnswers.read(JSON.parse(raw), feedback.read(wrap), {});
+    return result.value;
   }
 
   function start() {
@@ -58,10 +43,7 @@
         var id = wrap.getAttribute("data-question");
         var raw = wrap.getAttribute("data-show-if");
         var visible = !raw || evaluate(JSON.parse(raw), answers);
-        wrap.hidden = !visible;
-        Array.prototype.forEach.call(wrap.querySelectorAll("input, textarea"), function (input) {
-          input.disabled = !visible;
-        });
+        feedback.showIf(wrap, visible);
         if (visible) {
           shown.push(id);
           var value = valueOf(wrap);

@@ -26,6 +26,7 @@ from web_helpers import (
 import feedback_web.app as app_module
 from feedback.invitations import Invitations, new_token, utcnow
 from feedback_web.app import make_app
+from feedback_web.settings import WebSettings
 
 PICKY = """
 id: picky
@@ -264,7 +265,7 @@ def test_unknown_links_from_many_addresses_are_refused_past_the_overall_limit(
     ]
     assert statuses == [404] * 25 + [429] * 5
     assert web.client(client=("198.51.100.99", 1000)).get(f"/s/{token}").status_code == 200
-    web.clock.now += web.engine.settings.web.rate_window
+    web.clock.now += web.engine.settings.plugin(WebSettings).rate_window
     assert web.client(client=("198.51.100.99", 1000)).get(f"/s/{new_token()}").status_code == 404
 
 
