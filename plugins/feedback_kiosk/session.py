@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from feedback.question_types import AnswerError
 from feedback.responses import Response
-from feedback.survey import MultiChoice, Note, Number, QuestionBase, Survey, ThenNow
+from feedback.survey import QuestionBase, Survey
 from feedback_kiosk.i18n import words
 
 
@@ -56,8 +57,9 @@ class KioskSession:
         self.id = response_id or uuid.uuid4()
         self.make_response = make_response
         self.answers: dict[str, Any] = {}
-        self.partial: dict[str, dict[str, str]] = {}  # then/now rows answered so far
-        self.invalid: dict[str, str] = {}  # typed text that is not yet an answer, and why
+        #: unfinished input a widget reported (then/now rows answered so far), given back to it
+        self.partial: dict[str, dict[str, Any]] = {}
+        self.invalid: dict[str, str] = {}  # input that is not yet an answer, and why
         self.words = words(language)
         # set by the review's Change: the steps the participant had when they left the review;
         # Next then returns to the review, through any step the change has newly brought in
@@ -92,7 +94,7 @@ class KioskSession:
 
     def position(self) -> tuple[int, int]:
         """(number of the current question, questions in all), counting only questions asked."""
-        questions = [s for s in self.steps() if not s.is_intro and not isinstance(s.question, Note)]
+        questions = [s for s in self.steps() if s.question is not None and s.question.answerable]
         keys = [s.key for s in questions]
         if self.current in keys:
             return keys.index(self.current) + 1, len(keys)
@@ -112,8 +114,6 @@ class KioskSession:
             return None
         question = step.question
         value = self.answers.get(question.id)
-        if isinstance(question, ThenNow) and question.id in self.partial and value is None:
-            return self.words["both_rows"]
         if question.id in self.invalid:
             return self.invalid[question.id]
         if value is None:
@@ -123,21 +123,14 @@ class KioskSession:
         return self._explain(question)
 
     def _explain(self, question: QuestionBase) -> str:
-        """A participant's words for an answer the question refuses."""
-        w = self.words
-        if isinstance(question, MultiChoice):
-            top = question.max_selections or len(question.choices)
-            return w["select_between"].format(min=question.min_selections, max=top)
-        if isinstance(question, Number):
-            low, high = question.min, question.max
-            if low is not None and high is not None:
-                return w["between"].format(min=f"{low:g}", max=f"{high:g}")
-            if low is not None:
-                return w["at_least"].format(min=f"{low:g}")
-            if high is not None:
-                return w["at_most"].format(max=f"{high:g}")
-            return w["expected_whole"] if question.integer else w["expected_number"]
-        return str(question.check(self.answers[question.id]))
+        """A participant's words for an answer the question refuses: why the type's parser
+        refuses it (two of at least three choices ticked), in the kiosk's words."""
+        value = self.answers[question.id]
+        try:
+            question.parse(value)
+        except AnswerError as exc:
+            return exc.worded(self.words)
+        return str(question.check(value))
 
     def next(self) -> bool:
         """Go on; ``False`` (and stay) while the current step has a problem."""
@@ -185,15 +178,23 @@ class KioskSession:
     def set_answer(self, question_id: str, value: Any) -> None:
         """Record an answer; ``None`` clears it. Hidden answers are kept but never submitted."""
         self.invalid.pop(question_id, None)
+        self.partial.pop(question_id, None)
         if value is None or value == [] or value == "":
             self.answers.pop(question_id, None)
         else:
             self.answers[question_id] = value
 
-    def set_invalid(self, question_id: str, why: str) -> None:
-        """Typed input that is not an answer yet (a number field holding "abc")."""
+    def set_invalid(
+        self, question_id: str, why: str, partial: Mapping[str, Any] | None = None
+    ) -> None:
+        """Input that is not an answer yet (a number field holding "abc"); ``partial``: the
+        widget's unfinished input, kept to give back to it."""
         self.answers.pop(question_id, None)
         self.invalid[question_id] = why
+        if partial:
+            self.partial[question_id] = dict(partial)
+        else:
+            self.partial.pop(question_id, None)
 
     def set_row(self, question_id: str, row: str, point: str | None) -> None:
         """One row of a then/now question (``None`` clears it); the answer is complete once both
@@ -208,6 +209,10 @@ class KioskSession:
             self.answers[question_id] = {"then": rows["then"], "now": rows["now"]}
         else:
             self.answers.pop(question_id, None)
+        if rows and set(rows) != {"then", "now"}:
+            self.invalid[question_id] = self.words["both_rows"]
+        else:
+            self.invalid.pop(question_id, None)
         if not rows:
             del self.partial[question_id]
 
@@ -231,30 +236,20 @@ class KioskSession:
         labels = self.labels(question)
         if isinstance(value, bool):
             return self.words["yes"] if value else self.words["no"]
-        if isinstance(value, dict):
+        if isinstance(value, dict) and set(value) == {"then", "now"}:
             return (
                 f"{self.words['before']}: {labels.get(value['then'], value['then'])} · "
                 f"{self.words['now']}: {labels.get(value['now'], value['now'])}"
             )
         if isinstance(value, list):
-            return ", ".join(labels.get(v, v) for v in value)
-        if isinstance(question, Number) and isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return labels.get(str(value), str(value))
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        raw = question.raw(value)  # a number as typed: 12, not 12.0
+        return labels.get(str(value), raw if isinstance(raw, str) else str(value))
 
     def labels(self, question: QuestionBase) -> dict[str, str]:
-        """Option ids to their labels in the participant's language."""
-        from feedback.survey import ChoiceQuestion, ScaleQuestion
-
-        if isinstance(question, ChoiceQuestion):
-            return {c.id: c.text(self.language) for c in question.choices}
-        if isinstance(question, ScaleQuestion):
-            scale = question.resolved_scale
-            out = {p.id: p.text(self.language) for p in scale.points}
-            if scale.na is not None:
-                out[scale.na.id] = scale.na.text(self.language)
-            return out
-        return {}
+        """Option ids to their labels in the participant's language (of the options the type
+        offers: choices, scale points; none for a type answered in other ways)."""
+        return {option.id: option.text(self.language) for option in question.offered()}
 
     def text(self, value: Any, default: str = "") -> str:
         return self.survey.text(value, self.language, default)

@@ -11,19 +11,31 @@ the merge of databases from several kiosks.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from feedback import hookimpl
+from feedback.question_types import Rendering
 from feedback.registry import Channel
+
+if TYPE_CHECKING:
+    from feedback.cli import FeedbackGroup
+    from feedback.engine import Engine
+    from feedback.paper_entry import PaperEntry
+    from feedback.survey import Survey
 
 
 @hookimpl
-def register_commands(cli: click.Group) -> None:
-    from feedback_offline.cli import merge_command, offline
-
-    cli.add_command(offline)
-    cli.add_command(merge_command())
+def register_commands(cli: FeedbackGroup) -> None:
+    cli.add_lazy_command(
+        "offline",
+        "feedback_offline.cli:offline",
+        "Forms without a server or network: a standalone HTML form, paper, and their import.",
+    )
+    cli.add_lazy_command(
+        "merge",
+        "feedback_offline.merging:merge",
+        "Merge other feedback databases (one per kiosk laptop) into this project's.",
+    )
 
 
 @hookimpl
@@ -36,3 +48,38 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "with `feedback offline import`.",
         )
     )
+
+
+@hookimpl
+def paper_entry(engine: Engine, event: dict[str, Any], survey: Survey) -> PaperEntry:
+    """Paper forms keyed in on a data-entry screen read and become what a row of the entry
+    template does (`feedback_offline.entry.PaperForms`)."""
+    from feedback_offline.entry import PaperForms
+
+    return PaperForms(engine, event, survey)
+
+
+#: How the paper form prints and keys in the built-in question types (`feedback.paper_layout`):
+#: loaded only when a paper form or entry template is made or read.
+PAPER_LAYOUTS = {
+    "single_choice": "feedback_offline.paper_layouts:ChoiceLayout",
+    "multi_choice": "feedback_offline.paper_layouts:MultiLayout",
+    "likert": "feedback_offline.paper_layouts:ScaleLayout",
+    "then_now": "feedback_offline.paper_layouts:ThenNowLayout",
+    "rating": "feedback_offline.paper_layouts:RatingLayout",
+    "yes_no": "feedback_offline.paper_layouts:YesNoLayout",
+    "number": "feedback_offline.paper_layouts:NumberLayout",
+    "text": "feedback_offline.paper_layouts:TextLayout",
+    "note": "feedback_offline.paper_layouts:NoteLayout",
+}
+
+
+#: How the offline form draws the built-in question types: the core's components (types.js).
+OFFLINE_COMPONENTS = "feedback:static/js/types.js"
+
+
+@hookimpl
+def register_renderings(register: Callable[[Rendering], None]) -> None:
+    for type_name, target in PAPER_LAYOUTS.items():
+        register(Rendering(type_name, "paper", target))
+        register(Rendering(type_name, "offline", OFFLINE_COMPONENTS))

@@ -1,14 +1,18 @@
 """The codes a paper form prints next to its boxes and staff type into the entry template.
 
+Each question type's paper layout (`feedback.paper_layout`, its ``paper`` rendering) gives its
+codes and reads a keyed-in cell; the built-in types' layouts (`feedback_offline.paper_layouts`):
+
 - single and multiple choice: the choices numbered 1..n in order; a multiple-choice cell holds
   several codes separated by spaces, commas or semicolons;
 - likert and then/now: the scale points numbered 1..n, lowest first; the N/A point ("Don't know") 0;
 - yes/no: 1 = yes, 2 = no;
 - rating: the number itself;
-- number and text: written as they are.
+- number and text: written as they are, read by the type's parser (``question.parse``).
 
 A cell may also hold the option id itself (``mp``, ``nl``, ``dont_know``, ``yes``), in any case.
-A cell of digits is always read as a code.
+A cell of digits is always read as a code. A question type from a plugin is printed and keyed in
+by its own layout; the default layout is a line to write on, read by the type's parser.
 
 The form code names the event, the survey and its version (``K7Q-2M9``). It is printed on every
 page of the paper form and in the header of the entry template, so that staff key each form into
@@ -18,6 +22,7 @@ the template made for it.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -25,22 +30,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from feedback.conditions import All, AnyOf, Compare, Condition, Not
-from feedback.survey import (
-    ChoiceQuestion,
-    MultiChoice,
-    Number,
-    QuestionBase,
-    Rating,
-    ScaleQuestion,
-    Survey,
-    ThenNow,
-    YesNo,
-)
-from feedback_offline.paper_words import words, yes_no_words
+from feedback.errors import Problem, SurveyError
+from feedback.paper_layout import Code, PaperContext, PaperLayout
+from feedback.question_types import AnswerError, QuestionTypes, load_target
+from feedback.survey import Number, QuestionBase, Survey, ThenNow
+from feedback_offline.paper_words import words
 
-WHOLE = re.compile(r"^[+-]?\d+$")
-DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-SEPARATORS = re.compile(r"[\s,;]+")
+__all__ = [
+    "Code",
+    "CodeError",
+    "Column",
+    "answer_columns",
+    "codes",
+    "decode",
+    "describe_condition",
+    "expected",
+    "form_code",
+    "layout_for",
+    "legend",
+    "number_hint",
+    "paper_types",
+    "question_numbers",
+    "require",
+    "same_form_code",
+]
+
+RENDERING = "paper"
 
 
 # -- the form code ---------------------------------------------------------------------------------
@@ -62,38 +77,80 @@ def same_form_code(written: str, code: str) -> bool:
     return bare(written) == bare(code)
 
 
+# -- the layouts of the question types ---------------------------------------------------------
+
+
+def paper_types(types: QuestionTypes | None) -> QuestionTypes:
+    """``types`` with this plugin's layouts of the built-in types added where missing.
+
+    The offline plugin registers them through ``register_renderings`` like any plugin; an engine
+    built without it (an embedder's, a test's), or no engine at all, still prints and reads the
+    built-in types with them. Layouts registered first are kept."""
+    from feedback.registry import Registry
+    from feedback_offline import PAPER_LAYOUTS
+
+    if types is None:
+        types = QuestionTypes(Registry("question type"))
+    if all((name, RENDERING) in types.renderings for name in PAPER_LAYOUTS):
+        return types
+    own = QuestionTypes(types.types, dict(types.renderings), list(types.problems))
+    own.add_renderings(((n, RENDERING, t) for n, t in PAPER_LAYOUTS.items()), "offline")
+    return own
+
+
+@functools.cache
+def _load(target: str) -> PaperLayout:
+    found = load_target(target)
+    layout = found() if isinstance(found, type) else found
+    if not isinstance(layout, PaperLayout):
+        raise TypeError(f"expected a feedback.paper_layout.PaperLayout, found {found!r}")
+    return layout
+
+
+def layout_for(question: QuestionBase, types: QuestionTypes | None = None) -> PaperLayout:
+    """The paper layout of ``question``'s type: its ``paper`` rendering, the built-in layout of
+    a built-in type, else the default (a line to write on, read by ``question.parse``).
+
+    :raises SurveyError: the type's layout cannot be loaded.
+    """
+    target = paper_types(types).target(question.type, RENDERING)
+    if target is None:
+        return PaperLayout()
+    try:
+        return _load(target)
+    except Exception as exc:
+        raise SurveyError(
+            None,
+            [
+                Problem(
+                    f"question type '{question.type}': cannot load its {RENDERING} rendering "
+                    f"'{target}': {type(exc).__name__}: {exc}"
+                )
+            ],
+        ) from exc
+
+
+def require(types: QuestionTypes, survey: Survey) -> None:
+    """Refuse a survey the paper form cannot print in full: a type with no paper rendering, or
+    one whose layout cannot be loaded (`SurveyError`, naming each question)."""
+    paper_types(types).require(survey, RENDERING, "paper form")
+    for question in survey.all_questions():
+        layout_for(question, types)
+
+
+def context(language: str = "en") -> PaperContext:
+    """What a layout gets when it is asked for codes or reads a cell (no drawing kit)."""
+    return PaperContext(language, words(language))
+
+
 # -- codes of the options ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Code:
-    """One box of a question: the code printed next to it, the answer it stands for, its label."""
-
-    code: str
-    value: Any
-    id: str
-    label: str
-
-
-def codes(question: QuestionBase, language: str = "en") -> list[Code] | None:
+def codes(
+    question: QuestionBase, language: str = "en", types: QuestionTypes | None = None
+) -> list[Code] | None:
     """The coded boxes of a question, in printed order; ``None`` when its answer is written."""
-    if isinstance(question, ChoiceQuestion):
-        return [
-            Code(str(i), c.id, c.id, c.text(language))
-            for i, c in enumerate(question.choices, start=1)
-        ]
-    if isinstance(question, ScaleQuestion):
-        scale = question.resolved_scale
-        out = [
-            Code(str(i), p.id, p.id, p.text(language)) for i, p in enumerate(scale.points, start=1)
-        ]
-        if question.allow_na and scale.na is not None:
-            out.append(Code("0", scale.na.id, scale.na.id, scale.na.text(language)))
-        return out
-    if isinstance(question, YesNo):
-        w = words(language)
-        return [Code("1", True, "yes", w["yes"]), Code("2", False, "no", w["no"])]
-    return None
+    return layout_for(question, types).codes(question, context(language))
 
 
 def question_numbers(survey: Survey) -> dict[str, int]:
@@ -138,96 +195,28 @@ class CodeError(ValueError):
     """A cell that is no code of its question: the message says what was expected and found."""
 
 
-def _range(table: list[Code]) -> str:
-    numbered = [int(c.code) for c in table if c.code != "0"]
-    return f"{min(numbered)}-{max(numbered)}" if len(numbered) > 1 else str(numbered[0])
-
-
-def expected(question: QuestionBase) -> str:
+def expected(question: QuestionBase, types: QuestionTypes | None = None) -> str:
     """What a cell of the question may hold, for messages: ``a code 1-10 or a choice id``."""
-    if isinstance(question, YesNo):
-        return "1 (yes) or 2 (no)"
-    table = codes(question)
-    if table is not None:
-        na = next((c for c in table if c.code == "0"), None)
-        if isinstance(question, ScaleQuestion):
-            also = f" (0 = {na.label})" if na is not None else ""
-            return f"a code {_range(table)}{also} or a point id"
-        if isinstance(question, MultiChoice):
-            return f"codes {_range(table)} or choice ids, separated by spaces, commas or semicolons"
-        return f"a code {_range(table)} or a choice id"
-    if isinstance(question, Rating):
-        return f"a whole number {question.min}-{question.max}"
-    if isinstance(question, Number):
-        return "a whole number" if question.integer else "a number"
-    return "text"
+    return layout_for(question, types).expected(question, context())
 
 
-def decode(question: QuestionBase, text: str) -> Any:
-    """The answer a (non-empty) cell stands for; `CodeError` when it is no code of the question.
+def decode(question: QuestionBase, text: str, types: QuestionTypes | None = None) -> Any:
+    """The answer a (non-empty) cell stands for (the type's layout's `PaperLayout.key_in`);
+    `CodeError` when it is no answer to the question, saying what was expected and found.
 
-    Whether the answer fits the survey (required, ranges of numbers, show_if) is left to
+    Whether the answer fits the rest of the survey (required, show_if) is left to
     `feedback.engine.Engine.submit_many`.
     """
     text = text.strip()
-    if isinstance(question, MultiChoice):
-        return _decode_many(question, text)
-    table = codes(question)
-    if table is not None:
-        value = _lookup(question, table, text)
-        if value is _MISSING:
-            raise CodeError(f"expected {expected(question)}, found {text!r}")
-        return value
-    if isinstance(question, Rating):
-        if not WHOLE.match(text) or not question.min <= int(text) <= question.max:
-            raise CodeError(f"expected {expected(question)}, found {text!r}")
-        return int(text)
-    if isinstance(question, Number):
-        return _number(question, text)
-    return text  # text, and the answers of question types from plugins: as written
-
-
-_MISSING = object()
-
-
-def _lookup(question: QuestionBase, table: list[Code], token: str) -> Any:
-    if token.isdigit():
-        number = str(int(token))
-        return next((c.value for c in table if c.code == number), _MISSING)
-    folded = token.casefold()
-    for c in table:
-        if c.id.casefold() == folded:
-            return c.value
-    if isinstance(question, YesNo):
-        written = {"y": True, "j": True, "n": False, "true": True, "false": False}
-        return yes_no_words().get(folded, written.get(folded, _MISSING))
-    return _MISSING
-
-
-def _decode_many(question: MultiChoice, text: str) -> list[str]:
-    table = codes(question) or []
-    tokens = [t for t in SEPARATORS.split(text) if t]
-    chosen: list[str] = []
-    for token in tokens:
-        value = _lookup(question, table, token)
-        if value is _MISSING:
-            found = repr(token) if len(tokens) == 1 else f"{token!r} in {text!r}"
-            raise CodeError(f"expected {expected(question)}, found {found}")
-        if value in chosen:
-            raise CodeError(f"choice '{value}' is given twice, in {text!r}")
-        chosen.append(value)
-    order = {c.value: i for i, c in enumerate(table)}
-    return sorted(chosen, key=order.__getitem__)
-
-
-def _number(question: Number, text: str) -> int | float:
-    written = text.replace(" ", "")
-    if "," in written and "." not in written and written.count(",") == 1:
-        written = written.replace(",", ".")  # a decimal comma, as Dutch spreadsheets write it
-    if not DECIMAL.match(written):
-        raise CodeError(f"expected {expected(question)}, found {text!r}")
-    value = float(written)
-    return int(value) if value.is_integer() else value
+    layout = layout_for(question, types)
+    try:
+        return layout.key_in(question, text, context())
+    except AnswerError as exc:
+        message = str(exc)
+        if message.startswith("expected ") or "given twice" in message:
+            raise CodeError(message) from exc  # a layout's own words, naming what it found
+        what = layout.expected(question, context())
+        raise CodeError(f"expected {what}, found {text!r}: {message}") from exc
 
 
 # -- words for people -----------------------------------------------------------------------------
@@ -235,17 +224,9 @@ def _number(question: Number, text: str) -> int | float:
 
 def number_hint(question: Number, language: str) -> str:
     """``Write a whole number from 0 to 100``."""
-    w = words(language)
-    hint = w["write_whole"] if question.integer else w["write_number"]
-    low = None if question.min is None else f"{question.min:g}"
-    high = None if question.max is None else f"{question.max:g}"
-    if low is not None and high is not None:
-        hint += w["from_to"].format(min=low, max=high)
-    elif low is not None:
-        hint += w["at_least"].format(min=low)
-    elif high is not None:
-        hint += w["at_most"].format(max=high)
-    return hint
+    from feedback_offline.paper_layouts import number_hint as hint
+
+    return hint(question, words(language))
 
 
 def describe_condition(
@@ -298,10 +279,12 @@ def _value_text(question: QuestionBase | None, value: Any, language: str) -> str
 # -- the legend of the entry template ---------------------------------------------------------
 
 
-def legend(survey: Survey, language: str) -> Iterator[str]:
-    """One line per question column: its question number and what its cells hold."""
+def legend(survey: Survey, language: str, types: QuestionTypes | None = None) -> Iterator[str]:
+    """One line per question column: its question number and what its cells hold (the type's
+    layout's `PaperLayout.legend`)."""
     numbers = question_numbers(survey)
     w = words(language)
+    ctx = context(language)
     for question in survey.questions_in_order:
         if not question.answerable:
             continue
@@ -311,31 +294,10 @@ def legend(survey: Survey, language: str) -> Iterator[str]:
         about = [w["question"].format(n=numbers[question.id]).lower()]
         if question.required:
             about.append(w["legend_required"])
-        table = codes(question, language)
-        if isinstance(question, MultiChoice):
+        layout = layout_for(question, types)
+        if layout.kind == "multi":
             about.append(w["legend_several"])
-        if table is not None:
-            what = "; ".join(
-                f"{c.code} = {c.label}" + ("" if isinstance(question, YesNo) else f" ({c.id})")
-                for c in table
-            )
-        elif isinstance(question, Rating):
-            ends = [
-                f"{value} = {survey.text(label, language)}"
-                for value, label in (
-                    (question.min, question.min_label),
-                    (question.max, question.max_label),
-                )
-                if label is not None
-            ]
-            what = w["legend_rating"].format(min=question.min, max=question.max)
-            what += f" ({'; '.join(ends)})" if ends else ""
-        elif isinstance(question, Number):
-            what = number_hint(question, language)
-            if question.unit is not None:
-                what += f" ({survey.text(question.unit, language)})"
-        else:  # text, and question types from plugins
-            what = w["legend_text"]
+        what = layout.legend(question, ctx)
         if question.show_if is not None:
             what += " - " + describe_condition(question.show_if, survey, numbers, language)
         yield f"{name} ({', '.join(about)}): {what}"

@@ -7,11 +7,16 @@ answered "Yes" to question 10"), and on every page the form code and a "No." fie
 staff write on each form before keying it in. With ``base_url`` set it also carries a QR code of
 the event's open web link. The form is built once as plain data (`PaperForm`) and drawn from it as
 HTML (``paper_templates/paper.html.j2``) or PDF (`feedback_offline.paper_pdf`).
+
+Each question is printed by its type's paper layout (`feedback.paper_layout`, the type's ``paper``
+rendering; the built-in types' are `feedback_offline.paper_layouts`): the form draws the frame
+(number, label, help, condition, instruction), the layout the answer area. A survey with a type
+that has no paper rendering is refused when the form or the template is made.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +26,17 @@ from markupsafe import Markup
 from feedback import files
 from feedback.cli import CommandError, check_output, db_option, state
 from feedback.engine import Engine
-from feedback.errors import did_you_mean
+from feedback.errors import SurveyError, did_you_mean
 from feedback.i18n import long_date
-from feedback.survey import (
-    Likert,
-    MultiChoice,
-    Note,
-    Number,
-    QuestionBase,
-    Rating,
-    SingleChoice,
-    Survey,
-    TextQuestion,
-    ThenNow,
-    YesNo,
-)
+from feedback.paper_layout import PaperContext, PaperItem
+from feedback.question_types import QuestionTypes
+from feedback.survey import QuestionBase, Survey
 from feedback_offline.codes import (
-    Code,
-    codes,
     describe_condition,
     form_code,
-    number_hint,
+    layout_for,
     question_numbers,
+    require,
 )
 from feedback_offline.entry import EntryFile, read_entry_csv, template_csv
 from feedback_offline.paper_words import words
@@ -64,27 +58,8 @@ PAPER_SUFFIXES = (".pdf", ".html")
 # -- the form as data ------------------------------------------------------------------------------
 
 
-@dataclass
-class Item:
-    """One question as printed. ``kind``: note, choice, multi, scale, then_now, rating, yes_no,
-    number, text or long_text (a question type from a plugin is printed as text)."""
-
-    id: str
-    kind: str
-    label: str
-    number: int | None = None
-    help: str = ""
-    required: bool = False
-    condition: str = ""
-    instruction: str = ""
-    boxes: list[Code] = field(default_factory=list)
-    #: how many columns the boxes of a long list of choices are printed in
-    columns: int = 1
-    #: the rows of a then/now question
-    rows: list[str] = field(default_factory=list)
-    low_label: str = ""
-    high_label: str = ""
-    unit: str = ""
+#: One question as printed (`feedback.paper_layout.PaperItem`).
+Item = PaperItem
 
 
 @dataclass
@@ -116,16 +91,28 @@ class PaperForm:
 
 
 def build_form(
-    event: dict[str, Any], survey: Survey, language: str, base_url: str | None = None
+    event: dict[str, Any],
+    survey: Survey,
+    language: str,
+    base_url: str | None = None,
+    types: QuestionTypes | None = None,
 ) -> PaperForm:
-    """The paper form of ``survey`` at ``event`` (a row of the events table) in ``language``."""
+    """The paper form of ``survey`` at ``event`` (a row of the events table) in ``language``.
+
+    ``types``: the engine's question types, whose paper renderings print the questions (without
+    it, the built-in types' layouts, and a line to write on for any other type).
+
+    :raises SurveyError: a question's type has no paper rendering (with ``types``).
+    """
+    if types is not None:
+        require(types, survey)
     w = words(language)
     numbers = question_numbers(survey)
     parts = [
         Part(
             survey.text(section.title, language),
             survey.text(section.intro, language),
-            [_item(q, survey, numbers, language) for q in section.questions],
+            [_item(q, survey, numbers, language, types) for q in section.questions],
         )
         for section in survey.section_list()
     ]
@@ -153,75 +140,29 @@ def build_form(
     )
 
 
-def _item(question: QuestionBase, survey: Survey, numbers: dict[str, int], language: str) -> Item:
-    w = words(language)
-    item = Item(
+def _item(
+    question: QuestionBase,
+    survey: Survey,
+    numbers: dict[str, int],
+    language: str,
+    types: QuestionTypes | None,
+) -> PaperItem:
+    layout = layout_for(question, types)
+    item = PaperItem(
+        question=question,
+        layout=layout,
         id=question.id,
-        kind="text",
         label=survey.text(question.label, language),
         number=numbers.get(question.id),
         help=survey.text(question.help, language),
         required=question.required,
-        boxes=codes(question, language) or [],
     )
     if question.show_if is not None:
         item.condition = describe_condition(question.show_if, survey, numbers, language)
-    if isinstance(question, Note):
-        item.kind = "note"
-    elif isinstance(question, SingleChoice):
-        item.kind, item.instruction = "choice", w["tick_one"]
-        item.columns = _columns(item.boxes)
-    elif isinstance(question, MultiChoice):
-        item.kind, item.instruction = "multi", _multi_instruction(question, w)
-        item.columns = _columns(item.boxes)
-    elif isinstance(question, ThenNow):
-        item.kind, item.instruction = "then_now", w["tick_row"]
-        item.rows = [
-            survey.text(question.then_label, language, w["before"]),
-            survey.text(question.now_label, language, w["now"]),
-        ]
-    elif isinstance(question, Likert):
-        item.kind, item.instruction = "scale", w["tick_one"]
-    elif isinstance(question, YesNo):
-        item.kind, item.instruction = "yes_no", w["tick_one"]
-    elif isinstance(question, Rating):
-        item.kind, item.instruction = "rating", w["tick_one"]
-        item.boxes = [
-            Code(str(n), n, str(n), str(n)) for n in range(question.min, question.max + 1)
-        ]
-        item.low_label = survey.text(question.min_label, language)
-        item.high_label = survey.text(question.max_label, language)
-    elif isinstance(question, Number):
-        item.kind, item.instruction = "number", number_hint(question, language) + "."
-        item.unit = survey.text(question.unit, language)
-    elif isinstance(question, TextQuestion):
-        item.kind = "long_text" if question.long else "text"
-    elif item.boxes:  # a question type from a plugin with coded options
-        item.kind, item.instruction = "choice", w["tick_one"]
+    layout.prepare(item, PaperContext(language, words(language)))
     if item.help.strip().casefold() == item.instruction.casefold():
         item.instruction = ""  # the survey's help says it already
     return item
-
-
-def _multi_instruction(question: MultiChoice, w: dict[str, str]) -> str:
-    low, high = question.min_selections, question.max_selections
-    if high is not None and low > 1:
-        return w["tick_between"].format(min=low, max=high)
-    if high is not None:
-        return w["tick_at_most"].format(max=high)
-    if low > 1:
-        return w["tick_at_least"].format(min=low)
-    return w["tick_any"]
-
-
-def _columns(boxes: list[Code]) -> int:
-    """One column for a few or long options; two or three for a long list of short ones."""
-    longest = max((len(b.label) for b in boxes), default=0)
-    if len(boxes) >= 12 and longest <= 28:
-        return 3
-    if len(boxes) >= 7 and longest <= 45:
-        return 2
-    return 1
 
 
 # -- HTML ----------------------------------------------------------------------------------------
@@ -239,7 +180,15 @@ def render_html(form: PaperForm) -> str:
         undefined=jinja2.StrictUndefined,
     )
     css = Markup((TEMPLATES / "paper.css").read_text(encoding="utf-8"))
-    return env.get_template("paper.html.j2").render(f=form, w=form.words, css=css)
+    context = PaperContext(form.language, form.words)
+
+    def answer_area(item: PaperItem) -> Markup:
+        """The answer area of a question: its layout's HTML (which escapes what it prints)."""
+        return Markup(item.layout.html(item, context))
+
+    return env.get_template("paper.html.j2").render(
+        f=form, w=form.words, css=css, answer_area=answer_area
+    )
 
 
 # -- the commands ----------------------------------------------------------------------------------
@@ -268,6 +217,10 @@ def _prepare(
         hint = did_you_mean(event_id, engine.store.event_ids())
         raise CommandError(f"unknown event '{event_id}'{hint}", 2)
     survey = engine.resolve_survey(survey_ref)
+    try:
+        require(engine.types, survey)  # every question printable, before anything is written
+    except SurveyError as exc:
+        raise CommandError(str(exc), 2) from exc
     if language is None:
         language = survey.languages[0]
     elif language not in survey.languages:
@@ -281,10 +234,7 @@ def _prepare(
         language = matches[0]
     # Keep the survey version in the database, so the forms can be read back after the survey
     # file changes.
-    with engine.store.write():
-        engine.store.save_survey_version(
-            survey.id, survey.version, survey.text(survey.title), survey.canonical_json
-        )
+    engine.keep_survey_version(survey)
     return event, survey, language
 
 
@@ -332,7 +282,7 @@ def paper_command(
     _check_output(output, PAPER_SUFFIXES)
     engine = state().engine(db)
     event, survey, language = _prepare(engine, event_id, survey_ref, language)
-    form = build_form(event, survey, language, engine.settings.base_url)
+    form = build_form(event, survey, language, engine.settings.base_url, engine.types)
     if output.suffix.lower() == ".html":
         data = render_html(form).encode("utf-8")
     else:
@@ -383,6 +333,6 @@ def template_command(
         )
     engine = state().engine(db)
     event, survey, language = _prepare(engine, event_id, survey_ref, language)
-    write_file(output, template_csv(event, survey, language).encode("utf-8-sig"))
+    write_file(output, template_csv(event, survey, language, engine.types).encode("utf-8-sig"))
     code = form_code(event["id"], survey.id, survey.version)
     click.echo(f"Wrote {output} (form {code}, {survey.id})", err=True)

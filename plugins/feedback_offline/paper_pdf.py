@@ -3,11 +3,17 @@
 Text is set in DejaVu Sans when the font is installed (every language's letters), else in
 Helvetica. Boxes, writing lines and the QR code are drawn, not set as characters, so they print the
 same with any font. Every page carries the form code, a "No." field and "Page n of m".
+
+The form draws each question's frame (number, label, help, condition, instruction); its type's
+paper layout (`feedback.paper_layout.PaperLayout.flowables`) the answer area, with the drawing kit
+`Kit` (boxes, write-in space, paragraphs, tables, the indent). `answer_area` draws the built-in
+types' answer areas.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -30,7 +36,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from feedback_offline.paper import Item, PaperForm
+from feedback.paper_layout import PaperContext, PaperItem, PdfKit
+from feedback_offline.paper import PaperForm
+
+Item = PaperItem
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 DEJAVU = {
@@ -166,6 +175,51 @@ class _QR(Flowable):
                     x += 1
 
 
+class Kit:
+    """The PDF drawing kit a paper layout gets as ``context.pdf`` (`feedback.paper_layout.PdfKit`)."""
+
+    def __init__(self, styles: _Styles, width: float) -> None:
+        self.styles = styles
+        self.width = width  # the answer area's: the text width less the indent
+
+    def box(self, code: str = "") -> Flowable:
+        return _Box(code, self.styles.regular)
+
+    def write_in(self, width: float, height: float, lines: int = 0) -> Flowable:
+        return _WriteIn(width, height, lines=lines)
+
+    def paragraph(self, text: str, style: Any) -> Flowable:
+        return _p(text, style)
+
+    def table(
+        self, rows: list[list[Any]], widths: list[float], extra: Sequence[tuple[Any, ...]] = ()
+    ) -> Flowable:
+        return _plain(Table(rows, colWidths=widths, hAlign="LEFT"), list(extra))
+
+    def indented(self, flowable: Flowable) -> Flowable:
+        return _indented(flowable, self.width)
+
+
+def answer_area(item: PaperItem, kit: PdfKit) -> list[Flowable]:
+    """The answer area of a built-in type, by the kind its layout gave the item."""
+    styles, inner = kit.styles, kit.width
+    if item.kind in ("choice", "multi"):
+        return [_options(item, styles, inner)]
+    if item.kind == "yes_no":
+        return [_options(item, styles, inner, across=True)]
+    if item.kind in ("scale", "then_now"):
+        return [_grid(item, styles, inner)]
+    if item.kind == "rating":
+        return [_rating(item, styles, inner)]
+    if item.kind == "number":
+        cells = [[_WriteIn(32 * mm, 8 * mm), _p(item.unit, styles.option)]]
+        return [_indented(Table(cells, colWidths=[36 * mm, inner - 36 * mm]), inner)]
+    if item.kind == "note":
+        return []
+    lines = 6 if item.kind == "long_text" else 1
+    return [_indented(_WriteIn(inner, lines * 7 * mm, lines=lines), inner)]
+
+
 def _page_canvas(form: PaperForm, styles: _Styles) -> type[Canvas]:
     """A canvas that marks every page once the page count is known: form code, No., Page n of m."""
     w = form.words
@@ -177,7 +231,7 @@ def _page_canvas(form: PaperForm, styles: _Styles) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own
 
         def save(self) -> None:
             total = len(self._pages)
@@ -213,7 +267,9 @@ def _page_canvas(form: PaperForm, styles: _Styles) -> type[Canvas]:
             self.setStrokeColor(INK)
             self.setFont(styles.regular, 8)
             self.drawCentredString(
-                width / 2, 9 * mm, w["page_of"].format(n=self._pageNumber, total=total)
+                width / 2,
+                9 * mm,
+                w["page_of"].format(n=self._pageNumber, total=total),  # type: ignore[attr-defined]
             )
             self.drawString(MARGIN, 9 * mm, form.title)
 
@@ -296,7 +352,7 @@ def _question(item: Item, form: PaperForm, styles: _Styles, width: float) -> lis
     out: list[Flowable] = [Spacer(1, 2.5 * mm)]
     if item.condition:
         out.append(_p(item.condition, styles.condition))
-    if item.kind == "note":
+    if not item.question.answerable:
         out.append(_p(item.label, styles.note))
         return out
     required = f" <font name='{styles.regular}' size='8'>{escape(w['required_mark'])}</font>"
@@ -308,21 +364,8 @@ def _question(item: Item, form: PaperForm, styles: _Styles, width: float) -> lis
     if item.instruction:
         out.append(_p(item.instruction, styles.help))
     out.append(Spacer(1, 1.2 * mm))
-    inner = width - INDENT
-    if item.kind in ("choice", "multi"):
-        out.append(_options(item, styles, inner))
-    elif item.kind == "yes_no":
-        out.append(_options(item, styles, inner, across=True))
-    elif item.kind in ("scale", "then_now"):
-        out.append(_grid(item, styles, inner))
-    elif item.kind == "rating":
-        out.append(_rating(item, styles, inner))
-    elif item.kind == "number":
-        cells = [[_WriteIn(32 * mm, 8 * mm), _p(item.unit, styles.option)]]
-        out.append(_indented(Table(cells, colWidths=[36 * mm, inner - 36 * mm]), inner))
-    else:
-        lines = 6 if item.kind == "long_text" else 1
-        out.append(_indented(_WriteIn(inner, lines * 7 * mm, lines=lines), inner))
+    context = PaperContext(form.language, w, Kit(styles, width - INDENT))
+    out += item.layout.flowables(item, context)  # the answer area: the type's paper layout
     return out
 
 
@@ -334,7 +377,7 @@ def _indented(flowable: Flowable, inner: float) -> Table:
     return table
 
 
-def _plain(table: Table, extra: list[tuple[Any, ...]] = ()) -> Table:
+def _plain(table: Table, extra: Sequence[tuple[Any, ...]] = ()) -> Table:
     table.setStyle(
         TableStyle(
             [

@@ -12,7 +12,7 @@ from feedback_kiosk.i18n import language_name, words
 from feedback_kiosk.plain import plain
 
 
-class AttractScreen(Screen):
+class AttractScreen(Screen[None]):
     BINDINGS = [
         Binding("left", "app.focus_previous", show=False),
         Binding("right", "app.focus_next", show=False),

@@ -33,7 +33,7 @@ class HeadingText:
     hint: str
 
 
-class HeadingScreen(Screen):
+class HeadingScreen(Screen[None]):
     """The No., language and date of the next paper form."""
 
     # Tab moves before the keys typed after it are handed on (a priority binding acts as the key

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 
-class NotSavedScreen(Screen):
+class NotSavedScreen(Screen[None]):
     def __init__(self, message: str, note: str) -> None:
         super().__init__(id="not-saved")
         self.message = message

@@ -13,7 +13,7 @@ from feedback_kiosk.plain import plain
 from feedback_kiosk.session import KioskSession
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", show=False),
         Binding("up", "app.focus_previous", show=False),

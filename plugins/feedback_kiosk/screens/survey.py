@@ -12,14 +12,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, ProgressBar, Static
 
-from feedback.survey import Note
+from feedback.kiosk_widget import KioskContext
+from feedback.question_types import QuestionTypes
 from feedback_kiosk.plain import plain
 from feedback_kiosk.session import KioskSession
-from feedback_kiosk.widgets import question_widget
+from feedback_kiosk.widgets import is_typed, question_widget
 from feedback_kiosk.widgets.messages import Answered, GoOn, NotAnAnswer, RowAnswered
 
 
-class SurveyScreen(Screen):
+class SurveyScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", show=False),
         Binding("backspace", "back", show=False),
@@ -92,8 +93,8 @@ class SurveyScreen(Screen):
             # a new step is a new page: a press of the same button there must count, however
             # soon (Textual ignores presses during a button's 0.2 s "pressed" effect)
             button.remove_class("-active")
+        parts: list[Widget] = []
         if step.question is None:
-            parts = []
             if section.title is not None:
                 parts.append(
                     Static(
@@ -114,33 +115,43 @@ class SurveyScreen(Screen):
         label = session.text(question.label)
         if question.required:
             label += " *"
-        parts = [Static(plain(label), classes="question-label", markup=False)]
+        parts.append(Static(plain(label), classes="question-label", markup=False))
         if question.help is not None:
             parts.append(
                 Static(plain(session.text(question.help)), classes="question-help", markup=False)
             )
-        widget = question_widget(
-            question,
-            session.answers.get(question.id),
-            session.partial.get(question.id, {}),
-            session.language,
-            w,
+        context = KioskContext(
+            language=session.language,
+            words=w,
+            partial=session.partial.get(question.id, {}),
+            width=self.app.size.width,
         )
+        # the type's kiosk rendering (`feedback.kiosk_widget`); `feedback kiosk` refused at
+        # start a survey with a type that has none
+        widget = question_widget(self.types, question, session.answers.get(question.id), context)
         parts.append(widget)
         await body.mount_all(parts)
         body.scroll_home(animate=False)  # before the focus: keys may come as soon as it is there
-        typed = question.type in ("number", "text")
         hint = (
             w["hint_choice"].split(" · ", 1)[1]
-            if isinstance(question, Note)
-            else w["hint_text" if typed else "hint_choice"]
+            if not question.answerable
+            else w["hint_text" if is_typed(widget) else "hint_choice"]
         )
         self.query_one("#hint", Static).update(hint)
-        answers = self.query("#answer, #row-then")
-        if answers and not isinstance(question, Note):
-            answers.first().focus(scroll_visible=False)  # the question stays in view
+        # the control that takes the keys (the contract's id="answer"), else the first that can
+        nodes = [widget, *widget.query("*")]
+        answers = [n for n in nodes if n.id in ("answer", "row-then")] or [
+            n for n in nodes if n.focusable
+        ]
+        if answers and question.answerable:
+            answers[0].focus(scroll_visible=False)  # the question stays in view
         else:
             self.query_one("#next", Button).focus()
+
+    @property
+    def types(self) -> QuestionTypes:
+        """The question types and their renderings: the kiosk engine's."""
+        return self.app.engine.types  # type: ignore[attr-defined,no-any-return]
 
     def _can_go_back(self) -> bool:
         if self.before_first is not None:
@@ -186,7 +197,7 @@ class SurveyScreen(Screen):
         self._update_counter()
 
     def on_not_an_answer(self, message: NotAnAnswer) -> None:
-        self.session.set_invalid(message.question_id, message.why)
+        self.session.set_invalid(message.question_id, message.why, message.partial)
 
     async def on_go_on(self, message: GoOn) -> None:
         message.stop()

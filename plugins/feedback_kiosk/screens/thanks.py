@@ -11,7 +11,7 @@ from textual.widgets import Static
 from feedback_kiosk.plain import plain
 
 
-class ThanksScreen(Screen):
+class ThanksScreen(Screen[None]):
     def __init__(self, message: str, note: str, seconds: float) -> None:
         super().__init__(id="thanks")
         self.message = message

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import Label
 
+from feedback.kiosk_widget import KioskContext, QuestionWidget, plain, visible
 from feedback.survey import MultiChoice, QuestionBase, Rating, ScaleQuestion, YesNo, localise
-from feedback_kiosk.plain import plain, visible
 from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row, grid_for, room
-from feedback_kiosk.widgets.messages import Answered, GoOn
 
 
 def rating_ends(low: str, high: str, end: int) -> str:
@@ -23,20 +21,17 @@ def rating_ends(low: str, high: str, end: int) -> str:
     return "\n".join(line for line in (low, high.rjust(end)) if line.strip())
 
 
-class ChoiceQuestionWidget(Widget):
-    """Any question answered by picking options."""
+class ChoiceQuestionWidget(QuestionWidget):
+    """Any question answered by picking options: the kiosk rendering of single and multiple
+    choice, likert, rating and yes/no."""
 
     DEFAULT_CSS = """
     ChoiceQuestionWidget { height: auto; }
     ChoiceQuestionWidget .rating-ends { color: $text-muted; padding: 0 1; width: auto; }
     """
 
-    def __init__(self, question: QuestionBase, value: Any, language: str, words: dict[str, str]):
-        super().__init__()
-        self.question = question
-        self.value = value
-        self.language = language
-        self.words = words
+    def __init__(self, question: QuestionBase, value: Any, context: KioskContext) -> None:
+        super().__init__(question, value, context)
 
     def _choices(self) -> tuple[list[Choice], bool, bool, bool]:
         """(options, multiple, in a row, numbered)"""
@@ -67,12 +62,10 @@ class ChoiceQuestionWidget(Widget):
 
     def compose(self) -> ComposeResult:
         options, multiple, row, numbered = self._choices()
-        value = self.value
+        # the answer as the options name it: yes/no "yes", a rating "7" (the type's `raw`)
+        value = self.question.raw(self.value)
         grid = None
-        if isinstance(self.question, YesNo) and isinstance(value, bool):
-            value = "yes" if value else "no"
-        elif isinstance(self.question, Rating):
-            value = None if value is None else str(value)
+        if isinstance(self.question, Rating):
             grid = grid_for([o.label for o in options], room(self.app.size.width))
         yield Choices(
             options, value, multiple=multiple, row=row, numbered=numbered, id="answer", grid=grid
@@ -88,13 +81,12 @@ class ChoiceQuestionWidget(Widget):
 
     def on_choices_changed(self, event: Choices.Changed) -> None:
         event.stop()
-        value: Any = event.value
-        if isinstance(self.question, YesNo) and value is not None:
-            value = value == "yes"
-        elif isinstance(self.question, Rating) and value is not None:
-            value = int(value)
-        self.post_message(Answered(self.question.id, value))
+        if isinstance(self.question, MultiChoice):
+            # the ids ticked so far; how many it takes is the session's to say on Next
+            self.answer(event.value or None)
+        else:
+            self.typed_in(event.value)  # yes/no "yes" -> true, a rating "7" -> 7: `parse`
 
     def on_choices_confirmed(self, event: Choices.Confirmed) -> None:
         event.stop()
-        self.post_message(GoOn())
+        self.go_on()

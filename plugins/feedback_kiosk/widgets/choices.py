@@ -136,7 +136,7 @@ class Choices(Widget, can_focus=True):
         Binding("right", "move(1)", show=False),
         Binding("up", "vertical(-1)", show=False),
         Binding("down", "vertical(1)", show=False),
-        Binding("space", "toggle", show=False),
+        Binding("space", "pick_highlighted", show=False),
         Binding("enter", "confirm", show=False),
         Binding("delete", "clear", show=False),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
@@ -304,7 +304,7 @@ class Choices(Widget, can_focus=True):
         else:
             self.screen.focus_next()
 
-    def action_toggle(self) -> None:
+    def action_pick_highlighted(self) -> None:
         self.pick(self.highlight)
 
     def action_confirm(self) -> None:

@@ -1,19 +1,16 @@
-"""Messages question widgets post upward; the survey screen records them in the session."""
+"""Messages question widgets post upward; the survey screen records them in the session.
+
+`Answered`, `NotAnAnswer` and `GoOn` are the kiosk widget contract's (`feedback.kiosk_widget`),
+which widgets of question types from plugins post too; `RowAnswered` is the then/now widget's own.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.message import Message
 
+from feedback.kiosk_widget import Answered, GoOn, NotAnAnswer
 
-class Answered(Message):
-    """A question's answer changed (``None``: cleared)."""
-
-    def __init__(self, question_id: str, value: Any) -> None:
-        super().__init__()
-        self.question_id = question_id
-        self.value = value
+__all__ = ["Answered", "GoOn", "NotAnAnswer", "RowAnswered"]
 
 
 class RowAnswered(Message):
@@ -24,16 +21,3 @@ class RowAnswered(Message):
         self.question_id = question_id
         self.row = row
         self.point = point
-
-
-class NotAnAnswer(Message):
-    """What was typed is not an answer yet; ``why`` is in the participant's language."""
-
-    def __init__(self, question_id: str, why: str) -> None:
-        super().__init__()
-        self.question_id = question_id
-        self.why = why
-
-
-class GoOn(Message):
-    """The participant pressed Enter on a finished answer: go to the next step."""

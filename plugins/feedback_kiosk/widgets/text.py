@@ -6,11 +6,10 @@ from typing import Any
 
 from rich.style import Style
 from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import Input, Label, TextArea
 
+from feedback.kiosk_widget import KioskContext, QuestionWidget
 from feedback.survey import TextQuestion
-from feedback_kiosk.widgets.messages import Answered, GoOn
 
 
 class AnswerArea(TextArea):
@@ -29,18 +28,18 @@ class AnswerArea(TextArea):
             return default if default is not None else Style(color="default")
 
 
-class TextWidget(Widget):
+class TextWidget(QuestionWidget):
     DEFAULT_CSS = """
     TextWidget { height: auto; padding: 0 1; }
     TextWidget TextArea { height: 6; }
     TextWidget .counter { color: $text-muted; width: 100%; text-align: right; }
     """
 
-    def __init__(self, question: TextQuestion, value: Any, words: dict[str, str]):
-        super().__init__()
-        self.question = question
-        self.value = value if isinstance(value, str) else ""
-        self.words = words
+    typed = True
+    question: TextQuestion
+
+    def __init__(self, question: TextQuestion, value: Any, context: KioskContext) -> None:
+        super().__init__(question, value if isinstance(value, str) else "", context)
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -59,7 +58,7 @@ class TextWidget(Widget):
         if len(text) > limit:
             text = text[:limit]
         self.query_one(".counter", Label).update(self._count(len(text)))
-        self.post_message(Answered(self.question.id, text.strip() and text))
+        self.typed_in(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -75,4 +74,4 @@ class TextWidget(Widget):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(GoOn())
+        self.go_on()

@@ -13,18 +13,17 @@ from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import Button, Label
 
+from feedback.kiosk_widget import KioskContext, QuestionWidget, plain
 from feedback.survey import ThenNow, localise
-from feedback_kiosk.plain import plain
 from feedback_kiosk.widgets.choices import Choice, Choices, fits_in_a_row
-from feedback_kiosk.widgets.messages import GoOn, RowAnswered
+from feedback_kiosk.widgets.messages import RowAnswered
 
 ROWS = ("then", "now")
 
 
-class ThenNowWidget(Widget):
+class ThenNowWidget(QuestionWidget):
     DEFAULT_CSS = """
     ThenNowWidget { height: auto; }
     ThenNowWidget > .row-label { margin: 1 1 0 1; text-style: bold; }
@@ -32,21 +31,16 @@ class ThenNowWidget(Widget):
     ThenNowWidget > #clear-rows { margin: 1 0 0 2; width: auto; }
     """
 
-    def __init__(
-        self,
-        question: ThenNow,
-        value: Any,
-        partial: dict[str, str],
-        language: str,
-        words: dict[str, str],
-    ):
-        super().__init__()
-        self.question = question
-        self.rows = dict(partial)
+    question: ThenNow
+
+    def __init__(self, question: ThenNow, value: Any, context: KioskContext) -> None:
+        super().__init__(question, value, context)
+        # the rows answered so far (``context.partial``: one row of two), then the answer
+        self.rows: dict[str, str] = {
+            k: v for k, v in context.partial.items() if k in ROWS and isinstance(v, str)
+        }
         if isinstance(value, dict):
             self.rows.update(value)
-        self.language = language
-        self.words = words
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -87,7 +81,7 @@ class ThenNowWidget(Widget):
         if event.choices.id == "row-then":
             self._focus_row("now")
         else:
-            self.post_message(GoOn())
+            self.go_on()
 
     def on_choices_edge(self, event: Choices.Edge) -> None:
         """An arrow past the end of a row in a column: on to the other row, if there is one."""

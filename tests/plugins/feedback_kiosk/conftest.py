@@ -14,6 +14,7 @@ import textual._wait
 from helpers import EVENT
 from kiosk_helpers import PIN
 
+import feedback_offline
 from feedback.engine import Engine
 from feedback_kiosk.app import KioskApp, KioskOptions, make_app
 from feedback_kiosk.pin import hash_pin
@@ -25,6 +26,13 @@ def _no_pin_lockout(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wrong PINs are counted on the class (a new PIN screen must not reset them): start clean."""
     monkeypatch.setattr(PinScreen, "tries", 0)
     monkeypatch.setattr(PinScreen, "locked_until", 0.0)
+
+
+@pytest.fixture
+def engine(make_engine: Callable[..., Engine]) -> Engine:
+    """An engine with the built-in formats plugin and the offline plugin, which answers the
+    ``paper_entry`` hook for data entry of paper forms (as it does when installed), and one event."""
+    return make_engine(feedback_offline)
 
 
 @pytest.fixture(scope="session")
