@@ -19,7 +19,6 @@ words of data entry (labels, counts, what is wrong with a heading) follow the ki
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 import time
@@ -36,6 +35,7 @@ from textual.theme import Theme
 
 from feedback.engine import Engine, ResponseConflict
 from feedback.errors import FeedbackError, UnknownEvent
+from feedback.events import today as events_today
 from feedback.paper_entry import (
     FormAlreadyEntered,
     FormHeading,
@@ -678,7 +678,7 @@ class KioskApp(App[None], inherit_bindings=False):
             store = self.engine.store
             events_ = [(str(e["id"]), str(e["title"])) for e in store.events()]
             today = store.count_responses(
-                event=self.options.event, submitted=dt.date.today().isoformat()
+                event=self.options.event, submitted=events_today().isoformat()
             )
         except Exception:
             events_, today = [(self.options.event, self.event_title)], -1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import secrets
 import signal
@@ -16,6 +15,7 @@ import click
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine
 from feedback.errors import SurveyError, UnknownEvent, did_you_mean
+from feedback.events import today as events_today
 from feedback.paper_entry import provides_paper_entry
 from feedback.survey import Survey
 from feedback_kiosk.settings import KioskSettings
@@ -39,7 +39,7 @@ def choose_event(engine: Engine, event: str | None) -> str:
     if events:
         dated = [e for e in events if e["date"]]
         return str((dated or events)[-1]["id"])
-    store.upsert_event({**DEFAULT_EVENT, "date": dt.date.today().isoformat()})
+    store.upsert_event({**DEFAULT_EVENT, "date": events_today().isoformat()})
     click.echo(
         f"No event yet: collecting for a new event '{DEFAULT_EVENT['id']}' "
         "(add your own with `feedback event add`, then `feedback kiosk --event ID`).",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from feedback import events
 from feedback.question_types import AnswerError
 from feedback.responses import Response
 from feedback.survey import QuestionBase, Survey
@@ -265,6 +266,6 @@ class KioskSession:
             event=self.event,
             channel=self.channel,
             language=self.language,
-            submitted=self.today or dt.date.today(),
+            submitted=self.today or events.today(),
             answers=self.submitted_answers(),
         )

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from feedback import disclosure, i18n
+from feedback import disclosure, events, i18n
 from feedback.errors import FeedbackError
 from feedback.scoring import (
     CountsAgainstTargets,
@@ -344,12 +343,7 @@ def event_line(event: dict[str, Any], countries: dict[str, str]) -> str:
     return " · ".join(p for p in (place(event, countries), long_date(event.get("date"))) if p)
 
 
-def today() -> dt.date:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` (reproducible reports)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+today = events.today  # the core's clock: SOURCE_DATE_EPOCH for reproducible reports
 
 
 # -- the report --------------------------------------------------------------------------------
