@@ -212,16 +212,19 @@ def survey_model(extra_types: tuple[type[QuestionBase], ...] = ()) -> type[Surve
     """The `Survey` model whose question union also holds ``extra_types`` (from plugins)."""
     if not extra_types:
         return Survey
-    union = functools.reduce(lambda a, b: a | b, BUILTIN_QUESTION_TYPES + extra_types)
-    question = Annotated[union, Field(discriminator="type")]  # type: ignore[valid-type]
-    section = create_model(
+    union: Any = functools.reduce(
+        lambda a, b: a | b,  # type: ignore[arg-type, return-value]
+        BUILTIN_QUESTION_TYPES + extra_types,
+    )
+    question: Any = Annotated[union, Field(discriminator="type")]
+    section: Any = create_model(
         "Section",
         __base__=Section,
-        questions=(list[question], Field(min_length=1)),  # type: ignore[valid-type]
+        questions=(list[question], Field(min_length=1)),
     )
     return create_model(
         "Survey",
         __base__=Survey,
-        questions=(list[question] | None, None),  # type: ignore[valid-type]
-        sections=(list[section] | None, None),  # type: ignore[valid-type]
+        questions=(list[question] | None, None),
+        sections=(list[section] | None, None),
     )
