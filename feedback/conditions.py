@@ -53,12 +53,14 @@ class Compare:
             return not any(_same(a, v) for a in ticked for v in self.value)
         if isinstance(answer, bool) or not isinstance(answer, int | float):
             return False
-        return {
-            "gt": answer > self.value,
-            "ge": answer >= self.value,
-            "lt": answer < self.value,
-            "le": answer <= self.value,
-        }[self.op]
+        return bool(
+            {
+                "gt": answer > self.value,
+                "ge": answer >= self.value,
+                "lt": answer < self.value,
+                "le": answer <= self.value,
+            }[self.op]
+        )
 
     def dump(self) -> dict[str, Any]:
         return {self.question: {self.op: self.value}}
@@ -175,8 +177,8 @@ def comparisons(condition: Condition) -> Iterator[Compare]:
 
 
 def _dump(condition: Condition) -> dict[str, Any]:
-    out = condition.dump()
-    return _listify(out)
+    out: dict[str, Any] = _listify(condition.dump())
+    return out
 
 
 def _listify(value: Any) -> Any:

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any
 
 from feedback import files
 from feedback.store import RESPONSE_COLUMNS
@@ -63,7 +63,7 @@ def flatten(answers: dict[str, Any], answer_columns: list[str]) -> list[Any]:
     return cells
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     count = 0
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
@@ -79,7 +79,7 @@ def _rows(records: Iterable[dict[str, Any]], answer_columns: list[str]) -> Itera
         yield [neutralise(cell) for cell in row]
 
 
-def write_csv(records: Iterable[dict[str, Any]], answer_columns: list[str], out: TextIO) -> int:
+def write_csv(records: Iterable[dict[str, Any]], answer_columns: list[str], out: IO[str]) -> int:
     writer = csv.writer(out)
     writer.writerow([*META, *answer_columns])
     count = 0

@@ -195,7 +195,12 @@ def _allowed_keys(model: type[BaseModel], loc: Loc, data: Any) -> list[str]:
             current = current[part] if isinstance(current, Mapping) else None
             cls = info.annotation
         else:
-            current = current[part] if isinstance(current, list | Mapping) else None
+            if isinstance(current, list):
+                current = current[part] if isinstance(part, int) else None
+            elif isinstance(current, Mapping):
+                current = current[part]
+            else:
+                current = None
             args = typing.get_args(_strip(cls))
             cls = args[-1] if args else None
         cls = _unwrap(cls, current)
@@ -332,7 +337,7 @@ def pydantic_problems(exc: ValidationError, data: Any, model: type[BaseModel]) -
         messages = merged.setdefault(loc, [])
         if message not in messages:
             messages.append(message)
-    problems = []
+    problems: list[Problem] = []
     for loc, messages in merged.items():
         if len(messages) > 1 and all(m.startswith("input should be") for m in messages):
             found = messages[0].rsplit(", found ", 1)[-1]

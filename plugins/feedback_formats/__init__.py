@@ -11,14 +11,16 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from feedback import hookimpl
 from feedback.errors import Problem, SurveyError
-from feedback.loading import SurveyDocument
 from feedback.registry import Channel
+
+if TYPE_CHECKING:  # feedback.loading loads the survey models (pydantic): not at start-up
+    from feedback.loading import SurveyDocument
 
 MAX_SURVEY_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000
@@ -158,7 +160,8 @@ def _check_depth(text: str) -> None:
                 if depth > MAX_DEPTH:
                     raise yaml.MarkedYAMLError(
                         problem=f"lists and maps nested more than {MAX_DEPTH} levels deep",
-                        problem_mark=event.start_mark,
+                        # The pure-Python loader's marks (the stubs also allow libyaml's).
+                        problem_mark=cast(yaml.Mark, event.start_mark),
                     )
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 depth -= 1
@@ -345,6 +348,8 @@ def load_survey(path: Path) -> SurveyDocument | None:
             data, positions, keys = read_yaml_document(text)
         except yaml.YAMLError as exc:
             raise SurveyError(path, [_yaml_problem(exc, text)]) from exc
+    from feedback.loading import SurveyDocument
+
     return SurveyDocument(data=data, source=path, positions=positions, key_positions=keys)
 
 

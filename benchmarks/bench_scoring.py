@@ -2,11 +2,11 @@
 
 Run from the project root (never from pytest; it asserts nothing, it prints figures):
 
-    python benchmarks/scoring.py                          # 10,000, 100,000 and 1,000,000
-    python benchmarks/scoring.py --sizes 10000,100000     # leave out the slow 1M
-    python benchmarks/scoring.py --workdir /tmp/fb-bench  # keep the databases, reuse them next time
-    python benchmarks/scoring.py --profile 100000         # cProfile of the scorers at 100k
-    python benchmarks/scoring.py --gc off                 # what the garbage collector costs
+    python benchmarks/bench_scoring.py                          # 10,000, 100,000 and 1,000,000
+    python benchmarks/bench_scoring.py --sizes 10000,100000     # leave out the slow 1M
+    python benchmarks/bench_scoring.py --workdir /tmp/fb-bench  # keep the databases, reuse them next time
+    python benchmarks/bench_scoring.py --profile 100000         # cProfile of the scorers at 100k
+    python benchmarks/bench_scoring.py --gc off                 # what the garbage collector costs
 
 Goal (from the issue): scoring and the HTML report of 100,000 responses in under 2 s, and a time
 that grows close to linearly with the number of responses (100k / 10k close to 10x).
@@ -14,7 +14,7 @@ that grows close to linearly with the number of responses (100k / 10k close to 1
 Each size is one database holding one event (``bench-2024``), a roster of ``--roster`` people
 (a realistic seminar: invited, most attended, MPs and other roles from many countries) and N
 random but valid responses to the shipped ``post-seminar`` survey, made by ``ResponseMaker`` of
-``benchmarks/import.py`` (``show_if`` honoured). All sizes share one stream of responses (the 10k
+``benchmarks/bench_import.py`` (``show_if`` honoured). All sizes share one stream of responses (the 10k
 database holds the first 10k of the 1M), generated once. The first ``VALIDATED`` responses of each
 database go through ``Engine.submit_many`` (full validation, the survey version stored); the rest
 are bulk-inserted as the rows ``Engine`` would store (the same canonical JSON and content hash,
@@ -36,16 +36,7 @@ The report stages are skipped, with a message, when ``plugins/feedback_reports``
 cannot be imported yet.
 """
 
-# ruff: noqa: E402  (the imports follow the sys.path fix below)
 from __future__ import annotations
-
-import os
-import sys
-
-# Run as a script, this folder comes first on sys.path, where the sibling email.py would hide the
-# standard library's email package: take the folder off before anything imports email.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 
 import argparse
 import cProfile
@@ -90,10 +81,10 @@ ROLE_WEIGHTS = {
 
 
 def _load_import_bench() -> Any:
-    """``benchmarks/import.py`` as a module (``import`` is a keyword: no ``import`` statement)."""
-    spec = importlib.util.spec_from_file_location("bench_import", HERE / "import.py")
+    """``benchmarks/bench_import.py`` as a module, loaded by its path (whatever ``sys.path`` holds)."""
+    spec = importlib.util.spec_from_file_location("bench_import", HERE / "bench_import.py")
     if spec is None or spec.loader is None:
-        raise SystemExit("cannot load benchmarks/import.py")
+        raise SystemExit("cannot load benchmarks/bench_import.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

@@ -2,9 +2,9 @@
 
 Run from the project root (never from pytest; it asserts nothing, it prints figures):
 
-    python benchmarks/import.py                 # 50,000 responses: time and ratios vs. the floors
-    python benchmarks/import.py --n 200000      # another size
-    python benchmarks/import.py --memory        # peak RSS of the import for 50,000 and 500,000
+    python benchmarks/bench_import.py                 # 50,000 responses: time and ratios vs. the floors
+    python benchmarks/bench_import.py --n 200000      # another size
+    python benchmarks/bench_import.py --memory        # peak RSS of the import for 50,000 and 500,000
 
 Goals (from the issue):
 
@@ -47,9 +47,9 @@ Two more sections run after that one (``--only`` picks sections):
   into a fresh main database; each run in a child process, whose peak RSS is read from
   ``os.wait4``. Then the same three again (nothing new is stored).
 
-    python benchmarks/import.py --only offline --offline-files 2000
-    python benchmarks/import.py --only merge --merge-size 20000 --merge-repeat 1
-    python benchmarks/import.py --only offline --profile    # one more run under cProfile
+    python benchmarks/bench_import.py --only offline --offline-files 2000
+    python benchmarks/bench_import.py --only merge --merge-size 20000 --merge-repeat 1
+    python benchmarks/bench_import.py --only offline --profile    # one more run under cProfile
 """
 
 from __future__ import annotations
@@ -934,10 +934,6 @@ def merge(args: argparse.Namespace, base: Path) -> None:
 
 
 def main() -> None:
-    # Run as a script, this file's folder is sys.path[0], where the sibling benchmarks/email.py
-    # would shadow the standard library's email package (imported by importlib.metadata).
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=50_000, help="responses to import (speed)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median counts")

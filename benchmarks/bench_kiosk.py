@@ -2,9 +2,9 @@
 
 Run from the project root (never from pytest; it asserts nothing, it prints figures):
 
-    python benchmarks/kiosk.py                     # everything, 200 participants
-    python benchmarks/kiosk.py --participants 50   # a shorter run
-    python benchmarks/kiosk.py --repeat 9          # more cold starts per start-up figure
+    python benchmarks/bench_kiosk.py                     # everything, 200 participants
+    python benchmarks/bench_kiosk.py --participants 50   # a shorter run
+    python benchmarks/bench_kiosk.py --repeat 9          # more cold starts per start-up figure
 
 Goals (from the issue):
 
@@ -42,20 +42,11 @@ same way, at 80x24:
     attract screen.
 * whole process, in a pseudo-terminal of 80x24: ``feedback --project DIR kiosk --event ID`` (with
   ``FEEDBACK_KIOSK_PIN`` set, so the PIN is hashed at start-up as it is at a venue) against
-  ``python benchmarks/kiosk.py --bare-app``, from the spawn to the first output that holds the
+  ``python benchmarks/bench_kiosk.py --bare-app``, from the spawn to the first output that holds the
   first screen's text (interpreter start and imports included), and the process's VmRSS then.
 """
 
-# ruff: noqa: E402  (the imports follow the sys.path fix below)
 from __future__ import annotations
-
-import os
-import sys
-
-# Run as a script, this folder comes first on sys.path, where the sibling email.py would hide the
-# standard library's email package: take the folder off before anything imports email.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 
 import argparse
 import asyncio

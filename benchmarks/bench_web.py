@@ -2,13 +2,13 @@
 
 Run from the project root (never from pytest; it asserts nothing, it prints figures):
 
-    python benchmarks/web.py                        # 50 clients x 20 submissions, 3 rounds
-    python benchmarks/web.py --clients 20 --per-client 50
-    python benchmarks/web.py --rounds 5             # more rounds (the median is reported)
-    python benchmarks/web.py --flow phased          # every GET first, then the submissions alone
-    python benchmarks/web.py --rate 300             # 300 submissions begun per second, not flat out
-    python benchmarks/web.py --client httpx         # httpx.AsyncClient as the load generator
-    python benchmarks/web.py --profile              # and one more round of ours under cProfile
+    python benchmarks/bench_web.py                        # 50 clients x 20 submissions, 3 rounds
+    python benchmarks/bench_web.py --clients 20 --per-client 50
+    python benchmarks/bench_web.py --rounds 5             # more rounds (the median is reported)
+    python benchmarks/bench_web.py --flow phased          # every GET first, then the submissions alone
+    python benchmarks/bench_web.py --rate 300             # 300 submissions begun per second, not flat out
+    python benchmarks/bench_web.py --client httpx         # httpx.AsyncClient as the load generator
+    python benchmarks/bench_web.py --profile              # and one more round of ours under cProfile
 
 Goals (from the issue): the web form's submissions reach **at least half the bare endpoint's
 throughput**, and its **p99 submission latency is under 50 ms**.
@@ -27,7 +27,7 @@ What runs:
   hash) into a SQLite file with the store's schema for that table and its settings (WAL,
   ``synchronous=FULL``, foreign keys, ``BEGIN IMMEDIATE``), answering 303.
 
-Each app is served by uvicorn in its own process (``python benchmarks/web.py --serve ...``) on a
+Each app is served by uvicorn in its own process (``python benchmarks/bench_web.py --serve ...``) on a
 socket of 127.0.0.1 that this script binds to a free port and hands down; the same uvicorn
 settings for both (access log off unless ``--access-log``). The load generator is this process:
 asyncio, one keep-alive connection per client, and a minimal HTTP/1.1 client on asyncio streams
@@ -834,10 +834,6 @@ def implementation() -> str:
 
 
 def main() -> None:
-    # Run as a script, this file's folder is sys.path[0]: a sibling script named like a module of
-    # the standard library (benchmarks/email.py) would shadow it for uvicorn and httpx.
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--per-client", type=int, default=20, help="submissions per client")
