@@ -76,7 +76,7 @@ def test_in_chromium_the_slider_is_filled_in_and_stored(web: Web, chromium: Any)
             page.on("console", lambda m: m.type == "error" and problems.append(m.text))
             page.goto(base + OPEN)
             assert page.is_visible("#q-confident-input")
-            assert page.inner_text("#q-confident-ends") == "0 = Not at all … 10 = Completely (1)"
+            assert page.inner_text("#q-confident-ends") == "0 = Not at all … 10 = Completely"
             page.evaluate(AXE.read_text(encoding="utf-8"))
             result = page.evaluate(
                 "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
