@@ -42,7 +42,6 @@ from feedback_offline import files
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "assets"
-WEB_STATIC = resources.files("feedback_web") / "static"
 SHARED = resources.files("feedback") / "static" / "js"
 #: the scripts the web form serves too (show_if, the answer parser, the question components),
 #: first; the components of plugin types come after them, then the form's own (`OWN_SCRIPTS`)
@@ -52,8 +51,8 @@ OWN_SCRIPTS = (ASSETS / "core.js", ASSETS / "survey.js", ASSETS / "form.js")
 SCRIPTS = SHARED_SCRIPTS + OWN_SCRIPTS
 #: how the offline form draws question types (`feedback.question_types.RENDERINGS`)
 RENDERING = "offline"
-#: the web form's styles, shared so that both forms look the same
-WEB_CSS = WEB_STATIC / "form.css"
+#: the forms' styles (the core's, served by the web form too): both forms look the same
+WEB_CSS = resources.files("feedback") / "static" / "css" / "form.css"
 
 #: the web form's words the offline form uses
 WEB_KEYS = (

@@ -929,7 +929,10 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
         Mount(
             "/static",
             # the form's own files, and the core's scripts shared with the offline form
-            StaticFiles(directory=HERE / "static", packages=[("feedback", "static/js")]),
+            StaticFiles(
+                directory=HERE / "static",
+                packages=[("feedback", "static/js"), ("feedback", "static/css")],
+            ),
             name="static",
         ),
     ]

@@ -138,3 +138,21 @@ def test_a_broken_contract_fails_the_run_and_names_the_import(
     assert result.returncode == 1, output
     for text in expected:
         assert text in output, output
+
+
+def test_no_plugin_reads_another_plugins_files() -> None:
+    """import-linter sees imports, not ``resources.files("feedback_web")``: a plugin that reads
+    another's files (a style sheet, a script) breaks when that plugin is not installed, just as
+    an import would. What two plugins share is the core's (``feedback/static``)."""
+    import re
+
+    plugins_dir = Path(__file__).resolve().parents[2] / "plugins"
+    reads = re.compile(r"""files\(\s*["'](feedback_[a-z_]+)["']""")
+    found = []
+    for path in sorted(plugins_dir.glob("feedback_*/**/*.py")):
+        owner = path.relative_to(plugins_dir).parts[0]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for package in reads.findall(line):
+                if package != owner:
+                    found.append(f"{path.relative_to(plugins_dir)}:{number}: reads {package}")
+    assert found == []
