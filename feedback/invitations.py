@@ -25,6 +25,14 @@ TOKEN_BYTES = 32
 #: what `secrets.token_urlsafe(32)` makes: 43 characters of the URL-safe alphabet
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 STATUSES = ("not sent", "failed", "outstanding", "completed", "expired")
+#: where a personal link leads, under the site's address: the web form serves it and the
+#: invitations carry it, so both read it from here
+PERSONAL_PATH = "/s/{token}"
+
+
+def personal_link(base_url: str, token: str) -> str:
+    """The personal link of ``token`` on the site at ``base_url`` (no trailing slash)."""
+    return base_url.rstrip("/") + PERSONAL_PATH.format(token=token)
 
 
 def utcnow() -> dt.datetime:

@@ -73,6 +73,7 @@ from jinja2 import (
 
 from feedback.config import Settings
 from feedback.errors import InvalidInput
+from feedback.invitations import personal_link
 from feedback.survey import Survey
 from feedback.text import MAX_CITY, MAX_NAME, MAX_TITLE, plain, text_problem
 from feedback_email.plaintext import html_to_text
@@ -284,7 +285,7 @@ class Composer:
 
     def link(self, token: str) -> str:
         """The personal link of a token."""
-        return f"{self.base_url}/s/{token}"
+        return personal_link(self.base_url, token)
 
     def template(self, kind: str, language: str, part: str) -> Template:
         """The template a part of a message is rendered from: the project's for the language,

@@ -55,7 +55,7 @@ from starlette.staticfiles import StaticFiles
 from feedback.engine import Engine, ResponseConflict
 from feedback.errors import ResponseInvalid, StoreError, SurveyNotFound
 from feedback.events import today
-from feedback.invitations import Invitation, Invitations
+from feedback.invitations import PERSONAL_PATH, Invitation, Invitations
 from feedback.responses import Response as SurveyResponse
 from feedback.store import Store
 from feedback.survey import Survey
@@ -710,7 +710,7 @@ class WebForm:
             key=f"i:{invitation.id}",
             event=event,
             survey=survey,
-            action=f"{request.scope.get('root_path', '')}/s/{token}",
+            action=request.scope.get("root_path", "") + PERSONAL_PATH.format(token=token),
             channel=PERSONAL_LINK,
             invitation=invitation,
             token=token,
@@ -921,7 +921,7 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
     routes = [
         Route("/", home),
         Route("/favicon.ico", favicon),
-        Route("/s/{token}", personal, methods=["GET", "POST"]),
+        Route(PERSONAL_PATH, personal, methods=["GET", "POST"]),
         Route("/e/{event}", open_link, methods=["GET", "POST"]),
         Route("/e/{event}/qr", venue),
         Route("/e/{event}/qr.svg", venue_svg),
