@@ -1,7 +1,10 @@
-"""The kiosk's own words, in every language a shipped survey offers (English is the fallback)."""
+"""The kiosk's words, in every language a shipped survey offers (English is the fallback): the
+forms' shared words of the core (`feedback.form_words`: Next, Yes, the answer problems ...) with
+the kiosk's own over them."""
 
 from __future__ import annotations
 
+from feedback.form_words import words as form_words
 from feedback.i18n import language_name as _language_name
 from feedback.i18n import words_in
 
@@ -10,9 +13,6 @@ WORDS: dict[str, dict[str, str]] = {
         "language_name": "English",
         "begin": "Press Enter or click to begin",
         "choose_language": "Choose your language",
-        "next": "Next",
-        "back": "Back",
-        "submit": "Submit",
         "review": "Check your answers",
         "review_intro": "Choose an answer to change it, or submit when you are ready.",
         "change": "Change",
@@ -20,11 +20,6 @@ WORDS: dict[str, dict[str, str]] = {
         "not_answered": "(not answered)",
         "question_of": "Question {n} of {total}",
         "required": "Please answer this question to continue.",
-        "both_rows": "Please choose an answer in both rows.",
-        "before": "Before the seminar",
-        "now": "Now",
-        "yes": "Yes",
-        "no": "No",
         "characters": "{n} of {max} characters",
         "thank_you": "Thank you! Your answers have been saved.",
         "next_participant": "The next participant can start in a moment.",
@@ -33,12 +28,6 @@ WORDS: dict[str, dict[str, str]] = {
         "hint_choice": "Number keys or arrows to choose · Enter: next · Esc: back",
         "hint_text": "Tab: to Next · Esc: back",
         "hint_review": "Tab: move · Enter: choose · Esc: back",
-        "expected_number": "Please type a number.",
-        "expected_whole": "Please type a whole number.",
-        "between": "Please give a number from {min} to {max}.",
-        "at_least": "Please give a number of at least {min}.",
-        "at_most": "Please give a number of at most {max}.",
-        "select_between": "Please choose between {min} and {max} options.",
         "next_form": "Next paper form: what is written at its top",
         "date_format": "YYYY-MM-DD",
         "heading_hint": "Enter: start the form · Tab: next field · Ctrl+O: staff",
@@ -53,9 +42,6 @@ WORDS: dict[str, dict[str, str]] = {
         "language_name": "Nederlands",
         "begin": "Druk op Enter of klik om te beginnen",
         "choose_language": "Kies uw taal",
-        "next": "Volgende",
-        "back": "Terug",
-        "submit": "Versturen",
         "review": "Controleer uw antwoorden",
         "review_intro": "Kies een antwoord om het te wijzigen, of verstuur als u klaar bent.",
         "change": "Wijzigen",
@@ -63,11 +49,6 @@ WORDS: dict[str, dict[str, str]] = {
         "not_answered": "(niet beantwoord)",
         "question_of": "Vraag {n} van {total}",
         "required": "Beantwoord deze vraag om verder te gaan.",
-        "both_rows": "Kies een antwoord in beide rijen.",
-        "before": "Vóór het seminar",
-        "now": "Nu",
-        "yes": "Ja",
-        "no": "Nee",
         "characters": "{n} van {max} tekens",
         "thank_you": "Dank u wel! Uw antwoorden zijn opgeslagen.",
         "next_participant": "De volgende deelnemer kan zo beginnen.",
@@ -76,12 +57,6 @@ WORDS: dict[str, dict[str, str]] = {
         "hint_choice": "Cijfertoetsen of pijltjes om te kiezen · Enter: volgende · Esc: terug",
         "hint_text": "Tab: naar Volgende · Esc: terug",
         "hint_review": "Tab: verplaatsen · Enter: kiezen · Esc: terug",
-        "expected_number": "Typ een getal.",
-        "expected_whole": "Typ een geheel getal.",
-        "between": "Geef een getal van {min} tot {max}.",
-        "at_least": "Geef een getal van minstens {min}.",
-        "at_most": "Geef een getal van hoogstens {max}.",
-        "select_between": "Kies tussen {min} en {max} opties.",
         "next_form": "Volgend papieren formulier: wat er bovenaan staat",
         "date_format": "JJJJ-MM-DD",
         "heading_hint": "Enter: formulier beginnen · Tab: volgend veld · Ctrl+O: medewerkers",
@@ -97,7 +72,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 def words(language: str) -> dict[str, str]:
     """The words in ``language``, English for any word or language not translated."""
-    return words_in(WORDS, language)
+    return {**form_words(language), **words_in(WORDS, language)}
 
 
 def language_name(language: str) -> str:
