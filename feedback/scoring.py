@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, computed_field, model_validator
 
 from feedback import figures
-from feedback.survey import QuestionBase, Survey
+from feedback.survey import ChoiceQuestion, QuestionBase, Survey
 
 NOT_STATED = "not_stated"
 """The group of those who did not say (no answer to ``role`` or ``country``): a row of its own."""
@@ -526,6 +526,17 @@ class ScoringContext:
         """(response, answer or None) for every response whose survey asks ``question_id``."""
         for response in self.asking(question_id):
             yield response, response["answers"].get(question_id)
+
+    def choice_names(self, question_id: str, language: str = "en") -> dict[str, str]:
+        """Option id -> its text in ``language``, over every survey version whose
+        ``question_id`` is a choice question (``country``: ISO code -> "Netherlands")."""
+        names: dict[str, str] = {}
+        for survey in self.surveys.values():
+            question = survey.by_id.get(question_id)
+            if isinstance(question, ChoiceQuestion):
+                for choice in question.choices:
+                    names.setdefault(choice.id, choice.text(language))
+        return names
 
     def group_of(self, response: dict[str, Any], by: str) -> str | None:
         """The stakeholder group (the ``role`` answer) or ``country`` a response gives."""

@@ -22,7 +22,7 @@ from feedback.scoring import (
     ScoringContext,
     score,
 )
-from feedback.survey import ChoiceQuestion, Likert, ScaleQuestion, Survey, TextQuestion, ThenNow
+from feedback.survey import Likert, ScaleQuestion, Survey, TextQuestion, ThenNow
 from feedback_reports.model import (
     Comment,
     EventResults,
@@ -323,16 +323,6 @@ def long_date(value: Any) -> str:
     return i18n.long_date(value, "en")
 
 
-def country_names(context: ScoringContext) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for survey in context.surveys.values():
-        question = survey.by_id.get("country")
-        if isinstance(question, ChoiceQuestion):
-            for choice in question.choices:
-                names.setdefault(choice.id, choice.text("en"))
-    return names
-
-
 def place(event: dict[str, Any], countries: dict[str, str]) -> str:
     """Where an event was: ``The Hague, Netherlands`` (the country's name where it is known)."""
     code = event.get("country") or ""
@@ -394,7 +384,7 @@ def build_report(
             )
         protect_events(results, per_event, minimum, context.uniform_cell_size)
     step("counting answers")
-    countries = country_names(context)
+    countries = context.choice_names("country")
     event: dict[str, Any] | None = None
     if context.programme:
         settings = getattr(engine, "settings", None)

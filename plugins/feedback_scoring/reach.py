@@ -16,7 +16,6 @@ from feedback.scoring import (
     TargetCount,
     Wording,
 )
-from feedback.survey import ChoiceQuestion
 from feedback_scoring.answers import MP, group_name
 
 CHANNELS = {
@@ -47,17 +46,6 @@ REACH_WORDS = Wording(
     },
 )
 RATE_WORDS = Wording(legend="n = attended, k = responses, estimate = k / n")
-
-
-def country_names(context: ScoringContext) -> dict[str, str]:
-    """ISO code -> the English name the surveys' ``country`` question gives it."""
-    names: dict[str, str] = {}
-    for survey in context.surveys.values():
-        question = survey.by_id.get("country")
-        if isinstance(question, ChoiceQuestion):
-            for choice in question.choices:
-                names.setdefault(choice.id, choice.text("en"))
-    return names
 
 
 def _scopes(context: ScoringContext) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -103,7 +91,7 @@ def reach(context: ScoringContext) -> list[ScoreResult]:
             group_name(context, "role", r): n
             for r, n in sorted(by_role.items(), key=lambda i: (i[0] is None, i[0] or ""))
         }
-        names = country_names(context)
+        names = context.choice_names("country")
         came_from = sorted(names.get(c, c) for c in countries)
         figure = CountsAgainstTargets(
             scope="event" if scope == "event" else "programme",
