@@ -61,4 +61,4 @@ def test_the_walkthrough_package_passes_its_tests(tmp_path: Path) -> None:
         timeout=300,
     )
     assert tests.returncode == 0, tests.stdout[-6000:] + tests.stderr[-2000:]
-    assert "5 passed" in tests.stdout, tests.stdout[-2000:]
+    assert "8 passed" in tests.stdout, tests.stdout[-2000:]
