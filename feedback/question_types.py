@@ -22,9 +22,11 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedback.errors import Problem, SurveyError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from feedback.registry import Registry
@@ -102,6 +104,25 @@ def load_target(target: str) -> Any:
     for part in attribute.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+def load_rendering(type_name: str, rendering: str, target: str, load: Callable[[str], T]) -> T:
+    """``load(target)``: a channel's drawing of a type, made ready (a widget class, a layout);
+    whatever goes wrong is a `SurveyError` naming the type, the rendering and the target, so the
+    channel refuses the survey when it is loaded instead of failing in front of a participant.
+    """
+    try:
+        return load(target)
+    except Exception as exc:
+        raise SurveyError(
+            None,
+            [
+                Problem(
+                    f"question type '{type_name}': cannot load its {rendering} rendering "
+                    f"'{target}': {type(exc).__name__}: {exc}"
+                )
+            ],
+        ) from exc
 
 
 def resource_text(target: str) -> str:

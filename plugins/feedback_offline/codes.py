@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from feedback.conditions import All, AnyOf, Compare, Condition, Not
-from feedback.errors import Problem, SurveyError
 from feedback.paper_layout import Code, PaperContext, PaperLayout
-from feedback.question_types import AnswerError, QuestionTypes, load_target
+from feedback.question_types import AnswerError, QuestionTypes, load_rendering, load_target
 from feedback.survey import Number, QuestionBase, Survey, ThenNow
 from feedback_offline.paper_words import words
 
@@ -116,18 +115,7 @@ def layout_for(question: QuestionBase, types: QuestionTypes | None = None) -> Pa
     target = paper_types(types).target(question.type, RENDERING)
     if target is None:
         return PaperLayout()
-    try:
-        return _load(target)
-    except Exception as exc:
-        raise SurveyError(
-            None,
-            [
-                Problem(
-                    f"question type '{question.type}': cannot load its {RENDERING} rendering "
-                    f"'{target}': {type(exc).__name__}: {exc}"
-                )
-            ],
-        ) from exc
+    return load_rendering(question.type, RENDERING, target, _load)
 
 
 def require(types: QuestionTypes, survey: Survey) -> None:

@@ -14,9 +14,8 @@ from typing import Any
 
 from textual.widget import Widget
 
-from feedback.errors import Problem, SurveyError
 from feedback.kiosk_widget import KioskContext, QuestionWidget
-from feedback.question_types import QuestionTypes, load_target
+from feedback.question_types import QuestionTypes, load_rendering, load_target
 from feedback.survey import QuestionBase
 
 RENDERING = "kiosk"
@@ -57,18 +56,7 @@ def widget_factory(types: QuestionTypes, type_name: str) -> WidgetFactory:
     target = kiosk_types(types).target(type_name, RENDERING)
     if target is None:
         raise LookupError(f"question type '{type_name}' has no {RENDERING} rendering")
-    try:
-        return _load(target)
-    except Exception as exc:
-        raise SurveyError(
-            None,
-            [
-                Problem(
-                    f"question type '{type_name}': cannot load its {RENDERING} rendering "
-                    f"'{target}': {type(exc).__name__}: {exc}"
-                )
-            ],
-        ) from exc
+    return load_rendering(type_name, RENDERING, target, _load)
 
 
 def require(types: QuestionTypes, survey: Any) -> None:
