@@ -64,6 +64,13 @@ CONFIG_NAME = "feedback.toml"
 ENV_PREFIX = "FEEDBACK_"
 #: What a role id looks like (``mp``, ``national_rapporteur``).
 ROLE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The kinds of outcome a programme logs unless its settings say otherwise (id -> label).
+OUTCOME_KINDS = {
+    "contact_shared": "Contact shared",
+    "policy_change": "Policy change",
+    "media": "Media",
+    "follow_up_meeting": "Follow-up meeting",
+}
 #: What a settings section's name looks like: it is part of ``FEEDBACK_...`` variable names.
 SECTION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: The section of plugins that do not own a section by name: ``[plugins.NAME]``.
@@ -99,6 +106,24 @@ class ProgrammeSettings(BaseModel):
         description='Other words for a country in a roster or an event, e.g. "Nederlân" = "NL"; '
         "ISO 3166 codes, UK, EL and country names in English and Dutch are known already.",
     )
+
+    outcome_kinds: dict[str, str] = Field(
+        default_factory=lambda: dict(OUTCOME_KINDS),
+        description="The kinds of outcome `feedback outcome` records, as id = label, e.g. "
+        'media = "Media"; default: contact_shared, policy_change, media, follow_up_meeting.',
+    )
+
+    @field_validator("outcome_kinds")
+    @classmethod
+    def _outcome_kind_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("expected at least one kind of outcome, found none")
+        for kind, label in value.items():
+            if not ROLE_ID.fullmatch(kind):
+                raise ValueError(f"expected ids such as media or policy_change, found {kind!r}")
+            if not label.strip():
+                raise ValueError(f"kind {kind!r}: expected a label, found {label!r}")
+        return value
 
     @field_validator("roles")
     @classmethod
@@ -180,6 +205,12 @@ class Settings(BaseSettings):
         description="Where `feedback serve` is reached from outside, e.g. https://feedback.example.org; "
         "personal links and the venue QR code start with it.",
     )
+    linking_key: Path | None = Field(
+        default=None,
+        description="The key file that links a person's follow-up answers to their first ones "
+        "(`feedback keys new`); keep it apart from the database. Default: in the user's "
+        "config folder, named after the project.",
+    )
     programme: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
     invitations: InvitationSettings = Field(default_factory=InvitationSettings)
 
@@ -210,6 +241,11 @@ class Settings(BaseSettings):
     @property
     def surveys_path(self) -> Path:
         return self.path(self.surveys_dir)
+
+    @property
+    def linking_key_path(self) -> Path | None:
+        """The configured key file, relative to the project directory unless absolute."""
+        return self.path(self.linking_key) if self.linking_key is not None else None
 
     def plugin(self, model: type[M]) -> M:
         """A plugin's settings: the section whose model is ``model``, read and checked.

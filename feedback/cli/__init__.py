@@ -361,6 +361,11 @@ CORE_COMMANDS: list[tuple[str, str, str]] = [
         "The project's settings: the core's and every plugin's.",
     ),
     (
+        "keys",
+        "feedback.cli.keys:keys",
+        "The key that links a person's follow-up answers to their first ones.",
+    ),
+    (
         "plugin",
         "feedback.cli.plugin:plugin",
         "Start a plugin of your own: a package with its tests, from a template.",
