@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from feedback.conditions import NUMERIC, comparisons
 from feedback.errors import Problem, did_you_mean
-from feedback.survey import RESERVED_IDS, ScaleQuestion, Text
+from feedback.survey import RESERVED_IDS, ScaleQuestion, Text, TextQuestion
 
 if TYPE_CHECKING:
     from feedback.survey import Scale, Survey
@@ -25,7 +25,57 @@ def survey_problems(survey: Survey) -> list[Problem]:
     problems += _scale_problems(survey)
     problems += _condition_problems(survey)
     problems += _language_problems(survey)
+    problems += _linking_problems(survey)
     return problems
+
+
+def _linking_problems(survey: Survey) -> Iterator[Problem]:
+    """A follow-up reached by personal links says it is pseudonymous; linking needs a way to
+    link; a self-generated code is made of short text questions of the survey."""
+    if survey.follows is not None and survey.follows.survey == survey.id:
+        yield Problem("a survey cannot follow itself", ("follows", "survey"))
+    if survey.linking == "pseudonymous" and survey.anonymous:
+        yield Problem(
+            "linking: pseudonymous links a person's answers by their personal link, which an "
+            "anonymous survey has none of; set anonymous: false, or link anonymous answers with "
+            "self_code",
+            ("linking",),
+        )
+    if survey.follows is not None and not survey.anonymous and survey.linking != "pseudonymous":
+        yield Problem(
+            "a follow-up reached by personal links is linked to the person's first answers: "
+            "declare linking: pseudonymous, so that participants are told before they answer",
+            ("follows",),
+        )
+    if survey.self_code is not None:
+        if not survey.anonymous:
+            yield Problem(
+                "self_code is for anonymous surveys; a survey of personal links is linked by "
+                "linking: pseudonymous",
+                ("self_code",),
+            )
+        by_id = survey.by_id
+        for index, question_id in enumerate(survey.self_code):
+            question = by_id.get(question_id)
+            if question is None:
+                yield Problem(
+                    f"unknown question '{question_id}'{did_you_mean(question_id, list(by_id))}",
+                    ("self_code", index),
+                )
+            elif not isinstance(question, TextQuestion) or question.long:
+                yield Problem(
+                    f"question '{question_id}' is a {question.type} question; a part of a "
+                    "self-generated code is a short text question",
+                    ("self_code", index),
+                )
+            elif question.measures is not None:
+                yield Problem(
+                    f"question '{question_id}' measures '{question.measures}'; a part of a "
+                    "self-generated code is never scored",
+                    ("self_code", index),
+                )
+        if len(set(survey.self_code)) != len(survey.self_code):
+            yield Problem("a question is listed twice", ("self_code",))
 
 
 def _id_problems(survey: Survey) -> Iterator[Problem]:

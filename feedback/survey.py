@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
@@ -90,6 +90,18 @@ class Section(Model):
     questions: list[Question] = Field(min_length=1)
 
 
+class Follows(Model):
+    """What a follow-up survey follows: the first survey, the wave's name, and when it is due."""
+
+    survey: Slug = Field(description="The id of the survey this one follows up.")
+    wave: QuestionId = Field(
+        description="The follow-up's name among the waves of the first survey, e.g. day_90."
+    )
+    due_days: int = Field(
+        ge=1, le=3660, description="Days after the event when the follow-up is due."
+    )
+
+
 class Survey(Model):
     """A survey definition. Build one with `feedback.loading.parse_survey` to get located errors."""
 
@@ -105,6 +117,24 @@ class Survey(Model):
             "(stored with partial: true; required questions may be unanswered). Off: an "
             "abandoned session's answers are discarded, never shown, never stored."
         ),
+    )
+    follows: Follows | None = Field(
+        default=None, description="Set on a follow-up survey: the survey it follows and when."
+    )
+    linking: Literal["none", "pseudonymous"] = Field(
+        default="none",
+        description="pseudonymous: a person's answers are linked to their answers to the "
+        "survey it follows, by a keyed hash (the key is kept apart from the database); the "
+        "participant is told before the first question. Required for a follow-up reached by "
+        "personal links.",
+    )
+    self_code: list[QuestionId] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=3,
+        description="For anonymous surveys: the ids of two or three short text questions only "
+        "the participant can answer (a parent's first initial, a birth month); their answers "
+        "are stored only as a keyed hash that links a follow-up to the first answers.",
     )
     scales: dict[QuestionId, Scale] = Field(default_factory=dict)
     questions: list[Question] | None = None
