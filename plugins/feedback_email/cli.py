@@ -6,7 +6,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
@@ -26,6 +26,9 @@ from feedback.i18n import plural
 from feedback.text import shown
 from feedback_email.delivery import Progress as ProgressCallback
 from feedback_email.delivery import Summary, send_invitations, send_reminders
+
+if TYPE_CHECKING:
+    from feedback.engine import Engine
 
 event_option = click.option(
     "--event",
@@ -123,42 +126,103 @@ def report(summary: Summary) -> None:
         raise CommandError("\n".join(problems), 1)
 
 
+optional_event_option = click.option(
+    "--event",
+    "event_id",
+    default=None,
+    metavar="ID",
+    help="The event (see `feedback event list`); or --due.",
+)
+due_option = click.option(
+    "--due",
+    is_flag=True,
+    help="Every follow-up survey now due at every event (a survey that `follows` another is "
+    "due its due_days after the event): for a scheduler to run daily.",
+)
+
+
+def _due_runs(
+    engine: Engine, event_id: str | None, survey_id: str | None, due: bool
+) -> list[tuple[str, str | None]]:
+    """The (event, survey) pairs to send for: the one asked for, or every follow-up now due."""
+    if due and (event_id or survey_id):
+        raise CommandError("give --due alone, or --event ID (and --survey ID), not both", 2)
+    if not due:
+        if event_id is None:
+            raise CommandError("--event ID is required (or --due for the follow-ups due)", 2)
+        return [(event_id, survey_id)]
+    from feedback.followups import due_now
+
+    ready, later = due_now(engine)
+    for follow_up in later[:5]:
+        click.echo(f"not due yet: {follow_up.survey} at {follow_up.event} (due {follow_up.due})")
+    if len(later) > 5:
+        click.echo(f"... and {plural(len(later) - 5, 'more follow-up')} not due yet")
+    if not ready:
+        click.echo("No follow-up survey is due today.")
+    return [(f.event, f.survey) for f in ready]
+
+
+def _each(summaries: list[Summary]) -> None:
+    """Report every run; fail (exit 1) at the end if any of them failed, after all were sent."""
+    failures = []
+    for summary in summaries:
+        try:
+            report(summary)
+        except CommandError as exc:
+            failures.append(exc)
+    if failures:
+        raise CommandError("\n".join(str(f.message) for f in failures), 1)
+
+
 @click.command()
-@event_option
+@optional_event_option
 @survey_option
+@due_option
 @outbox_option
 @db_option
-def invite(event_id: str, survey_id: str | None, outbox: Path | None, db: Path | None) -> None:
+def invite(
+    event_id: str | None, survey_id: str | None, due: bool, outbox: Path | None, db: Path | None
+) -> None:
     """Email a personal link to the survey to every attendee of an event.
 
     Attendees are those marked attended in the roster; each gets one invitation in their language
     (where the survey has it), and running again sends nothing twice: only those never invited,
-    or whose invitation failed, get one. Needs base_url and mail_from, and smtp_host unless
-    --outbox. Exits 1 if any message failed, 2 for invalid input (nothing is written then).
+    or whose invitation failed, get one. With --due, every follow-up survey due by today at every
+    event (run it daily). Needs base_url and mail_from, and smtp_host unless --outbox. Exits 1 if
+    any message failed, 2 for invalid input (nothing is written then).
     """
     engine = state().engine(db)
-    with progress_bar("sending invitations") as progress:
-        summary = send_invitations(engine, event_id, survey_id, outbox, progress)
-    report(summary)
+    summaries = []
+    for event, survey in _due_runs(engine, event_id, survey_id, due):
+        with progress_bar("sending invitations") as progress:
+            summaries.append(send_invitations(engine, event, survey, outbox, progress))
+    _each(summaries)
 
 
 @click.command()
-@event_option
+@optional_event_option
 @survey_option
+@due_option
 @outbox_option
 @db_option
-def remind(event_id: str, survey_id: str | None, outbox: Path | None, db: Path | None) -> None:
+def remind(
+    event_id: str | None, survey_id: str | None, due: bool, outbox: Path | None, db: Path | None
+) -> None:
     """Remind the invited who have not filled in the survey yet.
 
     Only invitations sent, not completed and not expired get a reminder, at most one every
     invitations.remind_interval_days since the last email and at most invitations.max_reminders
-    in all. Each reminder carries a new link; the earlier links keep working. Exits 1 if any
-    message failed, 2 for invalid input.
+    in all. Each reminder carries a new link; the earlier links keep working. With --due, the
+    follow-up surveys due by today at every event. Exits 1 if any message failed, 2 for invalid
+    input.
     """
     engine = state().engine(db)
-    with progress_bar("sending reminders") as progress:
-        summary = send_reminders(engine, event_id, survey_id, outbox, progress)
-    report(summary)
+    summaries = []
+    for event, survey in _due_runs(engine, event_id, survey_id, due):
+        with progress_bar("sending reminders") as progress:
+            summaries.append(send_reminders(engine, event, survey, outbox, progress))
+    _each(summaries)
 
 
 def _short(stamp: str | None) -> str:

@@ -1,0 +1,90 @@
+"""`feedback invite --due` sends each follow-up survey to an event's attendees once it is due
+(issue 15): a scheduler runs it daily, the clock is the core's (SOURCE_DATE_EPOCH here), and
+running it again sends nothing twice. Against a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from email_helpers import EVENT, Server, tokens
+from helpers import query, run
+
+FOLLOW_UP = """\
+id: hague-followup
+title: Ninety days on
+languages: [en, nl, fr]
+anonymous: false
+linking: pseudonymous
+follows: {survey: post-seminar, wave: day_90, due_days: 90}
+questions:
+  - {id: acted, type: yes_no, label: "Did you contact an NGO since the seminar?"}
+"""
+
+
+def on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Set the core's clock (feedback.events.today) to ``day``."""
+    moment = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+
+
+@pytest.fixture
+def followup_project(mail_project: Path) -> Path:
+    (mail_project / "surveys" / "hague-followup.yaml").write_text(FOLLOW_UP, encoding="utf-8")
+    # a second event, later, with nobody on its roster yet
+    result = run(
+        mail_project, "event", "add", "rome-2012", "--title", "Rome", "--date", "2012-03-01"
+    )
+    assert result.exit_code == 0, result.output
+    return mail_project
+
+
+def test_nothing_is_sent_before_the_day(
+    followup_project: Path, smtp: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on(monkeypatch, dt.date(2011, 4, 25))  # 89 days after 26 January 2011
+    result = run(followup_project, "invite", "--due")
+    assert result.exit_code == 0, result.output
+    assert "No follow-up survey is due today." in result.output
+    assert "not due yet: hague-followup at hague-2011 (due 2011-04-26)" in result.output
+    assert smtp.handler.received == []
+    assert query(followup_project / "feedback.db", "SELECT count(*) FROM invitations") == [(0,)]
+
+
+def test_on_the_day_the_attendees_get_the_follow_up_once(
+    followup_project: Path, smtp: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on(monkeypatch, dt.date(2011, 4, 26))
+    result = run(followup_project, "invite", "--due")
+    assert result.exit_code == 0, result.output
+    assert "hague-followup" in result.output
+    recipients = sorted(str(m.message["To"]) for m in smtp.handler.received)
+    assert len(recipients) == 3  # the three who attended; the absentee gets nothing
+    assert all(tokens(m.message.get_body(("plain",)).get_content()) for m in smtp.handler.received)
+    rows = query(
+        followup_project / "feedback.db",
+        "SELECT event, survey, count(*) FROM invitations GROUP BY event, survey",
+    )
+    assert rows == [(EVENT, "hague-followup", 3)]
+    again = run(followup_project, "invite", "--due")
+    assert again.exit_code == 0, again.output
+    assert len(smtp.handler.received) == 3  # nothing twice
+    assert "not due yet: hague-followup at rome-2012 (due 2012-05-30)" in again.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("invite", "--due", "--event", EVENT), "give --due alone"),
+        (("invite",), "--event ID is required (or --due"),
+        (("remind", "--due", "--survey", "post-seminar"), "give --due alone"),
+    ],
+)
+def test_due_and_an_event_are_not_both_given(
+    followup_project: Path, smtp: Server, args: tuple[str, ...], message: str
+) -> None:
+    result = run(followup_project, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert smtp.handler.received == []
