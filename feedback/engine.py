@@ -149,6 +149,7 @@ class Engine:
         self._pm = pm
         self._store = store
         self._prepared: dict[tuple[str, str], Survey] = {}
+        self._linking_key: bytes | None = None
 
     # -- parts, made when first needed --------------------------------------------------------
 
@@ -337,7 +338,13 @@ class Engine:
     # opened (`UnitOfWorkError`). A channel's own writes that belong with the response go in
     # ``within``; ``response_submitted`` hooks run after the commit; a conflict is always kept.
 
-    def submit(self, response: Response | dict[str, Any], *, within: Work | None = None) -> str:
+    def submit(
+        self,
+        response: Response | dict[str, Any],
+        *,
+        within: Work | None = None,
+        person: int | None = None,
+    ) -> str:
         """Validate and store one response in a transaction of its own; return ``"stored"`` or
         ``"already_stored"``.
 
@@ -355,8 +362,13 @@ class Engine:
         :raises ResponseConflict: its id is stored with other content; only the conflict is kept.
         :raises UnitOfWorkError: called inside an open write transaction.
         :raises Exception: what ``within`` raised, unchanged; nothing of it was written.
+
+        ``person``: the roster person a personal link belongs to. For a survey with ``linking:
+        pseudonymous`` the response keeps the person's keyed hash (never the person), which links
+        it to their answers in other waves; for any other survey it is not used.
         """
         batch = self._batch()
+        batch.person = person
         try:
             result = self._submit([("response", response)], within, batch, refuse_conflicts=True)
         except Exception:
@@ -640,10 +652,64 @@ class Engine:
         problems += answer_issues
         if answers is not response.answers:
             response = response.model_copy(update={"answers": answers})
+        if not problems and survey.self_code:
+            response, problems = self._self_code(survey, response, batch)
+        if not problems and batch.person is not None and survey.linking == "pseudonymous":
+            problems = self._person_link(survey, response, batch.person, batch)
         if not problems:
             for extra in self.pm.hook.validate_response(survey=survey, response=response):
                 problems += [p if isinstance(p, Problem) else Problem(str(p)) for p in extra or []]
         return response, problems
+
+    def _self_code(
+        self, survey: Survey, response: Response, batch: _Batch
+    ) -> tuple[Response, list[Problem]]:
+        """Keep a self-generated code only as its keyed hash: its answers are taken out of the
+        response before anything is stored, and the hash goes with it (`feedback.linking`)."""
+        from feedback.linking import self_code
+
+        assert survey.self_code is not None
+        parts = [response.answers.get(q) for q in survey.self_code]
+        given = [p for p in parts if p is not None]
+        if given:
+            try:
+                key = self.linking_key()
+            except InvalidInput as exc:
+                return response, [
+                    Problem(
+                        f"survey '{survey.id}' links answers by a self-generated code: {exc}",
+                        ("answers",),
+                    )
+                ]
+            link = self_code(key, [str(p) for p in parts]) if len(given) == len(parts) else None
+            if link is not None:
+                batch.links[str(response.id)] = (link, "self_code")
+        kept = {q: v for q, v in response.answers.items() if q not in survey.self_code}
+        return response.model_copy(update={"answers": kept}), []
+
+    def _person_link(
+        self, survey: Survey, response: Response, person: int, batch: _Batch
+    ) -> list[Problem]:
+        from feedback.linking import person_link
+
+        try:
+            key = self.linking_key()
+        except InvalidInput as exc:
+            return [Problem(f"survey '{survey.id}' is pseudonymous: {exc}")]
+        batch.links[str(response.id)] = (person_link(key, person), "person")
+        return []
+
+    def linking_key(self) -> bytes:
+        """The project's linking key (read once): ``linking_key``, else the default place.
+
+        :raises InvalidInput: there is no key file, or it is not one (`feedback keys new`).
+        """
+        if self._linking_key is None:
+            from feedback.linking import default_key_path, read_key
+
+            path = self.settings.linking_key_path or default_key_path(self.settings.project_dir)
+            self._linking_key = read_key(path)
+        return self._linking_key
 
     def _channel_and_date_problems(self, response: Response, today: dt.date) -> list[Problem]:
         """The channel, if no installed plugin registers it; the date, if after ``today``."""
@@ -731,6 +797,9 @@ class Engine:
         if new_rows:
             self.store.insert_responses(new_rows)
             result.stored += len(new_rows)
+            links = [(row[0], *batch.links[row[0]]) for row in new_rows if row[0] in batch.links]
+            if links:
+                self.store.add_links(links)
 
 
 class _Conflict(NamedTuple):
@@ -761,6 +830,10 @@ class _Batch:
     saved: set[tuple[str, str]] = field(default_factory=set)
     #: whether ``within`` raised
     within_failed: bool = False
+    #: the roster person of a single submit (a personal link), for pseudonymous surveys
+    person: int | None = None
+    #: response id -> (link, method): the keyed hashes to keep with the responses stored
+    links: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _names_version(item: Any) -> bool:

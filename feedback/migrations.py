@@ -205,3 +205,68 @@ def m0006_partial_responses(db: Database) -> None:
     """A response can be partial: a kiosk session abandoned before Submit, kept because its survey
     says ``keep_partial``. Every response stored before is a full one."""
     run_script(db, "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations(name="0007_outcomes")
+def m0007_outcomes(db: Database) -> None:
+    """The outcome log: outcomes observed rather than asked ("a motion was tabled"), each of an
+    event, of a kind of the programme's ``outcome_kinds``, on a date, with its evidence (a path
+    and the file's sha256) and where it was recorded from (``cli``, ``csv``, ``survey``)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE outcomes (
+            id INTEGER PRIMARY KEY,
+            event TEXT NOT NULL REFERENCES events(id),
+            kind TEXT NOT NULL,
+            date TEXT NOT NULL,
+            text TEXT NOT NULL,
+            evidence TEXT,
+            evidence_sha256 TEXT,
+            source TEXT NOT NULL,
+            recorded TEXT NOT NULL
+        );
+        CREATE INDEX outcomes_event ON outcomes(event, date)
+        """,
+    )
+
+
+@migrations(name="0008_indicator_values")
+def m0008_indicator_values(db: Database) -> None:
+    """Values of the programme's indicators entered by hand (`feedback indicator set`): of an
+    indicator of the programme's settings, for an event or the whole programme (``event`` NULL),
+    on a date, with their evidence: a file (its path and sha256) or a line of text."""
+    run_script(
+        db,
+        """
+        CREATE TABLE indicator_values (
+            id INTEGER PRIMARY KEY,
+            indicator TEXT NOT NULL,
+            event TEXT REFERENCES events(id),
+            value TEXT NOT NULL,
+            date TEXT NOT NULL,
+            evidence TEXT,
+            evidence_sha256 TEXT,
+            recorded TEXT NOT NULL
+        );
+        CREATE INDEX indicator_values_indicator ON indicator_values(indicator, date)
+        """,
+    )
+
+
+@migrations(name="0009_response_links")
+def m0009_response_links(db: Database) -> None:
+    """The keyed hash that links a response to the same person's answers in other waves (a
+    roster person's, for a pseudonymous survey, or a self-generated code's): made by the engine
+    under the linking key, which is never in the database (`feedback.linking`)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE response_links (
+            response TEXT PRIMARY KEY REFERENCES responses(id),
+            link TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('person', 'self_code'))
+        );
+        CREATE INDEX response_links_link ON response_links(link)
+        """,
+    )

@@ -394,6 +394,24 @@ class Store:
             self.conn.execute(f"SELECT count(*) FROM responses{where}", params).fetchone()[0]
         )
 
+    def add_links(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Keep ``(response id, link, method)`` rows (see `feedback.linking`); a response keeps
+        the link it was stored with. Call inside `write`, with the responses."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO response_links (response, link, method) VALUES (?, ?, ?)",
+            list(links),
+        )
+
+    def response_links(self, survey: str | None = None) -> dict[str, tuple[str, str]]:
+        """Response id -> (link, method), of one survey's responses or of all."""
+        where, params = ("WHERE r.survey = ?", [survey]) if survey is not None else ("", [])
+        cursor = self.conn.execute(
+            "SELECT l.response, l.link, l.method FROM response_links AS l "
+            f"JOIN responses AS r ON r.id = l.response {where}",
+            params,
+        )
+        return {row[0]: (row[1], row[2]) for row in cursor}
+
     def iter_responses(
         self, event: str | None = None, survey: str | None = None
     ) -> Iterator[dict[str, Any]]:

@@ -548,7 +548,8 @@ class WebForm:
 
         outcome = "conflict"
         try:
-            outcome = self.engine.submit(response, within=finish)
+            person = visit.invitation.person if visit.invitation is not None else None
+            outcome = self.engine.submit(response, within=finish, person=person)
         except ResponseInvalid as exc:
             # Answers that fit no longer (the survey changed since the draft was begun): show
             # the first page with a problem, the problem next to its question.
