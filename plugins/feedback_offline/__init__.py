@@ -6,6 +6,7 @@ the merge of databases from several kiosks.
 - ``feedback offline template``: a CSV for keying in paper forms;
 - ``feedback offline import``: response files and filled CSV templates, each file all or nothing;
 - ``feedback merge``: the responses, events, surveys, people and attendance of other databases.
+- ``feedback attendance sheet``: a printable sign-in sheet (PDF or HTML) of an event's roster.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def register_commands(cli: FeedbackGroup) -> None:
         "merge",
         "feedback_offline.merging:merge",
         "Merge other feedback databases (one per kiosk laptop) into this project's.",
+    )
+    cli.add_lazy_command(
+        "attendance",
+        "feedback_offline.attendance:attendance",
+        "Sign-in sheets that prove who attended an event.",
     )
 
 
