@@ -26,7 +26,18 @@ def survey_problems(survey: Survey) -> list[Problem]:
     problems += _condition_problems(survey)
     problems += _language_problems(survey)
     problems += _linking_problems(survey)
+    problems += _stage_problems(survey)
     return problems
+
+
+def _stage_problems(survey: Survey) -> Iterator[Problem]:
+    for loc, question in survey.located_questions():
+        if question.stage is not None and question.measures is None:
+            yield Problem(
+                f"stage: {question.stage} pairs an item with others of its construct: give it "
+                "measures: too",
+                (*loc, "stage"),
+            )
 
 
 def _linking_problems(survey: Survey) -> Iterator[Problem]:

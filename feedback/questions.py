@@ -110,6 +110,12 @@ class QuestionBase(Model):
     measures: QuestionId | None = Field(
         default=None, description="The construct this item measures; scorers find items by it."
     )
+    stage: Literal["intention", "action"] | None = Field(
+        default=None,
+        description="For follow-ups: this item asks an intention (on the day) or the matching "
+        "action (in a follow-up survey) of the construct it measures; the intentions scorer "
+        "pairs them by the keyed link of each person's responses.",
+    )
     report_label: Text | None = Field(
         default=None,
         description='How a report names what the item measures, per language ("Understanding of '

@@ -665,6 +665,12 @@ def _scorer(name: str, title: str, constructs: Iterable[str], fn: Callable[..., 
 
 #: In the order of the report's "Outcomes" (the seed report's: reach first); a report keeps the
 #: scorers' registration order.
+def _intentions(context: ScoringContext) -> list[ScoreResult]:
+    from feedback_scoring.intentions import score
+
+    return score(context)
+
+
 SCORERS: list[Scorer] = [
     _scorer("reach", "Reach against the programme's targets", ("role", "country"), reach),
     _scorer("response_rate", "Who responded", (), response_rate),
@@ -674,6 +680,7 @@ SCORERS: list[Scorer] = [
     agreement_scorer("inform_colleagues", "Informing colleagues"),
     _scorer("contacts", "Contacts passed on", ("contacts", "contacts_count"), _contacts),
     agreement_scorer("next_event_support", "Support for the next event"),
+    _scorer("intentions", "Intentions against actions", (), _intentions),
     _scorer(
         "satisfaction", "Usefulness and satisfaction", ("satisfaction", "usefulness"), _satisfaction
     ),
