@@ -497,6 +497,9 @@ class ScoringContext:
     uniform_cell_size: int = 10
     targets: dict[str, int] = field(default_factory=dict)
     programme: bool = False
+    #: response id -> its keyed link to the same person's responses in other waves
+    #: (`feedback.linking`): the hash only, never who answered
+    links: dict[str, str] = field(default_factory=dict)
     #: scorers may keep what they compute once per context here (e.g. visible questions)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -592,6 +595,7 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
         ),
         targets=dict(engine.settings.programme.targets),
         programme=programme,
+        links={rid: link for rid, (link, _) in store.response_links().items()},
     )
 
 
