@@ -143,9 +143,59 @@ def _score_pairing(context: ScoringContext, pairing: Pairing) -> list[ScoreResul
                 wording={"en": Wording(labels={"hit": "acted"})},
             )
         )
-    linked_first = len(first)
-    out.append(_response_rate(common, construct, len(matched), linked_first, context))
+    rate = _response_rate(common, construct, len(matched), len(first), context)
+    if not rate.suppressed:
+        _attrition(rate, pairing, first, set(matched), context)
+    out.append(rate)
     return out
+
+
+#: how far apart (in points of a share) the intentions of those followed up and of those not
+#: may be before the report warns that the follow-up speaks for a different group
+ATTRITION_WARNING = 0.10
+
+
+def _attrition(
+    rate: ScoreResult,
+    pairing: Pairing,
+    first: dict[str, Any],
+    matched: set[str],
+    context: ScoringContext,
+) -> None:
+    """Compare the first answers of those who answered the follow-up with those who did not:
+    people who acted are likelier to reply, so a follow-up may speak for the keen."""
+    groups = {}
+    for followed, links in (
+        (True, [link for link in first if link in matched]),
+        (False, [link for link in first if link not in matched]),
+    ):
+        answers = [said_yes(pairing.intention, first[link]) for link in links]
+        known = [a for a in answers if a is not None]
+        groups[followed] = (sum(known), len(known))
+    (k_in, n_in), (k_out, n_out) = groups[True], groups[False]
+    rate.details["attrition"] = {
+        "followed_up": {"intended": k_in, "answered": n_in},
+        "not_followed_up": {"intended": k_out, "answered": n_out},
+    }
+    minimum, uniform = context.min_cell_size, context.uniform_cell_size
+    if any(hidden_result(k, n, minimum, uniform) for k, n in groups.values() if n):
+        rate.notes.append(
+            "Those followed up and those not cannot be compared: a group is too small to show."
+        )
+        return
+    if not n_in or not n_out:
+        return
+    shown_in, shown_out = figures_share(k_in, n_in), figures_share(k_out, n_out)
+    rate.notes.append(
+        f"On the day, {shown_in} of those followed up ({k_in} of {n_in}) said they would act "
+        f"({pairing.intention.id}), against {shown_out} of those not followed up ({k_out} of "
+        f"{n_out})."
+    )
+    if abs(k_in / n_in - k_out / n_out) >= ATTRITION_WARNING:
+        rate.notes.append(
+            "Warning: the two differ, so the follow-up speaks for a different group than the "
+            "first answers: people who acted are likelier to reply."
+        )
 
 
 def figures_share(k: int, n: int) -> str:

@@ -112,3 +112,30 @@ def test_without_links_nothing_is_paired(engine: Engine) -> None:
     found = results(engine)
     assert found["Acted, of those who intended (ngo_cooperation)"].suppressed
     assert found["Follow-up response rate (ngo_cooperation)"].suppressed
+
+
+def test_attrition_compares_those_followed_up_with_those_not(engine: Engine) -> None:
+    # 40 answered on the day; the 20 who answered the follow-up had mostly intended (16 of 20),
+    # the 20 who did not mostly had not (6 of 20): the follow-up speaks for the keen
+    first = [(i, {"will_contact": (i < 16) or (20 <= i < 26)}) for i in range(40)]
+    wave(engine, "first", first)
+    wave(engine, "later", [(i, {"contacted": i < 10}) for i in range(20)])
+    rate = results(engine)["Follow-up response rate (ngo_cooperation)"]
+    assert (rate.k, rate.n) == (20, 40)
+    assert rate.details["attrition"] == {
+        "followed_up": {"intended": 16, "answered": 20},
+        "not_followed_up": {"intended": 6, "answered": 20},
+    }
+    assert rate.notes[0] == (
+        "On the day, 80% of those followed up (16 of 20) said they would act (will_contact), "
+        "against 30% of those not followed up (6 of 20)."
+    )
+    assert rate.notes[1].startswith("Warning: the two differ")
+
+
+def test_alike_groups_raise_no_warning(engine: Engine) -> None:
+    first = [(i, {"will_contact": i % 2 == 0}) for i in range(40)]
+    wave(engine, "first", first)
+    wave(engine, "later", [(i, {"contacted": i < 5}) for i in range(20)])
+    rate = results(engine)["Follow-up response rate (ngo_cooperation)"]
+    assert len(rate.notes) == 1 and "50% of those followed up" in rate.notes[0]
