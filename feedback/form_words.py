@@ -41,6 +41,12 @@ WORDS: dict[str, dict[str, str]] = {
         "thank_you_title": "Thank you",
         "thank_you": "Thank you for your feedback!",
         "skip": "Skip to content",
+        "linking_notice": "Your answers here will be linked to your answers to the earlier "
+        "survey by a coded key that is kept apart from them. They are not anonymous: whoever "
+        "holds both the answers and the key can tell they are yours.",
+        "self_code_notice": "A few questions ask for a personal code, such as the first "
+        "letter of a parent's first name. It is never kept as you type it: it only links your "
+        "answers to your answers in a later survey, without saying who you are.",
     },
     "nl": {
         "language_name": "Nederlands",
@@ -71,6 +77,13 @@ WORDS: dict[str, dict[str, str]] = {
         "thank_you_title": "Dank u wel",
         "thank_you": "Dank u wel voor uw feedback!",
         "skip": "Naar de inhoud",
+        "linking_notice": "Uw antwoorden hier worden gekoppeld aan uw antwoorden op de eerdere "
+        "vragenlijst, met een gecodeerde sleutel die apart daarvan wordt bewaard. Ze zijn niet "
+        "anoniem: wie zowel de antwoorden als de sleutel heeft, kan zien dat ze van u zijn.",
+        "self_code_notice": "Een paar vragen vragen om een persoonlijke code, zoals de eerste "
+        "letter van de voornaam van een ouder. Die wordt nooit bewaard zoals u hem typt: hij "
+        "koppelt alleen uw antwoorden aan uw antwoorden op een latere vragenlijst, zonder te "
+        "zeggen wie u bent.",
     },
 }
 

@@ -18,6 +18,9 @@ from feedback.responses import Response
 from feedback.survey import QuestionBase, Survey
 from feedback_kiosk.i18n import words
 
+#: the key of the step that says how the answers are linked (`KioskSession.notice`)
+NOTICE = "notice"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -77,6 +80,8 @@ class KioskSession:
         """The steps shown for the answers so far (``show_if`` applied)."""
         visible = self.visible_ids()
         out: list[Step] = []
+        if self.notice():
+            out.append(Step(NOTICE, 0))  # how the answers are linked, before the first question
         for s, section in enumerate(self.survey.section_list()):
             questions = [q for q in section.questions if q.id in visible]
             if not questions:
@@ -85,6 +90,15 @@ class KioskSession:
                 out.append(Step(f"intro:{s}", s))
             out.extend(Step(f"q:{q.id}", s, q) for q in questions)
         return out
+
+    def notice(self) -> str:
+        """What the participant is told first of how their answers are linked to their answers
+        in another wave (``""`` for a survey that links nothing)."""
+        if self.survey.linking == "pseudonymous":
+            return self.words["linking_notice"]
+        if self.survey.self_code:
+            return self.words["self_code_notice"]
+        return ""
 
     def step(self) -> Step | None:
         """The current step; ``None`` on the review."""

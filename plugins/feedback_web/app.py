@@ -334,6 +334,7 @@ class WebForm:
             if survey.description and number == 1
             else "",
             anonymous=survey.anonymous,
+            linking_notice=linking_notice(survey, w) if number == 1 else "",
             event=visit.event,
             section_title=survey.text(section.title, language) if section.title else "",
             intro=survey.text(section.intro, language) if section.intro else "",
@@ -857,6 +858,16 @@ def _extra_texts(survey: Survey, question: Any, language: str, w: dict[str, str]
     out.setdefault("then_label", w["before"])
     out.setdefault("now_label", w["now"])
     return out
+
+
+def linking_notice(survey: Survey, w: dict[str, str]) -> str:
+    """What a participant is told, before the first question, of how their answers are linked
+    to their answers in another wave (``""`` for a survey that links nothing)."""
+    if survey.linking == "pseudonymous":
+        return w["linking_notice"]
+    if survey.self_code:
+        return w["self_code_notice"]
+    return ""
 
 
 def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:

@@ -15,7 +15,7 @@ from textual.widgets import Button, ProgressBar, Static
 from feedback.kiosk_widget import KioskContext
 from feedback.question_types import QuestionTypes
 from feedback_kiosk.plain import plain
-from feedback_kiosk.session import KioskSession
+from feedback_kiosk.session import NOTICE, KioskSession
 from feedback_kiosk.widgets import is_typed, question_widget
 from feedback_kiosk.widgets.messages import Answered, GoOn, NotAnAnswer, RowAnswered
 
@@ -94,6 +94,11 @@ class SurveyScreen(Screen[None]):
             # soon (Textual ignores presses during a button's 0.2 s "pressed" effect)
             button.remove_class("-active")
         parts: list[Widget] = []
+        if step.key == NOTICE:
+            await body.mount(Static(plain(session.notice()), classes="section-intro", markup=False))
+            self.query_one("#hint", Static).update(w["hint_choice"].split(" · ", 1)[1])
+            self.query_one("#next", Button).focus()
+            return
         if step.question is None:
             if section.title is not None:
                 parts.append(
