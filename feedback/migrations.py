@@ -270,3 +270,20 @@ def m0009_response_links(db: Database) -> None:
         CREATE INDEX response_links_link ON response_links(link)
         """,
     )
+
+
+@migrations(name="0010_erasures")
+def m0010_erasures(db: Database) -> None:
+    """The log of people erased (`feedback person erase`): when, and how much went, never who."""
+    run_script(
+        db,
+        """
+        CREATE TABLE erasures (
+            id INTEGER PRIMARY KEY,
+            erased TEXT NOT NULL,
+            links INTEGER NOT NULL,
+            invitations INTEGER NOT NULL,
+            attendance INTEGER NOT NULL
+        )
+        """,
+    )

@@ -346,6 +346,21 @@ CORE_COMMANDS: list[tuple[str, str, str]] = [
         "Responses: import from files, export for analysis.",
     ),
     (
+        "outcome",
+        "feedback.cli.outcomes:outcome",
+        "The outcome log: outcomes observed after an event, with their evidence.",
+    ),
+    (
+        "indicator",
+        "feedback.cli.indicators:indicator",
+        "Values of the programme's indicators entered by hand, with their evidence.",
+    ),
+    (
+        "indicators",
+        "feedback.cli.indicators:indicators",
+        "Show the programme's indicators: baseline, target, value and progress, event by event.",
+    ),
+    (
         "plugins",
         "feedback.cli.system:plugins",
         "List plugins: where each came from and the hooks it implements; failures too.",
@@ -359,6 +374,11 @@ CORE_COMMANDS: list[tuple[str, str, str]] = [
         "config",
         "feedback.cli.system:config",
         "The project's settings: the core's and every plugin's.",
+    ),
+    (
+        "person",
+        "feedback.cli.people:person",
+        "One person of the roster: erase what the project holds of them.",
     ),
     (
         "keys",

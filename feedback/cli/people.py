@@ -1,0 +1,50 @@
+"""``feedback person``: what the project holds of one person, and erasing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from feedback.cli import CommandError, db_option, state
+
+
+@click.group("person")
+def person() -> None:
+    """One person of the roster: erase what the project holds of them."""
+
+
+@person.command("erase")
+@click.argument("who")
+@click.option("--yes", is_flag=True, help="Erase without asking first.")
+@db_option
+def erase(who: str, yes: bool, db: Path | None) -> None:
+    """Erase a person: roster entry, attendance, invitations, and the links of their answers.
+
+    WHO is their roster id or email address. Their responses stay, as answers nobody can trace
+    back to them: the keyed link that tied them to the person is removed (this needs the linking
+    key). The erasure is logged with its date and counts, never the name.
+    """
+    from feedback.erasure import erase_person, find_person
+    from feedback.errors import InvalidInput
+
+    engine = state().engine(db)
+    try:
+        person_id = find_person(engine, who)
+    except InvalidInput as exc:
+        raise CommandError(str(exc), 2) from exc
+    if not yes:
+        click.confirm(
+            f"Erase person {person_id} ({who}): roster entry, attendance, invitations and "
+            "links? This cannot be undone",
+            abort=True,
+        )
+    try:
+        erased = erase_person(engine, person_id)
+    except InvalidInput as exc:
+        raise CommandError(f"nothing was erased: {exc}", 2) from exc
+    click.echo(
+        f"Erased person {person_id}: {erased.links} response link(s), "
+        f"{erased.invitations} invitation(s), {erased.attendance} attendance row(s). "
+        "Their responses stay, unlinked."
+    )
