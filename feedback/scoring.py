@@ -500,6 +500,9 @@ class ScoringContext:
     #: response id -> its keyed link to the same person's responses in other waves
     #: (`feedback.linking`): the hash only, never who answered
     links: dict[str, str] = field(default_factory=dict)
+    #: response id -> how its link was made: "person" (a pseudonymous survey's personal link)
+    #: or "self_code" (a self-generated code)
+    link_methods: dict[str, str] = field(default_factory=dict)
     #: scorers may keep what they compute once per context here (e.g. visible questions)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -583,6 +586,7 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
     for key in {(r["survey"], r["survey_version"]) for r in responses}:
         surveys[key] = engine.survey(*key)
     attendance = store.attendance()
+    linked = store.response_links()
     return ScoringContext(
         event=None if programme else event,
         events=events,
@@ -595,7 +599,8 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
         ),
         targets=dict(engine.settings.programme.targets),
         programme=programme,
-        links={rid: link for rid, (link, _) in store.response_links().items()},
+        links={rid: link for rid, (link, _) in linked.items()},
+        link_methods={rid: method for rid, (_, method) in linked.items()},
     )
 
 

@@ -25,6 +25,8 @@ from feedback.survey import Survey
 from feedback_scoring import stats
 
 NAME = "intentions"
+#: how a link was made, in words
+METHODS = {"person": "personal link", "self_code": "self-generated code"}
 
 
 def said_yes(question: QuestionBase, value: Any) -> bool | None:
@@ -72,8 +74,11 @@ def pairings(context: ScoringContext) -> Iterator[Pairing]:
                         yield Pairing(action.measures, first, intention, follow_up, action)
 
 
-def _latest(context: ScoringContext, survey: str, question: QuestionBase) -> dict[str, Any]:
-    """link -> the answer of the latest response of ``survey`` that carries that link."""
+def _latest(
+    context: ScoringContext, survey: str, question: QuestionBase, methods: dict[str, str]
+) -> dict[str, Any]:
+    """link -> the answer of the latest response of ``survey`` that carries that link (and the
+    way each link was made, into ``methods``)."""
     found: dict[str, Any] = {}
     for response in context.responses:  # oldest first: a later response replaces an earlier
         if response["survey"] != survey:
@@ -81,6 +86,7 @@ def _latest(context: ScoringContext, survey: str, question: QuestionBase) -> dic
         link = context.links.get(response["id"])
         if link is not None:
             found[link] = response["answers"].get(question.id)
+            methods[link] = context.link_methods.get(response["id"], "")
     return found
 
 
@@ -92,8 +98,14 @@ def score(context: ScoringContext) -> list[ScoreResult]:
 
 
 def _score_pairing(context: ScoringContext, pairing: Pairing) -> list[ScoreResult]:
-    first = _latest(context, pairing.first.id, pairing.intention)
-    later = _latest(context, pairing.follow_up.id, pairing.action)
+    methods: dict[str, str] = {}
+    first = _latest(context, pairing.first.id, pairing.intention, methods)
+    later = _latest(context, pairing.follow_up.id, pairing.action, methods)
+    unlinked = sum(
+        1
+        for r in context.responses
+        if r["survey"] == pairing.follow_up.id and r["id"] not in context.links
+    )
     matched = [link for link in first if link in later]
     intended = [said_yes(pairing.intention, first[link]) for link in matched]
     acted = [said_yes(pairing.action, later[link]) for link in matched]
@@ -145,6 +157,16 @@ def _score_pairing(context: ScoringContext, pairing: Pairing) -> list[ScoreResul
         )
     rate = _response_rate(common, construct, len(matched), len(first), context)
     if not rate.suppressed:
+        by = {m: sum(1 for link in matched if methods.get(link) == m) for m in METHODS}
+        rate.details["matched_by"] = {m: n for m, n in by.items() if n}
+        rate.details["follow_ups_not_matched"] = (
+            sum(1 for link in later if link not in first) + unlinked
+        )
+        ways = "; ".join(f"{n} by {METHODS[m]}" for m, n in by.items() if n)
+        rate.notes.append(
+            f"Matched {ways or 'none'}; {rate.details['follow_ups_not_matched']} follow-up "
+            "answers matched no first answers."
+        )
         _attrition(rate, pairing, first, set(matched), context)
     out.append(rate)
     return out

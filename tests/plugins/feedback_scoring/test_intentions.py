@@ -88,6 +88,8 @@ def test_of_those_who_intended_how_many_acted(engine: Engine) -> None:
     assert anyway.ci_high == pytest.approx(0.1718, abs=5e-5)
     rate = found["Follow-up response rate (ngo_cooperation)"]
     assert (rate.k, rate.n) == (292, 300)
+    assert rate.details["matched_by"] == {"self_code": 292}
+    assert rate.details["follow_ups_not_matched"] == 1  # the follow-up with no first answers
     assert intended.kind == "share" and intended.figure is not None
     assert intended.summary == (
         "Of the 263 people who said they would (will_contact), 81 had acted by the follow-up (31%)."
@@ -127,10 +129,13 @@ def test_attrition_compares_those_followed_up_with_those_not(engine: Engine) -> 
         "not_followed_up": {"intended": 6, "answered": 20},
     }
     assert rate.notes[0] == (
+        "Matched 20 by self-generated code; 0 follow-up answers matched no first answers."
+    )
+    assert rate.notes[1] == (
         "On the day, 80% of those followed up (16 of 20) said they would act (will_contact), "
         "against 30% of those not followed up (6 of 20)."
     )
-    assert rate.notes[1].startswith("Warning: the two differ")
+    assert rate.notes[2].startswith("Warning: the two differ")
 
 
 def test_alike_groups_raise_no_warning(engine: Engine) -> None:
@@ -138,4 +143,4 @@ def test_alike_groups_raise_no_warning(engine: Engine) -> None:
     wave(engine, "first", first)
     wave(engine, "later", [(i, {"contacted": i < 5}) for i in range(20)])
     rate = results(engine)["Follow-up response rate (ngo_cooperation)"]
-    assert len(rate.notes) == 1 and "50% of those followed up" in rate.notes[0]
+    assert len(rate.notes) == 2 and "50% of those followed up" in rate.notes[1]
