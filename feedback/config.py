@@ -35,7 +35,7 @@ import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -55,6 +55,7 @@ from pydantic_settings import (
 )
 
 from feedback.errors import InvalidInput, Problem, did_you_mean
+from feedback.indicators import IndicatorSettings, check_indicators
 from feedback.registry import SettingsSection, collect
 
 if TYPE_CHECKING:
@@ -107,11 +108,28 @@ class ProgrammeSettings(BaseModel):
         "ISO 3166 codes, UK, EL and country names in English and Dutch are known already.",
     )
 
+    reach_attendance: Literal["roster", "confirmed"] = Field(
+        default="roster",
+        description="What attendance reach counts: roster (every attendance recorded, the "
+        "roster import's too) or confirmed (only signed sheets entered and check-ins).",
+    )
     outcome_kinds: dict[str, str] = Field(
         default_factory=lambda: dict(OUTCOME_KINDS),
         description="The kinds of outcome `feedback outcome` records, as id = label, e.g. "
         'media = "Media"; default: contact_shared, policy_change, media, follow_up_meeting.',
     )
+
+    indicators: list[IndicatorSettings] = Field(
+        default_factory=list,
+        description="The programme's indicators ([[programme.indicators]]): id, label, unit, "
+        'baseline, target and source, "manual" or a figure of a scorer such as '
+        '{ scorer = "reach", figure = "mps" } (see `feedback indicators`).',
+    )
+
+    @field_validator("indicators")
+    @classmethod
+    def _indicator_ids(cls, value: list[IndicatorSettings]) -> list[IndicatorSettings]:
+        return check_indicators(value)
 
     @field_validator("outcome_kinds")
     @classmethod
@@ -490,8 +508,13 @@ def _fields_at(cls: type[Settings], loc: tuple[str | int, ...]) -> list[str]:
     """The keys the model at ``loc`` knows (for "did you mean")."""
     model: type[BaseModel] | None = cls
     for part in loc:
+        if isinstance(part, int):  # an item of a list of tables ([[programme.indicators]])
+            continue
         info = model.model_fields.get(str(part)) if model is not None else None
-        model = _model_of(info.annotation) if info is not None else None
+        annotation = info.annotation if info is not None else None
+        if typing.get_origin(annotation) is list:
+            (annotation,) = typing.get_args(annotation)
+        model = _model_of(annotation)
         if model is None:
             return []
     return list(model.model_fields) if model is not None else []

@@ -287,3 +287,17 @@ def m0010_erasures(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="0011_attendance_evidence")
+def m0011_attendance_evidence(db: Database) -> None:
+    """Where each attendance comes from (a roster import, a signed sheet entered, a check-in at
+    the venue) and when it was recorded: funders may count only attendance that is confirmed."""
+    run_script(
+        db,
+        """
+        ALTER TABLE attendance ADD COLUMN source TEXT NOT NULL DEFAULT 'roster'
+            CHECK (source IN ('roster', 'sheet', 'checkin'));
+        ALTER TABLE attendance ADD COLUMN recorded TEXT
+        """,
+    )

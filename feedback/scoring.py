@@ -497,6 +497,8 @@ class ScoringContext:
     uniform_cell_size: int = 10
     targets: dict[str, int] = field(default_factory=dict)
     programme: bool = False
+    #: what attendance reach counts: "roster" (all recorded) or "confirmed" (sheets, check-ins)
+    reach_attendance: str = "roster"
     #: response id -> its keyed link to the same person's responses in other waves
     #: (`feedback.linking`): the hash only, never who answered
     links: dict[str, str] = field(default_factory=dict)
@@ -599,6 +601,7 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
         ),
         targets=dict(engine.settings.programme.targets),
         programme=programme,
+        reach_attendance=engine.settings.programme.reach_attendance,
         links={rid: link for rid, (link, _) in linked.items()},
         link_methods={rid: method for rid, (_, method) in linked.items()},
     )

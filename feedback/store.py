@@ -280,9 +280,30 @@ class Store:
         )
         return self.conn.total_changes > before
 
-    def set_attendance(self, person: int, event: str, invited: bool, attended: bool) -> None:
+    def set_attendance(
+        self, person: int, event: str, invited: bool, attended: bool, source: str = "roster"
+    ) -> None:
+        """Record a person's invitation and attendance, and where the attendance comes from
+        (``roster``, ``sheet``: a signed sheet entered, ``checkin``: checked in at the venue).
+        A roster import never undoes a confirmed attendance: it keeps its source and its time."""
+        row = self.conn.execute(
+            "SELECT source FROM attendance WHERE person = ? AND event = ?", [person, event]
+        ).fetchone()
+        if row is not None and row[0] != "roster" and source == "roster":
+            self.conn.execute(
+                "UPDATE attendance SET invited = ? WHERE person = ? AND event = ?",
+                [invited, person, event],
+            )
+            return
         self.db.table("attendance").upsert(
-            {"person": person, "event": event, "invited": invited, "attended": attended},
+            {
+                "person": person,
+                "event": event,
+                "invited": invited,
+                "attended": attended,
+                "source": source,
+                "recorded": now(),
+            },
             pk=("person", "event"),
         )
 
@@ -304,7 +325,7 @@ class Store:
         return list(
             self.db.query(
                 """
-                SELECT a.event, a.invited, a.attended, p.id AS person, p.role, p.country
+                SELECT a.event, a.invited, a.attended, a.source, p.id AS person, p.role, p.country
                 FROM attendance a JOIN people p ON p.id = a.person ORDER BY a.event, p.id
                 """
             )

@@ -218,6 +218,50 @@ def list_roster(event_id: str, as_json: bool, db: Path | None) -> None:
     )
 
 
+@roster.command(name="confirm")
+@click.option("--event", "event_id", required=True, help="The event.")
+@click.option(
+    "--source",
+    type=click.Choice(["sheet", "checkin"]),
+    required=True,
+    help="What confirms it: a signed sheet entered, or a check-in at the venue.",
+)
+@click.argument("people", nargs=-1, required=True, metavar="WHO...")
+@db_option
+def confirm_attendance(
+    event_id: str, source: str, people: tuple[str, ...], db: Path | None
+) -> None:
+    """Record confirmed attendance: people who signed the sheet or checked in.
+
+    WHO is a roster id or an email address; all of them are recorded, or none (an unknown one
+    stops the command). A confirmed attendance is never undone by a later roster import; reach
+    counts only confirmed attendance when programme.reach_attendance is "confirmed".
+    """
+    from feedback.erasure import find_person
+
+    engine = state().engine(db)
+    _known_event(engine, event_id)
+    found = []
+    for who in people:
+        try:
+            found.append(find_person(engine, who))
+        except InvalidInput as exc:
+            raise CommandError(f"{exc}; nothing was recorded", 2) from exc
+    with engine.store.write():
+        for person in found:
+            invited = engine.store.conn.execute(
+                "SELECT invited FROM attendance WHERE person = ? AND event = ?", [person, event_id]
+            ).fetchone()
+            engine.store.set_attendance(
+                person, event_id, bool(invited[0]) if invited else False, True, source
+            )
+    words = {"sheet": "a signed sheet", "checkin": "a check-in"}
+    click.echo(
+        f"Recorded {plural(len(set(found)), 'person', 'people')} as attending {event_id}, "
+        f"confirmed by {words[source]}."
+    )
+
+
 # -- responses ------------------------------------------------------------------------------
 
 

@@ -48,9 +48,32 @@ REACH_WORDS = Wording(
 RATE_WORDS = Wording(legend="n = attended, k = responses, estimate = k / n")
 
 
+#: the sources of attendance that confirm it (a signed sheet entered, a check-in at the venue)
+CONFIRMED = ("sheet", "checkin")
+#: each source in words, for the evidence note
+SOURCES = {"sheet": "signed sheets", "checkin": "check-in at the venue", "roster": "the roster"}
+
+
+def counted(context: ScoringContext, row: dict[str, Any]) -> bool:
+    """Whether reach counts this attendance: every one, or only the confirmed ones."""
+    return context.reach_attendance != "confirmed" or row.get("source") in CONFIRMED
+
+
+def evidence(rows: list[dict[str, Any]], context: ScoringContext) -> str:
+    """What backs a count of attendance: how many come from each source."""
+    by = Counter(str(r.get("source") or "roster") for r in rows)
+    parts = [f"{by[s]} from {SOURCES[s]}" for s in ("sheet", "checkin", "roster") if by[s]]
+    rule = (
+        "only confirmed attendance is counted (signed sheets and check-ins)"
+        if context.reach_attendance == "confirmed"
+        else "every attendance recorded is counted"
+    )
+    return f"Attendance evidence: {', '.join(parts) or 'none'}; {rule}."
+
+
 def _scopes(context: ScoringContext) -> list[tuple[str, list[dict[str, Any]]]]:
     """The attendance rows of this event and of the programme up to it (or the programme's)."""
-    attended = [a for a in context.attendance if a["attended"]]
+    attended = [a for a in context.attendance if a["attended"] and counted(context, a)]
     if context.event is None or context.programme:
         return [("programme", attended)]
     dates = {e["id"]: e.get("date") or "" for e in context.events}
@@ -157,7 +180,9 @@ def reach(context: ScoringContext) -> list[ScoreResult]:
                         else None
                     ),
                 },
-                notes=[] if context.attendance else ["no roster imported: reach cannot be counted"],
+                notes=[evidence(list(people.values()), context)]
+                if context.attendance
+                else ["no roster imported: reach cannot be counted"],
                 figure=figure,
                 wording={"en": REACH_WORDS},
                 source="roster",
