@@ -143,8 +143,15 @@ def _settings_text(
             head = f"  {row['key']} = {value}"
             if len(head) + 2 + len(default) <= width:
                 lines.append(f"{head}  {default}")
-            else:
-                lines += [head, f"      {default}"]
+            else:  # a long value (a table of labels) wraps under its key
+                lines += textwrap.wrap(
+                    head,
+                    width,
+                    subsequent_indent="      ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                lines.append(f"      {default}")
             lines += textwrap.wrap(
                 row["description"], width, initial_indent="      ", subsequent_indent="      "
             )

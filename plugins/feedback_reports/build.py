@@ -28,6 +28,7 @@ from feedback_reports.model import (
     EventResults,
     ItemDistribution,
     Report,
+    ReportedOutcome,
     ScalePoint,
 )
 
@@ -207,6 +208,31 @@ def comments(context: ScoringContext) -> list[Comment]:
                 found.append((order[question_id], value.strip(), question_id))
     found.sort(key=lambda item: (item[0], item[1].casefold(), item[1]))
     return [Comment(labels[qid], text) for _, text, qid in found]
+
+
+def outcome_log(engine: Any, context: ScoringContext) -> list[ReportedOutcome]:
+    """The outcome log's outcomes of the context's event (a programme's: of its events), by
+    date, read through the core (`feedback.outcomes.list_outcomes`); none without a store."""
+    from feedback.outcomes import list_outcomes
+
+    store = getattr(engine, "store", None)
+    if store is None:
+        return []
+    wanted = [e["id"] for e in context.events] if context.programme else [context.event or ""]
+    programme = getattr(getattr(engine, "settings", None), "programme", None)
+    kinds: dict[str, str] = getattr(programme, "outcome_kinds", None) or {}
+    return [
+        ReportedOutcome(
+            event=row["event"],
+            kind=row["kind"],
+            kind_label=kinds.get(row["kind"], row["kind"]),
+            date=row["date"],
+            text=row["text"],
+            evidence=row["evidence"],
+            evidence_sha256=row["evidence_sha256"],
+        )
+        for row in list_outcomes(store, wanted)
+    ]
 
 
 def _points(question: ScaleQuestion) -> list[ScalePoint]:
@@ -416,4 +442,5 @@ def build_report(
         n_responses=len(context.responses),
         scorer_titles=titles,
         country_names=countries,
+        outcome_log=outcome_log(engine, context),
     )

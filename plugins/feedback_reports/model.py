@@ -21,6 +21,23 @@ class Comment(NamedTuple):
     text: str
 
 
+class ReportedOutcome(NamedTuple):
+    """An outcome of the outcome log (`feedback.outcomes`): observed, not asked; set apart for
+    review like comments, its text as it was recorded."""
+
+    event: str
+    kind: str
+    #: the kind's label, from the programme's ``outcome_kinds`` (the id when no longer there)
+    kind_label: str
+    date: str
+    text: str
+    evidence: str | None = None
+    evidence_sha256: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
 @dataclass(frozen=True)
 class ScalePoint:
     id: str
@@ -119,6 +136,8 @@ class Report:
     scorer_titles: dict[str, str] = field(default_factory=dict)
     #: ISO country code -> English name, from the surveys' ``country`` question
     country_names: dict[str, str] = field(default_factory=dict)
+    #: the outcome log's outcomes of the event (or the programme's events), by date
+    outcome_log: list[ReportedOutcome] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: stable keys, results as `ScoreResult.model_dump(mode="json")`."""
@@ -133,4 +152,5 @@ class Report:
             "events": [e.as_dict() for e in self.events],
             "distributions": [d.as_dict() for d in self.distributions],
             "comments": [{"question": c.question, "text": c.text} for c in self.comments],
+            "outcome_log": [o.as_dict() for o in self.outcome_log],
         }

@@ -19,8 +19,9 @@ from typing import Any
 
 from feedback.scoring import CountsAgainstTargets, ScoreResult, Wording
 from feedback_reports.build import in_report_order, is_outcome, long_date, place
-from feedback_reports.model import Comment, ItemDistribution, Report
+from feedback_reports.model import Comment, ItemDistribution, Report, ReportedOutcome
 from feedback_reports.tables import (
+    Row,
     Table,
     breakdown_table,
     by_event_table,
@@ -43,6 +44,7 @@ METHODS = ("methods", "Methods and caveats")
 APPENDIX = ("appendix", "Appendix A: Tables in full")
 APPENDIX_METHODS = ("appendix-methods", "Appendix B: How each figure was computed")
 REVIEW = ("review", "Appendix C: Comments for review")
+REPORTED = ("reported-outcomes", "Reported outcomes")
 
 
 # -- the view both templates render ------------------------------------------------------------
@@ -377,6 +379,7 @@ def contents(main: list[Part]) -> list[Entry]:
         Entry(*METHODS),
         Entry(*APPENDIX),
         Entry(*APPENDIX_METHODS),
+        Entry(*REPORTED),
         Entry(*REVIEW),
     ]
 
@@ -386,6 +389,33 @@ def comment_groups(comments: list[Comment]) -> list[tuple[str, list[str]]]:
     for comment in comments:
         groups.setdefault(comment.question, []).append(comment.text)
     return list(groups.items())
+
+
+def reported_tables(report: Report) -> list[Table]:
+    """The outcome log's outcomes counted by kind and by event (none when there are none)."""
+    log: list[ReportedOutcome] = report.outcome_log
+    if not log:
+        return []
+    by_kind: dict[str, int] = {}
+    by_event: dict[str, int] = {}
+    for item in log:
+        by_kind[item.kind_label] = by_kind.get(item.kind_label, 0) + 1
+        by_event[item.event] = by_event.get(item.event, 0) + 1
+    titles = {e.event["id"]: e.event.get("title") or e.event["id"] for e in report.events}
+    if report.event is not None:
+        titles[report.event["id"]] = report.event.get("title") or report.event["id"]
+    return [
+        Table(
+            caption="Reported outcomes by kind",
+            headers=["Kind", "Outcomes"],
+            rows=[Row(kind, [str(n)]) for kind, n in sorted(by_kind.items())],
+        ),
+        Table(
+            caption="Reported outcomes by event",
+            headers=["Event", "Outcomes"],
+            rows=[Row(titles.get(event, event), [str(n)]) for event, n in by_event.items()],
+        ),
+    ]
 
 
 def view(report: Report) -> dict[str, Any]:
@@ -407,6 +437,7 @@ def view(report: Report) -> dict[str, Any]:
                 "appendix": APPENDIX,
                 "appendix_methods": APPENDIX_METHODS,
                 "review": REVIEW,
+                "reported": REPORTED,
             }.items()
         },
         "outcomes": outcomes,
@@ -416,6 +447,8 @@ def view(report: Report) -> dict[str, Any]:
         "caveats": _lines(report, "caveat"),
         "bases": _lines(report, "basis"),
         "comment_groups": comment_groups(report.comments),
+        "reported": report.outcome_log,
+        "reported_tables": reported_tables(report),
         "min": report.min_cell_size,
         "suppressed_items": [d.label for d in report.distributions if d.suppressed],
     }

@@ -109,7 +109,7 @@ def test_the_html_report_in_chromium(built, browser, scope: str, width: int) -> 
         outcomes = json.loads(built.files[(scope, "json")].read_text(encoding="utf-8"))
         sentences = [r["summary"] for r in outcomes["results"] if r["scorer"] == "reach"]
         assert sentences and all(s in text for s in sentences)
-        assert page.locator("h2", has_text="Outcomes").count() == 1
+        assert page.get_by_role("heading", name="Outcomes", exact=True, level=2).count() == 1
         assert page.locator("svg[role=img]").count() >= 2
 
         shot = artifact(f"{scope}-{width}.png")

@@ -58,6 +58,7 @@ def test_outcomes_come_first_as_the_results_sentences_in_the_seed_reports_order(
         "Methods and caveats",
         "Appendix A: Tables in full",
         "Appendix B: How each figure was computed",
+        "Reported outcomes",
         "Appendix C: Comments for review",
     ]
     outcomes = html.unescape(section(text, '<h2 id="outcomes">', "</section>"))
@@ -126,7 +127,7 @@ def test_methods_state_the_suppression_rule_and_self_reported_change(page) -> No
 def test_comments_are_set_apart_for_review_and_escaped(built: Built) -> None:
     text = built.text("hague", "html")
     main = section(text, "<main>", "</main>")
-    review = section(text, '<section class="review"', "</section>")
+    review = section(text, '<section class="review" aria-labelledby="review"', "</section>")
     assert text.index("</main>") < text.index('<section class="review"')
     assert "<script>" not in text
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in review

@@ -22,6 +22,7 @@ JSON_KEYS = [
     "events",
     "distributions",
     "comments",
+    "outcome_log",
 ]
 
 
@@ -36,6 +37,7 @@ def test_markdown_has_the_sections_in_order(built: Built, scope: str) -> None:
         "Methods and caveats",
         "Appendix A: Tables in full",
         "Appendix B: How each figure was computed",
+        "Reported outcomes",
         "Appendix C: Comments for review",
     ]
     assert text.startswith("# ")
