@@ -443,4 +443,19 @@ def build_report(
         scorer_titles=titles,
         country_names=countries,
         outcome_log=outcome_log(engine, context),
+        **programme_indicators(engine, context),
     )
+
+
+def programme_indicators(engine: Any, context: ScoringContext) -> dict[str, Any]:
+    """A programme report's indicators, computed through the core (`feedback.indicators`), or
+    why they could not be: the report is still written, and says so."""
+    if not context.programme or getattr(engine, "store", None) is None:
+        return {}
+    from feedback.errors import InvalidInput
+    from feedback.indicators import compute
+
+    try:
+        return {"indicators": compute(engine)}
+    except InvalidInput as exc:
+        return {"indicators_problem": str(exc)}

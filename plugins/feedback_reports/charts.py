@@ -748,3 +748,56 @@ def score_chart(results: Iterable[ScoreResult], chart_id: str) -> Chart | None:
         f"{label}: {text(f)}" for label, f in rows
     )
     return _render(chart_id, _rows_height(titles, 0.55), draw, description + ".")
+
+
+# -- (5) programme indicators ------------------------------------------------------------------
+
+
+def indicators_chart(indicators: list[Any], chart_id: str) -> Chart | None:
+    """Each indicator's progress towards its target after each event (the target is 100%)."""
+    rows = [
+        (i, [(p.title or p.event or "", p.progress) for p in i.events if p.progress is not None])
+        for i in indicators
+    ]
+    rows = [(i, points) for i, points in rows if points]
+    if not rows:
+        return None
+    from feedback import figures
+
+    def draw(figure: Any) -> None:
+        axes = figure.subplots(len(rows), 1, squeeze=False)[:, 0]
+        for ax, (indicator, points) in zip(axes, rows, strict=True):
+            xs = list(range(len(points)))
+            values = [float(p) * 100 for _, p in points]
+            ax.bar(xs, values, color=VALUE, edgecolor=EDGE, linewidth=0.6, width=0.6, zorder=2)
+            ax.axhline(100, color=TARGET, linewidth=1.5, linestyle="--", zorder=1)
+            for x, (_, p) in zip(xs, points, strict=True):
+                value = max(float(p) * 100, 0)
+                near = 75 <= value <= 125  # the number would cross the target line: inside
+                ax.annotate(
+                    figures.percent(p),
+                    (x, value),
+                    xytext=(0, -2 if near else 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top" if near else "bottom",
+                    color="#ffffff" if near else "#1a1a1a",
+                    fontsize=SMALL,
+                    zorder=4,
+                )
+            top = max([100.0, *values])
+            ax.set_ylim(min(0.0, *values), top * 1.25)
+            ax.set_title(_wrap(indicator.indicator.label_in("en"), 34), loc="left")
+            ax.set_xticks(xs, [_wrap(str(t), 18) for t, _ in points])
+            ax.set_yticks([0, 50, 100])
+            ax.set_yticklabels(["0%", "50%", "target"])
+
+    parts = []
+    for indicator, points in rows:
+        steps = ", ".join(f"after {t}: {figures.percent(p)}" for t, p in points)
+        parts.append(f"{indicator.indicator.label_in('en')}: {steps}")
+    description = (
+        "Bar charts of each indicator's progress from its baseline to its target (100%), "
+        "event by event: " + "; ".join(parts) + "."
+    )
+    return _render(chart_id, 1.9 * len(rows) + 0.3, draw, description)

@@ -138,6 +138,10 @@ class Report:
     country_names: dict[str, str] = field(default_factory=dict)
     #: the outcome log's outcomes of the event (or the programme's events), by date
     outcome_log: list[ReportedOutcome] = field(default_factory=list)
+    #: a programme report: the programme's indicators (`feedback.indicators.IndicatorReport`)
+    indicators: list[Any] = field(default_factory=list)
+    #: why the indicators could not be computed (a source the settings name wrongly), if so
+    indicators_problem: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: stable keys, results as `ScoreResult.model_dump(mode="json")`."""
@@ -153,4 +157,5 @@ class Report:
             "distributions": [d.as_dict() for d in self.distributions],
             "comments": [{"question": c.question, "text": c.text} for c in self.comments],
             "outcome_log": [o.as_dict() for o in self.outcome_log],
+            "indicators": [i.as_dict() for i in self.indicators],
         }

@@ -80,7 +80,15 @@ def render_html(report: Report) -> str:
             chart = draw[spec.kind](spec)
             if chart is not None:
                 drawn[spec.key] = Markup(chart.svg)
-    page: str = environment("html").get_template("report.html.j2").render(**context, charts=drawn)
+    progress = charts.indicators_chart(report.indicators, "chart-indicators")
+    indicator_chart = (
+        {"svg": Markup(progress.svg), "description": progress.description} if progress else None
+    )
+    page: str = (
+        environment("html")
+        .get_template("report.html.j2")
+        .render(**context, charts=drawn, indicator_chart=indicator_chart)
+    )
     return page
 
 

@@ -418,6 +418,51 @@ def reported_tables(report: Report) -> list[Table]:
     ]
 
 
+def indicator_table(report: Report) -> Table | None:
+    """The programme's indicators: baseline, target, the value at each event and so far, the
+    progress towards the target, where each value comes from and its date."""
+    if not report.indicators:
+        return None
+    rows = []
+    for indicator in report.indicators:
+        for row in indicator.rows("en"):
+            where = row["event"] and next(
+                (p.title for p in indicator.events if p.event == row["event"]), row["event"]
+            )
+            rows.append(
+                Row(
+                    f"{row['label']}: {where or 'the programme'}",
+                    [
+                        row["unit"],
+                        row["baseline"],
+                        row["target"],
+                        row["value"] or "–",
+                        row["so_far"] or "–",
+                        row["progress"] or "–",
+                        row["source"],
+                        row["date"] or "–",
+                    ],
+                )
+            )
+    return Table(
+        caption="Programme indicators: each event, then the programme so far",
+        headers=[
+            "Indicator",
+            "Unit",
+            "Baseline",
+            "Target",
+            "At the event",
+            "So far",
+            "Progress",
+            "Source",
+            "Date",
+        ],
+        rows=rows,
+        note="progress is how far the value so far has come from the baseline to the target "
+        "(100% is the target)",
+    )
+
+
 def view(report: Report) -> dict[str, Any]:
     """What the templates render."""
     outcomes = [r for r in in_report_order(report.results) if is_outcome(r)]
@@ -448,6 +493,8 @@ def view(report: Report) -> dict[str, Any]:
         "bases": _lines(report, "basis"),
         "comment_groups": comment_groups(report.comments),
         "reported": report.outcome_log,
+        "indicator_table": indicator_table(report),
+        "indicators_problem": report.indicators_problem,
         "reported_tables": reported_tables(report),
         "min": report.min_cell_size,
         "suppressed_items": [d.label for d in report.distributions if d.suppressed],
