@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from feedback.errors import InvalidInput, Problem, did_you_mean
+from feedback.roster import header_problems
 from feedback.store import Store, now
 from feedback.survey import Slug
 from feedback.text import cut, plain_text, text_problem
@@ -225,21 +226,7 @@ def read_outcomes(
     if not header:
         raise OutcomeError(path, [Problem(f"empty file: expected a header ({', '.join(COLUMNS)})")])
     head_line = reader.line_num
-    problems = []
-    for name in header:
-        if name not in COLUMNS:
-            problems.append(
-                Problem(
-                    f"unknown column '{cut(name)}' (expected: {', '.join(COLUMNS)})"
-                    + did_you_mean(name, COLUMNS),
-                    line=head_line,
-                )
-            )
-    for name in REQUIRED:
-        if name not in header:
-            problems.append(Problem(f"missing column '{name}'", line=head_line))
-    for name in sorted({n for n in header if header.count(n) > 1}):
-        problems.append(Problem(f"column '{name}' appears twice", line=head_line))
+    problems = header_problems(header, COLUMNS, REQUIRED, head_line)
     if problems:
         raise OutcomeError(path, problems)
     known = list(events)

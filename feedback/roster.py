@@ -24,7 +24,7 @@ import datetime as dt
 import difflib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -399,21 +399,31 @@ def text_byte(exc: UnicodeDecodeError) -> str:
 
 
 def _header_problems(header: list[str], line: int = 1) -> list[Problem]:
+    return header_problems(header, COLUMNS, REQUIRED, line)
+
+
+def header_problems(
+    header: list[str], columns: Sequence[str], required: Iterable[str], line: int = 1
+) -> list[Problem]:
+    """What is wrong with a CSV file's header (a roster's, an outcome log's ...): a column with
+    no name or one not in ``columns`` (with a suggestion), a ``required`` one missing, one twice;
+    each at ``line``."""
+    expected = ", ".join(columns)
     problems = []
     for index, name in enumerate(header, start=1):
         if not name:
             problems.append(
-                Problem(f"column {index} has no name (expected: {', '.join(COLUMNS)})", line=line)
+                Problem(f"column {index} has no name (expected: {expected})", line=line)
             )
-        elif name not in COLUMNS:
+        elif name not in columns:
             problems.append(
                 Problem(
-                    f"unknown column '{name}' (expected: {', '.join(COLUMNS)})"
-                    + did_you_mean(name, COLUMNS),
+                    f"unknown column '{cut(name)}' (expected: {expected})"
+                    + did_you_mean(name, list(columns)),
                     line=line,
                 )
             )
-    for name in REQUIRED:
+    for name in required:
         if name not in header:
             problems.append(Problem(f"missing column '{name}'", line=line))
     for name in sorted({n for n in header if n and header.count(n) > 1}):
