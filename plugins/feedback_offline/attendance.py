@@ -174,16 +174,11 @@ def _place(event: dict[str, Any], language: str) -> str:
 
 def render_html(sheet: Sheet) -> str:
     """The sheet as one self-contained HTML page with a print stylesheet (A4 portrait)."""
-    import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    from feedback_offline.paper_layouts import templates
+
+    env = templates()
     css = Markup((TEMPLATES / "attendance.css").read_text(encoding="utf-8"))
     return env.get_template("attendance.html.j2").render(
         s=sheet, w=sheet.words, css=css, page_css=Markup(page_css(sheet))
@@ -232,7 +227,6 @@ def render_pdf(sheet: Sheet) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import (
         KeepTogether,
         Paragraph,
@@ -242,7 +236,7 @@ def render_pdf(sheet: Sheet) -> bytes:
         TableStyle,
     )
 
-    from feedback_offline.paper_pdf import fonts
+    from feedback_offline.paper_pdf import CountedCanvas, fonts
 
     regular, bold, italic = fonts()
     ink, grey = colors.HexColor("#111111"), colors.HexColor("#444444")
@@ -265,24 +259,8 @@ def render_pdf(sheet: Sheet) -> bytes:
     def p(text: str, st: ParagraphStyle = cell) -> Paragraph:
         return Paragraph(escape(text), st)
 
-    class PageCanvas(Canvas):
+    class PageCanvas(CountedCanvas):
         """Marks every page once the page count is known: the header and "Page n of m"."""
-
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()  # type: ignore[attr-defined]  # reportlab's own
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                self._mark(total)
-                super().showPage()
-            super().save()
 
         def _mark(self, total: int) -> None:
             y = height - 13 * mm

@@ -170,15 +170,9 @@ def _item(
 
 def render_html(form: PaperForm) -> str:
     """The form as one self-contained HTML page with a print stylesheet."""
-    import jinja2
+    from feedback_offline.paper_layouts import templates
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = templates()
     css = Markup((TEMPLATES / "paper.css").read_text(encoding="utf-8"))
     context = PaperContext(form.language, form.words)
 

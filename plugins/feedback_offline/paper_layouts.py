@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -22,21 +22,30 @@ from feedback.question_types import AnswerError
 from feedback.survey import MultiChoice, Number, QuestionBase, Rating, ScaleQuestion, ThenNow
 from feedback_offline.paper_words import yes_no_words
 
+if TYPE_CHECKING:
+    import jinja2
+
 TEMPLATES = Path(__file__).parent / "paper_templates"
 
 
 @functools.cache
-def _macros() -> Any:
+def templates() -> jinja2.Environment:
+    """The Jinja environment of the printed forms' templates (``paper_templates``): the paper
+    form, its answer areas and the sign-in sheet, escaped, made once."""
     import jinja2
 
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("types.html.j2").module
+
+
+@functools.cache
+def _macros() -> Any:
+    return templates().get_template("types.html.j2").module
 
 
 class BuiltinLayout(PaperLayout):

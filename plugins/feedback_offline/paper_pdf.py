@@ -220,27 +220,35 @@ def answer_area(item: PaperItem, kit: PdfKit) -> list[Flowable]:
     return [_indented(_WriteIn(inner, lines * 7 * mm, lines=lines), inner)]
 
 
+class CountedCanvas(Canvas):
+    """A canvas that keeps every page until the document is complete, then marks each with
+    `_mark(total)`: what a page needs to know the page count for ("Page n of m")."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for page in self._pages:
+            self.__dict__.update(page)
+            self._mark(total)
+            super().showPage()
+        super().save()
+
+    def _mark(self, total: int) -> None:
+        """Draw on the current page, one of ``total``."""
+
+
 def _page_canvas(form: PaperForm, styles: _Styles) -> type[Canvas]:
     """A canvas that marks every page once the page count is known: form code, No., Page n of m."""
     w = form.words
 
-    class PageCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()  # type: ignore[attr-defined]  # reportlab's own
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                self._mark(total)
-                super().showPage()
-            super().save()
-
+    class PageCanvas(CountedCanvas):
         def _mark(self, total: int) -> None:
             width, height = A4
             top = height - 12 * mm
