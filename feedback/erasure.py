@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Erased:
-    """What went: link rows, invitations (with their tokens) and attendance rows."""
+    """What went: link rows, invitations (with their tokens), attendance rows and check-in
+    passes."""
 
     links: int
     invitations: int
     attendance: int
+    passes: int = 0
 
 
 def find_person(engine: Engine, who: str) -> int:
@@ -69,9 +71,11 @@ def erase_person(engine: Engine, person: int) -> Erased:
         )
         invitations = conn.execute("DELETE FROM invitations WHERE person = ?", [person]).rowcount
         attendance = conn.execute("DELETE FROM attendance WHERE person = ?", [person]).rowcount
+        passes = conn.execute("DELETE FROM checkin_passes WHERE person = ?", [person]).rowcount
         conn.execute("DELETE FROM people WHERE id = ?", [person])
         conn.execute(
-            "INSERT INTO erasures (erased, links, invitations, attendance) VALUES (?, ?, ?, ?)",
-            [now(), links, invitations, attendance],
+            "INSERT INTO erasures (erased, links, invitations, attendance, passes)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [now(), links, invitations, attendance, passes],
         )
-    return Erased(links, invitations, attendance)
+    return Erased(links, invitations, attendance, passes)

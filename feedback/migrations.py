@@ -301,3 +301,24 @@ def m0011_attendance_evidence(db: Database) -> None:
         ALTER TABLE attendance ADD COLUMN recorded TEXT
         """,
     )
+
+
+@migrations(name="0012_checkin_passes")
+def m0012_checkin_passes(db: Database) -> None:
+    """Personal check-in passes (`feedback.checkin`): the hash of a code printed on a badge or
+    sent with an invitation, shown as a QR code and scanned at the venue; a person may hold
+    several (a badge reprinted, a pass sent again), each good until the person is erased. The
+    erasure log counts the passes that went with a person."""
+    run_script(
+        db,
+        """
+        CREATE TABLE checkin_passes (
+            token_hash TEXT PRIMARY KEY,
+            event TEXT NOT NULL REFERENCES events(id),
+            person INTEGER NOT NULL REFERENCES people(id),
+            issued TEXT NOT NULL
+        );
+        CREATE INDEX checkin_passes_person ON checkin_passes(person, event);
+        ALTER TABLE erasures ADD COLUMN passes INTEGER NOT NULL DEFAULT 0
+        """,
+    )

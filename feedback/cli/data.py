@@ -237,6 +237,7 @@ def confirm_attendance(
     stops the command). A confirmed attendance is never undone by a later roster import; reach
     counts only confirmed attendance when programme.reach_attendance is "confirmed".
     """
+    from feedback.checkin import confirm
     from feedback.erasure import find_person
 
     engine = state().engine(db)
@@ -247,18 +248,17 @@ def confirm_attendance(
             found.append(find_person(engine, who))
         except InvalidInput as exc:
             raise CommandError(f"{exc}; nothing was recorded", 2) from exc
-    with engine.store.write():
-        for person in found:
-            invited = engine.store.conn.execute(
-                "SELECT invited FROM attendance WHERE person = ? AND event = ?", [person, event_id]
-            ).fetchone()
-            engine.store.set_attendance(
-                person, event_id, bool(invited[0]) if invited else False, True, source
-            )
+    done = confirm(engine, event_id, found, source)
+    already = sum(1 for c in done if c.already)
     words = {"sheet": "a signed sheet", "checkin": "a check-in"}
     click.echo(
         f"Recorded {plural(len(set(found)), 'person', 'people')} as attending {event_id}, "
         f"confirmed by {words[source]}."
+        + (
+            f" {plural(already, 'was', 'were')} confirmed before and kept as recorded."
+            if already
+            else ""
+        )
     )
 
 

@@ -19,7 +19,7 @@ def person() -> None:
 @click.option("--yes", is_flag=True, help="Erase without asking first.")
 @db_option
 def erase(who: str, yes: bool, db: Path | None) -> None:
-    """Erase a person: roster entry, attendance, invitations, and the links of their answers.
+    """Erase a person: roster entry, attendance, invitations, passes, and their answers' links.
 
     WHO is their roster id or email address. Their responses stay, as answers nobody can trace
     back to them: the keyed link that tied them to the person is removed (this needs the linking
@@ -45,6 +45,7 @@ def erase(who: str, yes: bool, db: Path | None) -> None:
         raise CommandError(f"nothing was erased: {exc}", 2) from exc
     click.echo(
         f"Erased person {person_id}: {erased.links} response link(s), "
-        f"{erased.invitations} invitation(s), {erased.attendance} attendance row(s). "
+        f"{erased.invitations} invitation(s), {erased.attendance} attendance row(s), "
+        f"{erased.passes} check-in pass(es). "
         "Their responses stay, unlinked."
     )
