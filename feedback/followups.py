@@ -26,9 +26,21 @@ class FollowUp:
         return self.due <= on
 
 
+def _runs(engine: Engine) -> set[tuple[str, str]]:
+    """The (event, survey) pairs a survey was run at: it has responses or invitations there."""
+    rows = engine.store.conn.execute(
+        "SELECT DISTINCT event, survey FROM responses"
+        " UNION SELECT DISTINCT event, survey FROM invitations"
+    )
+    return {(str(event), str(survey)) for event, survey in rows}
+
+
 def follow_ups(engine: Engine) -> list[FollowUp]:
-    """Every follow-up survey of the project at every dated event, by due date then event."""
+    """Every follow-up survey of the project at every dated event where the survey it follows
+    was run (it has responses or invitations there: a follow-up of a survey nobody was asked
+    could match nobody), by due date then event."""
     surveys = [s for s, _ in engine.surveys().values() if s.follows is not None]
+    runs = _runs(engine)
     found = []
     for event in engine.store.events():
         held = event_date(event)
@@ -36,6 +48,8 @@ def follow_ups(engine: Engine) -> list[FollowUp]:
             continue  # an event without a date has no "90 days after"
         for survey in surveys:
             assert survey.follows is not None
+            if (str(event["id"]), survey.follows.survey) not in runs:
+                continue
             due = held + dt.timedelta(days=survey.follows.due_days)
             found.append(FollowUp(str(event["id"]), survey.id, survey.follows.wave, due))
     return sorted(found, key=lambda f: (f.due, f.event, f.survey))

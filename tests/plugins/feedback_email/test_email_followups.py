@@ -5,6 +5,7 @@ running it again sends nothing twice. Against a real SMTP server on loopback."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,14 +31,22 @@ def on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
 
 
 @pytest.fixture
-def followup_project(mail_project: Path) -> Path:
+def followup_project(
+    mail_project: Path, smtp: Server, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     (mail_project / "surveys" / "hague-followup.yaml").write_text(FOLLOW_UP, encoding="utf-8")
-    # a second event, later, with nobody on its roster yet
+    # the first survey ran at The Hague: its attendees were invited on the day
+    with monkeypatch.context() as day:
+        on(day, dt.date(2011, 1, 26))
+        first = run(mail_project, "invite", "--event", EVENT, "--survey", "post-seminar")
+        assert first.exit_code == 0, first.output
+    smtp.handler.received.clear()
+    # a second event, later, where the first survey has not run (yet)
     result = run(
         mail_project, "event", "add", "rome-2012", "--title", "Rome", "--date", "2012-03-01"
     )
     assert result.exit_code == 0, result.output
-    return mail_project
+    yield mail_project
 
 
 def test_nothing_is_sent_before_the_day(
@@ -49,7 +58,8 @@ def test_nothing_is_sent_before_the_day(
     assert "No follow-up survey is due today." in result.output
     assert "not due yet: hague-followup at hague-2011 (due 2011-04-26)" in result.output
     assert smtp.handler.received == []
-    assert query(followup_project / "feedback.db", "SELECT count(*) FROM invitations") == [(0,)]
+    followed = "SELECT count(*) FROM invitations WHERE survey = 'hague-followup'"
+    assert query(followup_project / "feedback.db", followed) == [(0,)]
 
 
 def test_on_the_day_the_attendees_get_the_follow_up_once(
@@ -66,11 +76,34 @@ def test_on_the_day_the_attendees_get_the_follow_up_once(
         followup_project / "feedback.db",
         "SELECT event, survey, count(*) FROM invitations GROUP BY event, survey",
     )
-    assert rows == [(EVENT, "hague-followup", 3)]
+    assert rows == [(EVENT, "hague-followup", 3), (EVENT, "post-seminar", 3)]
     again = run(followup_project, "invite", "--due")
     assert again.exit_code == 0, again.output
     assert len(smtp.handler.received) == 3  # nothing twice
-    assert "not due yet: hague-followup at rome-2012 (due 2012-05-30)" in again.output
+
+
+def test_a_follow_up_is_due_only_where_its_first_survey_ran(
+    followup_project: Path, smtp: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rome's attendees were never asked the first survey: its follow-up could match nobody."""
+    rome = "name,email,role,country,attended\nEva Rossi,eva@example.it,mp,IT,yes\n"
+    (followup_project / "rome.csv").write_text(rome, encoding="utf-8")
+    roster = str(followup_project / "rome.csv")
+    imported = run(followup_project, "roster", "import", roster, "--event", "rome-2012")
+    assert imported.exit_code == 0, imported.output
+    on(monkeypatch, dt.date(2012, 5, 30))  # 90 days after Rome, long after The Hague's
+    result = run(followup_project, "invite", "--due")
+    assert result.exit_code == 0, result.output
+    assert sorted(str(m.message["To"]) for m in smtp.handler.received) == [
+        "Anna de Vries <anna@example.nl>",
+        "Brian O'Neill <brian@example.org>",
+        "Chloé Dupont <chloe@example.fr>",
+    ]
+    assert "rome-2012" not in result.output
+    assert query(
+        followup_project / "feedback.db",
+        "SELECT count(*) FROM invitations WHERE event = 'rome-2012'",
+    ) == [(0,)]
 
 
 @pytest.mark.parametrize(
