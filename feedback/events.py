@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
 
 from feedback import countries
+from feedback.clock import moment as moment  # re-exported: the core clock
+from feedback.clock import today as today
 from feedback.survey import Slug
 from feedback.text import MAX_CITY, MAX_TITLE, plain_text
 
 
 def _country(value: str) -> str:
     return countries.code(value)  # UnknownCountry is a ValueError: pydantic reports it
-
-
-def today() -> dt.date:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` when it is set (as reports read it): the
-    clock that "after today" is checked against, which tests set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 def event_date(row: Mapping[str, Any] | None) -> dt.date | None:

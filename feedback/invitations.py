@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from feedback.clock import moment
 from feedback.store import Store
 
 TOKEN_BYTES = 32
@@ -36,7 +37,8 @@ def personal_link(base_url: str, token: str) -> str:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """Now, by the core's clock (`feedback.events.moment`)."""
+    return moment()
 
 
 def stamp(moment: dt.datetime) -> str:

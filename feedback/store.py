@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from feedback.clock import moment
 from feedback.errors import StoreError
 from feedback.migrations import migrations
 from feedback.sqlite import Database, Migrations
@@ -42,7 +43,8 @@ _INSERT_RESPONSE = (
 
 
 def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    """Now, by the core's clock (`feedback.events.moment`), as stored."""
+    return moment().isoformat(timespec="seconds")
 
 
 class Store:
@@ -266,19 +268,62 @@ class Store:
             filled += cursor.rowcount
         return filled
 
-    def merge_attendance(self, person: int, event: str, invited: bool, attended: bool) -> bool:
-        """Add a person's attendance of an event, or raise the stored flags to these (invited or
-        attended anywhere counts; a flag is never lowered); whether anything changed. Call inside
-        `write`."""
-        before = self.conn.total_changes
+    def merge_attendance(
+        self,
+        person: int,
+        event: str,
+        invited: bool,
+        attended: bool,
+        source: str = "roster",
+        recorded: str | None = None,
+    ) -> bool:
+        """Add a person's attendance of an event, as another database of the project records it,
+        or raise the stored one to it; whether anything changed. Call inside `write`.
+
+        Invited or attended anywhere counts (a flag is never lowered). A confirmed attendance (a
+        signed sheet, a check-in) is never lowered by a roster one: it keeps its source and time;
+        of two confirmations the earliest is kept, as `feedback.checkin.confirm` keeps the first.
+        """
+        row = self.conn.execute(
+            "SELECT invited, attended, source, recorded FROM attendance"
+            " WHERE person = ? AND event = ?",
+            [person, event],
+        ).fetchone()
+        if row is None:
+            self.conn.execute(
+                "INSERT INTO attendance (person, event, invited, attended, source, recorded)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [person, event, int(invited), int(attended), source, recorded],
+            )
+            return True
+        ours = (int(row[0]), int(row[1]), row[2], row[3])
+        theirs_confirmed = attended and source != "roster"
+        ours_confirmed = bool(row[1]) and row[2] != "roster"
+        if theirs_confirmed and (not ours_confirmed or _earlier(recorded, row[3])):
+            kept_source, kept_time = source, recorded
+        else:
+            kept_source, kept_time = row[2], row[3] if row[3] is not None else recorded
+        merged = (max(ours[0], int(invited)), max(ours[1], int(attended)), kept_source, kept_time)
+        if merged == ours:
+            return False
         self.conn.execute(
-            "INSERT INTO attendance (person, event, invited, attended) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (person, event) DO UPDATE SET"
-            " invited = max(invited, excluded.invited), attended = max(attended, excluded.attended)"
-            " WHERE invited < excluded.invited OR attended < excluded.attended",
-            [person, event, int(invited), int(attended)],
+            "UPDATE attendance SET invited = ?, attended = ?, source = ?, recorded = ?"
+            " WHERE person = ? AND event = ?",
+            [*merged, person, event],
         )
-        return self.conn.total_changes > before
+        return True
+
+    def add_checkin_passes(self, passes: Iterable[tuple[str, str, int, str]]) -> int:
+        """Keep ``(token hash, event, person, issued)`` check-in passes made elsewhere (another
+        database of the project, see `feedback.checkin`); a pass known already is kept as it is.
+        Return how many were added. Call inside `write`."""
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO checkin_passes (token_hash, event, person, issued)"
+            " VALUES (?, ?, ?, ?)",
+            list(passes),
+        )
+        return self.conn.total_changes - before
 
     def set_attendance(
         self, person: int, event: str, invited: bool, attended: bool, source: str = "roster"
@@ -464,3 +509,15 @@ def _filters(event: str | None, survey: str | None) -> tuple[str, list[Any]]:
         clauses.append("survey = ?")
         params.append(survey)
     return (" WHERE " + " AND ".join(clauses) if clauses else "", params)
+
+
+def _earlier(first: str | None, second: str | None) -> bool:
+    """Whether time ``first`` is known and before ``second`` (an unknown time is the latest)."""
+    if first is None:
+        return False
+    if second is None:
+        return True
+    try:
+        return dt.datetime.fromisoformat(first) < dt.datetime.fromisoformat(second)
+    except (TypeError, ValueError):  # not both with (or both without) a time zone: as text
+        return first < second

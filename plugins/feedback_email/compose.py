@@ -71,6 +71,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from feedback.clock import today
 from feedback.config import Settings
 from feedback.errors import InvalidInput
 from feedback.invitations import personal_link
@@ -406,7 +407,7 @@ class Composer:
 
         :raises TemplateProblem: a template has an error.
         """
-        sample_expires = dt.date.today() + dt.timedelta(days=30)
+        sample_expires = today() + dt.timedelta(days=30)
         for kind in kinds:
             for language in self.survey.languages:
                 self.render(
