@@ -310,7 +310,8 @@ class Invitations:
         """Mark an invitation completed; call inside the transaction that stores its response.
         Return whether it was completed now (``False``: it already was).
 
-        Anonymous: the date only, and no link to the response.
+        ``anonymous`` (pass ``not survey.traceable``: anonymous and pseudonymous surveys alike):
+        the date only, and no link to the response.
         """
         now = now or utcnow()
         when = now.date().isoformat() if anonymous else stamp(now)

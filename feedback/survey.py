@@ -181,6 +181,14 @@ class Survey(Model):
             for q, question in enumerate(self.questions or []):
                 yield ("questions", q), question
 
+    @property
+    def traceable(self) -> bool:
+        """Whether the database may tie a response to the person who gave it: a named survey
+        (``anonymous: false``, no ``linking``). An anonymous survey's responses are tied to
+        nobody, and a pseudonymous one's only through the keyed link, never directly: an
+        invitation completed keeps neither the response nor the time, only the date."""
+        return not self.anonymous and self.linking == "none"
+
     def all_questions(self) -> list[QuestionBase]:
         """Every question in order (a fresh list: callers may change it)."""
         return list(self.questions_in_order)

@@ -104,8 +104,9 @@ class Visit:
 
     @property
     def sealed(self) -> bool:
-        """Whether the draft is sealed under the token: an anonymous survey by a personal link."""
-        return self.invitation is not None and self.token is not None and self.survey.anonymous
+        """Whether the draft is sealed under the token: a survey by a personal link whose
+        responses the database must not tie to their person (anonymous or pseudonymous)."""
+        return self.invitation is not None and self.token is not None and not self.survey.traceable
 
 
 class _AlreadyCompleted(Exception):
@@ -542,7 +543,7 @@ class WebForm:
         def finish(store: Store) -> None:
             """The form's own writes, in the engine's transaction: kept with the response."""
             if invitation is not None and not self.invitations.complete(
-                invitation, response_id, survey.anonymous
+                invitation, response_id, not survey.traceable
             ):
                 raise _AlreadyCompleted
             self.drafts.delete_draft(draft.key)
@@ -561,7 +562,7 @@ class WebForm:
             outcome = "already_stored"  # another tab or a double tap stored it first
         if visit.channel == OPEN_LINK and outcome == "stored":
             self.throttle.stored(client, visit.event["id"])
-        if visit.invitation is not None and survey.anonymous:
+        if visit.invitation is not None and not survey.traceable:
             self._checkpoint_due = True  # done by `run` as soon as no other request waits
             self._unchecked += 1
         if visit.invitation is not None:
