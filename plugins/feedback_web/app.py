@@ -22,11 +22,19 @@ Every step is post/redirect/get: it answers with a redirect to the page's own ad
 a submission redirects to the thank-you page, which a reload or Back shows again. A link is
 looked up before anything else: only unknown links count against the limit of failures
 (`feedback_web.security.FailedLinks`, kept in the database for every worker).
+
+A pass's check-in link (``/c/<code>``, `feedback.checkin`) shows whose pass it is and for which
+event, with one button; only pressing it (a POST with the page's CSRF token) checks the holder in,
+since link previewers and scanners fetch what they see. It checks in only on the event's day
+(the core clock, `feedback.events.today`), widened by the ``[web]`` settings
+``checkin_days_before`` and ``checkin_days_after``; an unknown code gets the same page whether it
+never existed or its person was erased, and counts against the same limit as unknown links.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -52,10 +60,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from feedback.checkin import CHECKIN_PATH, check_in_pass, find_pass
 from feedback.engine import Engine, ResponseConflict
-from feedback.errors import ResponseInvalid, StoreError, SurveyNotFound
-from feedback.events import today
-from feedback.invitations import PERSONAL_PATH, Invitation, Invitations
+from feedback.errors import InvalidInput, ResponseInvalid, StoreError, SurveyNotFound
+from feedback.events import event_date, today
+from feedback.i18n import long_date
+from feedback.invitations import PERSONAL_PATH, Invitation, Invitations, hash_token
 from feedback.responses import Response as SurveyResponse
 from feedback.store import Store
 from feedback.survey import Survey
@@ -107,6 +117,24 @@ class Visit:
         """Whether the draft is sealed under the token: a survey by a personal link whose
         responses the database must not tie to their person (anonymous or pseudonymous)."""
         return self.invitation is not None and self.token is not None and not self.survey.traceable
+
+
+@dataclass(frozen=True)
+class PassVisit:
+    """Whose pass's check-in link is open: its code, event and holder, and the page's address
+    and language."""
+
+    token: str
+    event: dict[str, Any]
+    person: int
+    name: str
+    language: str
+    action: str
+
+    @property
+    def key(self) -> str:
+        """What the page's CSRF token is made for: the pass (its hash, as it is stored)."""
+        return "c:" + hash_token(self.token)
 
 
 class _AlreadyCompleted(Exception):
@@ -719,20 +747,21 @@ class WebForm:
             token=token,
         )
 
-    def _unknown_link(self, request: Request) -> Response:
+    def _unknown_link(
+        self, request: Request, unknown: str = "unknown", too_many: str = "too_many"
+    ) -> Response:
         """The page of an unknown link: "not recognised", the failure counted; past the limit of
-        failures (of the address, or of everyone), "too many" and nothing counted."""
+        failures (of the address, or of everyone), "too many" and nothing counted. Personal links
+        and passes share the count: guessing either is guessing a token."""
         client = _client(request)
         wait = self.failed_links.blocked(client)
         if wait is not None:
-            return self.message(
-                request, "too_many", 429, headers={"Retry-After": str(int(wait) + 1)}
-            )
+            return self.message(request, too_many, 429, headers={"Retry-After": str(int(wait) + 1)})
         try:
             self.failed_links.failed(client)
         except NOT_STORED as exc:  # still "not recognised": the link is unknown either way
             log.warning("a failed link could not be counted: %s", exc)
-        return self.message(request, "unknown", 404)
+        return self.message(request, unknown, 404)
 
     def personal_show(self, request: Request) -> Response:
         """A personal link's page: the invitation looked up and the page drawn in one turn on the
@@ -820,6 +849,154 @@ class WebForm:
     def _browser_language(self, request: Request, visit: Visit) -> str:
         return negotiate(request.headers.get("accept-language", ""), visit.survey.languages)
 
+    # -- check-in by a pass --------------------------------------------------------------------
+
+    def pass_visit(self, request: Request, language: str | None = None) -> PassVisit | Response:
+        """The visit of a pass's check-in link, or the page of an unknown code: the same for a
+        code never issued, a pass whose person was erased, or an event deleted since.
+
+        The page's language: the one asked for (``?lang=``, or the posted page's), else the
+        holder's, else the browser's."""
+        token = request.path_params["token"]
+        store = self.engine.store
+        found = find_pass(store, token)
+        event = store.event(found[0]) if found is not None else None
+        holder = None
+        if found is not None and event is not None:
+            holder = store.conn.execute(
+                "SELECT name, language FROM people WHERE id = ?", [found[1]]
+            ).fetchone()
+        if found is None or event is None or holder is None:
+            return self._unknown_link(request, "unknown_pass", "too_many_passes")
+        languages = self._languages()
+        chosen = language or request.query_params.get("lang", "")
+        if chosen not in languages:
+            chosen = holder[1] if holder[1] in languages else ""
+        if not chosen:
+            chosen = negotiate(request.headers.get("accept-language", ""), languages)
+        return PassVisit(
+            token=token,
+            event=event,
+            person=found[1],
+            name=str(holder[0]),
+            language=chosen,
+            action=request.scope.get("root_path", "") + CHECKIN_PATH.format(token=token),
+        )
+
+    def checkin_closed(self, event: dict[str, Any]) -> tuple[str, dt.date] | None:
+        """``None`` when check-in for ``event`` is open today (by the core clock): on its date,
+        widened by ``checkin_days_before`` and ``checkin_days_after``, or any day for an event
+        without a date. Else why not: ``("checkin_not_yet", first day)`` or
+        ``("checkin_closed", last day)``."""
+        day = event_date(event)
+        if day is None:
+            return None
+        first = day - dt.timedelta(days=self.web_settings.checkin_days_before)
+        last = day + dt.timedelta(days=self.web_settings.checkin_days_after)
+        current = today()
+        if current < first:
+            return "checkin_not_yet", first
+        if current > last:
+            return "checkin_closed", last
+        return None
+
+    def pass_page(
+        self,
+        request: Request,
+        visit: PassVisit,
+        kind: str,
+        status: int = 200,
+        text: str | None = None,
+        button: bool = False,
+    ) -> HTMLResponse:
+        """The pass's page: whose pass, for which event, a sentence, and the button if asked.
+        The page a GET shows offers the other languages; an answer to the button does not (a
+        language's link opens the pass again)."""
+        w = words(visit.language)
+        return self.render(
+            request,
+            "checkin.html.j2",
+            status,
+            language=visit.language,
+            w=w,
+            title=w[f"{kind}_title"],
+            kind=kind,
+            event=visit.event,
+            holder=visit.name,
+            date=long_date(visit.event.get("date"), visit.language),
+            text=text,
+            csrf=self.csrf.token(visit.key) if button else None,
+            action=visit.action,
+            languages=[(code, language_name(code)) for code in self._languages()]
+            if request.method != "POST"
+            else [],
+        )
+
+    def _closed_page(
+        self, request: Request, visit: PassVisit, closed: tuple[str, dt.date], status: int
+    ) -> HTMLResponse:
+        kind, day = closed
+        text = words(visit.language)[kind].format(date=long_date(day, visit.language))
+        return self.pass_page(request, visit, kind, status, text)
+
+    def checkin_show(self, request: Request) -> Response:
+        """A pass's page with its one button; it writes nothing (a known code counts no failure,
+        and no token is stored: the page's CSRF token is made from the pass)."""
+        visit = self.pass_visit(request)
+        if not isinstance(visit, PassVisit):
+            return visit
+        closed = self.checkin_closed(visit.event)
+        if closed is not None:
+            return self._closed_page(request, visit, closed, 200)
+        text = words(visit.language)["checkin_intro"]
+        return self.pass_page(request, visit, "checkin", text=text, button=True)
+
+    def checkin_post(self, request: Request, form: Form) -> Response:
+        """The button pressed: the holder checked in (source ``checkin``), or told they already
+        were (the first check-in kept); outside the days of check-in, or without the page's
+        CSRF token, nothing is written. A database that cannot be written: 503, a page that
+        says so and offers to try again, never "checked in"."""
+        visit = self.pass_visit(request, _last(form, "lang"))
+        if not isinstance(visit, PassVisit):
+            return visit
+        language = visit.language
+        if not self.csrf.valid(visit.key, _last(form, "csrf")):
+            return self.message(
+                request,
+                "checkin_csrf",
+                403,
+                language,
+                (visit.action, "back_to_pass"),
+                event=visit.event,
+            )
+        closed = self.checkin_closed(visit.event)
+        if closed is not None:
+            return self._closed_page(request, visit, closed, 403)
+        try:
+            done = check_in_pass(self.engine, visit.token)
+        except InvalidInput:  # the person erased since the pass was looked up
+            return self._unknown_link(request, "unknown_pass", "too_many_passes")
+        except NOT_STORED as exc:
+            log.warning("a check-in could not be recorded: %s", exc)
+            w = words(language)
+            return self.render(
+                request,
+                "kept.html.j2",
+                503,
+                language=language,
+                w=w,
+                title=w["not_checked_in_title"],
+                text=w["not_checked_in"],
+                kind="not_checked_in",
+                event=visit.event,
+                action=visit.action,
+                fields=[("csrf", self.csrf.token(visit.key)), ("lang", language)],
+                pressed="checkin",
+            )
+        kind = "already_checked_in" if done.already else "checked_in"
+        text = words(language)[kind].format(name=done.name)
+        return self.pass_page(request, visit, kind, text=text)
+
     def venue_link(self, request: Request, event_id: str) -> str:
         base = (self.settings.base_url or str(request.base_url)).rstrip("/")
         return f"{base}/e/{event_id}"
@@ -897,6 +1074,14 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
             return form
         return await web.run(web.open_post, request, form)  # a closed event's link: 404 there
 
+    async def checkin(request: Request) -> Response:
+        if request.method != "POST":
+            return await web.run(web.checkin_show, request)
+        form = await _read_form(request)
+        if isinstance(form, Response):
+            return form
+        return await web.run(web.checkin_post, request, form)
+
     async def venue(request: Request) -> Response:
         event_id = request.path_params["event"]
         event = await web.run(web.open_event, event_id)
@@ -935,6 +1120,7 @@ def make_app(engine: Engine, clock: Clock = time.monotonic) -> Starlette:
         Route("/", home),
         Route("/favicon.ico", favicon),
         Route(PERSONAL_PATH, personal, methods=["GET", "POST"]),
+        Route(CHECKIN_PATH, checkin, methods=["GET", "POST"]),
         Route("/e/{event}", open_link, methods=["GET", "POST"]),
         Route("/e/{event}/qr", venue),
         Route("/e/{event}/qr.svg", venue_svg),

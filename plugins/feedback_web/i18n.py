@@ -56,6 +56,33 @@ WORDS: dict[str, dict[str, str]] = {
         "other_link": "You began this survey with the link from another email. To continue where "
         "you left off, open that link: your answers there are kept. If you go on here, you start "
         "again.",
+        # check-in by a pass's link (/c/<code>)
+        "checkin_title": "Check in",
+        "checkin_event": "Event",
+        "checkin_pass_of": "Pass of",
+        "checkin_button": "Check in",
+        "checkin_intro": "Press “Check in” to record that the holder of this pass is here.",
+        "checked_in_title": "Checked in",
+        "checked_in": "{name} is checked in. Welcome!",
+        "already_checked_in_title": "Already checked in",
+        "already_checked_in": "{name} was already checked in. The first check-in is kept.",
+        "checkin_not_yet_title": "Check-in is not open yet",
+        "checkin_not_yet": "Check-in for this event opens on {date}. Nothing has been recorded.",
+        "checkin_closed_title": "Check-in is closed",
+        "checkin_closed": "Check-in for this event closed after {date}. Nothing has been recorded.",
+        "not_checked_in_title": "Not checked in yet",
+        "not_checked_in": "Your check-in could not be recorded just now, so you are not checked "
+        "in yet. Please press “Try again” in a moment, or go to the registration desk.",
+        "checkin_csrf_title": "Please try again",
+        "checkin_csrf": "This page was open for too long or came from somewhere else, so you are "
+        "not checked in yet. Please go back to the pass and press “Check in” again.",
+        "back_to_pass": "Back to the pass",
+        "unknown_pass_title": "Pass not recognised",
+        "unknown_pass": "We could not find a pass with this code. Please check that the whole code "
+        "was scanned, or ask at the registration desk.",
+        "too_many_passes_title": "Too many attempts",
+        "too_many_passes": "Too many unknown codes were tried from your connection. Please wait a "
+        "few minutes and try again, or ask at the registration desk.",
     },
     "nl": {
         "save": "Opslaan en later verdergaan",
@@ -105,6 +132,35 @@ WORDS: dict[str, dict[str, str]] = {
         "other_link": "U bent aan deze vragenlijst begonnen met de link uit een andere e-mail. "
         "Open die link om verder te gaan waar u was gebleven: uw antwoorden daar zijn bewaard. "
         "Gaat u hier verder, dan begint u opnieuw.",
+        "checkin_title": "Inchecken",
+        "checkin_event": "Evenement",
+        "checkin_pass_of": "Pas van",
+        "checkin_button": "Inchecken",
+        "checkin_intro": "Druk op ‘Inchecken’ om vast te leggen dat de houder van deze pas "
+        "aanwezig is.",
+        "checked_in_title": "Ingecheckt",
+        "checked_in": "{name} is ingecheckt. Welkom!",
+        "already_checked_in_title": "Al ingecheckt",
+        "already_checked_in": "{name} was al ingecheckt. De eerste incheck blijft staan.",
+        "checkin_not_yet_title": "Inchecken is nog niet open",
+        "checkin_not_yet": "Inchecken voor dit evenement kan vanaf {date}. Er is niets vastgelegd.",
+        "checkin_closed_title": "Inchecken is gesloten",
+        "checkin_closed": "Inchecken voor dit evenement kon tot en met {date}. Er is niets "
+        "vastgelegd.",
+        "not_checked_in_title": "Nog niet ingecheckt",
+        "not_checked_in": "Uw incheck kon zojuist niet worden vastgelegd, dus u bent nog niet "
+        "ingecheckt. Druk over een ogenblik op ‘Opnieuw proberen’, of ga naar de "
+        "registratiebalie.",
+        "checkin_csrf_title": "Probeer het opnieuw",
+        "checkin_csrf": "Deze pagina stond te lang open of kwam van elders, dus u bent nog niet "
+        "ingecheckt. Ga terug naar de pas en druk opnieuw op ‘Inchecken’.",
+        "back_to_pass": "Terug naar de pas",
+        "unknown_pass_title": "Pas niet herkend",
+        "unknown_pass": "Bij deze code hoort geen pas. Controleer of de hele code is gescand, of "
+        "vraag het aan de registratiebalie.",
+        "too_many_passes_title": "Te veel pogingen",
+        "too_many_passes": "Vanaf uw verbinding zijn te veel onbekende codes geprobeerd. Wacht een "
+        "paar minuten en probeer het opnieuw, of vraag het aan de registratiebalie.",
     },
 }
 

@@ -293,12 +293,19 @@ class CanonicalPath:
         await self.app(scope, receive, send)
 
 
-# a personal link: /s/<token>, either case, with any run of slashes
-_TOKEN_IN_PATH = re.compile(r"/[sS]/+[^/?#\s\"']+")
+# a personal link (/s/<token>) or a pass's check-in link (/c/<code>), either case, with any run
+# of slashes
+_TOKEN_IN_PATH = re.compile(r"/([sScC])/+[^/?#\s\"']+")
 # ... and where its token is, also through "." segments (a text not yet normalised)
-_TOKEN_SEGMENT = re.compile(r"/[sS]/+(?:\./+)*([^/?#\s\"']+)")
+_TOKEN_SEGMENT = re.compile(r"/[sScC]/+(?:\./+)*([^/?#\s\"']+)")
 _PATH_LIKE = re.compile(r"/[^\s\"'?#]*")
-_REDACTED = "/s/[token]"
+
+
+def _redacted(match: re.Match[str]) -> str:
+    """``/s/[token]`` or ``/c/[token]``: which kind of link it was, not its token."""
+    return f"/{match.group(1).lower()}/[token]"
+
+
 # a percent-encoded printable ASCII character (tokens are made of them); the encoded spaces,
 # line breaks and other controls stay encoded, so decoding never splits or forges a log line
 _ENCODED_PRINTABLE = re.compile(r"%(2[1-9A-Fa-f]|[3-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
@@ -320,14 +327,14 @@ def _normalised(text: str) -> str:
 
 
 def redact(text: str) -> str:
-    """The text with any personal token in a ``/s/<token>`` path replaced.
+    """The text with any personal token in a ``/s/<token>`` or ``/c/<code>`` path replaced.
 
     A token in a path written another way (``/%73/<token>``, ``/s/%74...``, ``/s/./<token>``,
     ``/e/../s/<token>``) is looked for in the text as a server reads it (decoded, normalised);
     if replacing the paths as written would leave it, the text is given as the server reads it,
     its tokens replaced.
     """
-    redacted = _TOKEN_IN_PATH.sub(_REDACTED, text)
+    redacted = _TOKEN_IN_PATH.sub(_redacted, text)
     unquoted = _unquoted(text)
     normal = _normalised(unquoted)
     if unquoted == text and normal == text:
@@ -338,7 +345,7 @@ def redact(text: str) -> str:
     seen = redacted + " " + _unquoted(redacted)
     if not any(token in seen for token in tokens):
         return redacted
-    out = _TOKEN_IN_PATH.sub(_REDACTED, normal)
+    out = _TOKEN_IN_PATH.sub(_redacted, normal)
     for token in tokens:  # a token that normalising moved out of its place
         if len(token) >= 8:
             out = out.replace(token, "[token]")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class WebSettings(BaseModel):
-    """``[web]``: the web form behind personal and open links."""
+    """``[web]``: the web form behind personal links, open links and check-in passes."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -41,6 +41,18 @@ class WebSettings(BaseModel):
     )
     open_link_event_window: float = Field(
         default=3600.0, gt=0, description="Seconds the per-event open-link limit counts in."
+    )
+    checkin_days_before: int = Field(
+        default=0,
+        ge=0,
+        description="Days before an event's date that its passes' check-in links (/c/<code>) "
+        "already check people in; 0: only on the day (an event without a date: any day).",
+    )
+    checkin_days_after: int = Field(
+        default=0,
+        ge=0,
+        description="Days after an event's date that its passes' check-in links still check "
+        "people in (0: only on the day).",
     )
     max_body: int = Field(
         default=1_000_000,
