@@ -59,6 +59,8 @@ class Pass:
     organisation: str | None
     email: str | None
     token: str
+    #: the person's language from the roster (for the message that carries the pass), if any
+    language: str | None = None
 
 
 def issue_passes(engine: Engine, event: str, people: Iterable[int] | None = None) -> list[Pass]:
@@ -77,6 +79,13 @@ def issue_passes(engine: Engine, event: str, people: Iterable[int] | None = None
         raise InvalidInput(
             f"person {strangers[0]} is not on the roster of '{event}'; nothing was issued"
         )
+    languages = dict(
+        store.conn.execute(
+            "SELECT p.id, p.language FROM attendance a JOIN people p ON p.id = a.person"
+            " WHERE a.event = ?",
+            [event],
+        ).fetchall()
+    )
     issued = now()
     passes = []
     with store.write():
@@ -89,9 +98,30 @@ def issue_passes(engine: Engine, event: str, people: Iterable[int] | None = None
             )
             row = roster[person]
             passes.append(
-                Pass(event, person, row["name"], row["organisation"], row["email"], token)
+                Pass(
+                    event,
+                    person,
+                    row["name"],
+                    row["organisation"],
+                    row["email"],
+                    token,
+                    languages.get(person),
+                )
             )
     return passes
+
+
+def withdraw_pass(engine: Engine, token: str) -> bool:
+    """Remove the pass ``token`` when its code never reached its holder (the email that carried
+    it was refused): a pass is kept only for a code that was printed or sent. False when no
+    stored pass has this code."""
+    if not looks_like_token(token):
+        return False
+    with engine.store.write():
+        cursor = engine.store.conn.execute(
+            "DELETE FROM checkin_passes WHERE token_hash = ?", [hash_token(token)]
+        )
+    return cursor.rowcount > 0
 
 
 def find_pass(store: Store, token: str) -> tuple[str, int] | None:

@@ -1,8 +1,9 @@
 """Built-in plugin: invitations and reminders by email, each with a personal link to the web form.
 
-Commands: ``feedback invite``, ``feedback remind`` and ``feedback invitations``. In Python:
-`send_invitations`, `send_reminders` (both return a `Summary`) and `overview`. Messages are
-multipart (text and HTML) from Jinja2 templates that a project can override in
+Commands: ``feedback invite``, ``feedback remind``, ``feedback invitations`` and ``feedback
+passes send`` (check-in passes with their QR code, `feedback_email.passes`). In Python:
+`send_invitations`, `send_reminders` (both return a `Summary`), `overview` and `send_passes`.
+Messages are multipart (text and HTML) from Jinja2 templates that a project can override in
 ``templates/email/``; see `feedback_email.compose`. Tokens, dates and statuses are kept by
 `feedback.invitations`; this plugin writes no SQL. Responses come in through the web form
 (channel ``web``, plugin ``feedback_web``), so this plugin registers no channel of its own.
@@ -19,9 +20,10 @@ from feedback.registry import SettingsSection
 if TYPE_CHECKING:
     from feedback.cli import FeedbackGroup
     from feedback_email.delivery import Summary, send_invitations, send_reminders
+    from feedback_email.passes import send_passes
     from feedback_email.status import overview
 
-__all__ = ["Summary", "overview", "send_invitations", "send_reminders"]
+__all__ = ["Summary", "overview", "send_invitations", "send_passes", "send_reminders"]
 
 
 def __getattr__(name: str) -> Any:
@@ -34,6 +36,10 @@ def __getattr__(name: str) -> Any:
         from feedback_email.status import overview
 
         return overview
+    if name == "send_passes":
+        from feedback_email.passes import send_passes
+
+        return send_passes
     raise AttributeError(f"module 'feedback_email' has no attribute '{name}'")
 
 
@@ -53,6 +59,11 @@ def register_commands(cli: FeedbackGroup) -> None:
         "invitations",
         "feedback_email.cli:invitations_command",
         "Show the invitations of an event: counts by status and one row per person.",
+    )
+    cli.add_lazy_command(
+        "passes",
+        "feedback_email.passes_cli:passes",
+        "Check-in passes by email: a personal QR code to show at the entrance.",
     )
 
 

@@ -257,9 +257,10 @@ class Recipient:
 
 
 class Composer:
-    """Renders the messages of one survey after one event."""
+    """Renders the messages of one survey after one event; or, with no survey, the messages of
+    an event alone (a check-in pass, `feedback_email.passes`), which use only `render`."""
 
-    def __init__(self, settings: Settings, survey: Survey, event: dict[str, Any]):
+    def __init__(self, settings: Settings, survey: Survey | None, event: dict[str, Any]):
         self.settings = settings
         self.survey = survey
         self.event = event
@@ -343,8 +344,12 @@ class Composer:
                     "date": plain(format_date(event.get("date"), written), MAX_TITLE),
                     "city": plain(str(event.get("city") or ""), MAX_CITY),
                 },
-                "survey_title": self.survey.text(self.survey.title, language, self.survey.id),
-                "anonymous": bool(getattr(self.survey, "anonymous", False)),
+                "survey_title": (
+                    self.survey.text(self.survey.title, language, self.survey.id)
+                    if self.survey is not None
+                    else ""
+                ),
+                "anonymous": bool(self.survey is not None and self.survey.anonymous),
                 "sender": self.sender.display_name,
             }
         return self._contexts[key]
@@ -408,8 +413,9 @@ class Composer:
         :raises TemplateProblem: a template has an error.
         """
         sample_expires = today() + dt.timedelta(days=30)
+        languages = self.survey.languages if self.survey is not None else []
         for kind in kinds:
-            for language in self.survey.languages:
+            for language in languages:
                 self.render(
                     kind,
                     Recipient(

@@ -1,4 +1,4 @@
-"""The plugin's own words in invitations and reminders, in English and Dutch.
+"""The plugin's own words in invitations, reminders and check-in passes, in English and Dutch.
 
 Templates get them as ``words``; a language without its own words gets the English ones. Dates are
 written out in the language (26 January 2011, 26 januari 2011).
@@ -30,6 +30,13 @@ WORDS: dict[str, dict[str, str]] = {
         "anonymous": "Your answers are anonymous: they are stored without your name.",
         "regards": "Kind regards,",
         "automatic": "This message was sent automatically; replies may not be read.",
+        "pass_subject": "Your check-in pass for",
+        "pass_intro": "Here is your personal check-in pass for",
+        "pass_show": "Please show this code at the entrance, on your phone or printed: it "
+        "checks you in.",
+        "pass_image": "Your check-in code",
+        "pass_link": "If the code cannot be read, staff can open your check-in link:",
+        "pass_personal": "This pass is personal: please do not forward this email.",
     },
     "nl": {
         "invitation_subject": "Uw mening over",
@@ -51,6 +58,13 @@ WORDS: dict[str, dict[str, str]] = {
         "regards": "Met vriendelijke groet,",
         "automatic": "Dit bericht is automatisch verstuurd; antwoorden worden mogelijk niet "
         "gelezen.",
+        "pass_subject": "Uw toegangspas voor",
+        "pass_intro": "Hier is uw persoonlijke toegangspas voor",
+        "pass_show": "Laat deze code bij de ingang zien, op uw telefoon of afgedrukt: zo wordt "
+        "u aangemeld.",
+        "pass_image": "Uw aanmeldcode",
+        "pass_link": "Kan de code niet worden gelezen? Dan opent de organisatie uw aanmeldlink:",
+        "pass_personal": "Deze pas is persoonlijk: stuur deze e-mail alstublieft niet door.",
     },
 }
 
