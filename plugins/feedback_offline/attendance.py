@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from feedback import files
-from feedback.cli import CommandError, check_output, db_option, state
+from feedback.cli import CommandError, FeedbackGroup, check_output, db_option, state
 from feedback.engine import Engine
 from feedback.errors import FeedbackError, did_you_mean
 from feedback.i18n import long_date
@@ -376,12 +376,20 @@ def _check_output(path: Path) -> None:
     check_output(path)
 
 
-@click.group()
+@click.group(cls=FeedbackGroup)
 def attendance() -> None:
     """Sign-in sheets that prove who attended an event.
 
-    `feedback attendance sheet` prints one from the event's roster (`feedback roster import`).
+    `feedback attendance sheet` prints one from the event's roster (`feedback roster import`);
+    `feedback attendance badges` prints name badges with a personal QR code to check in with.
     """
+
+
+attendance.add_lazy_command(
+    "badges",
+    "feedback_offline.badges:badges",
+    "Write printable name badges with a personal check-in QR code for an event's roster.",
+)
 
 
 @attendance.command("sheet")
