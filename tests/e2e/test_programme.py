@@ -10,8 +10,8 @@ The story, and the figures it must give:
 * The Hague, 20 January 2026: 8 attend (4 MPs from NL, 4 NGO staff), 1 does not. All 8 are
   invited by email to ``day`` (pseudonymous, personal links) and answer: A1-A6 intend to
   contact an NGO, A7 and A8 do not. Attendance is confirmed by the signed sheet.
-* Rome, 10 March 2026: 6 attend (A1 again, and 2 new MPs from IT; 3 NGO staff), checked in at
-  the door with their passes. Six people answer ``kiosk`` (anonymous) at the kiosk with a code:
+* Rome, 10 March 2026: 6 attend (A1 again, and 2 new MPs from IT; 3 NGO staff), each sent a
+  check-in pass by email a week before and checked in at the door by its link. Six people answer ``kiosk`` (anonymous) at the kiosk with a code:
   K1-K4 intend, K5 and K6 do not.
 * 20 April (90 days after The Hague): ``feedback invite --due`` sends ``day-90`` to The Hague's 8
   and nothing for Rome (not due; and Rome never ran ``day``). A1-A3 and A7 have acted; A4 and A8
@@ -51,7 +51,6 @@ from aiosmtpd.controller import Controller
 from helpers import run
 from starlette.testclient import TestClient
 
-from feedback.checkin import check_in_pass, issue_passes
 from feedback.config import load_settings
 from feedback.engine import Engine
 from feedback.linking import LinkingKeyError
@@ -59,6 +58,8 @@ from feedback.testing import channel_app, kiosk_go_to, kiosk_press, kiosk_step, 
 
 BASE_URL = "https://feedback.example.org"
 LINK = re.compile(re.escape(BASE_URL) + r"/s/([A-Za-z0-9_-]{43})")
+PASS = re.compile(re.escape(BASE_URL) + r"/c/([A-Za-z0-9_-]{43})")
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 DAY = """\
 id: day
@@ -163,13 +164,14 @@ class Inbox:
         self.messages.append(message)
         return "250 OK"
 
-    def take(self) -> dict[str, str]:
-        """The personal-link token of each message since the last take, by recipient's address."""
+    def take(self, link: re.Pattern[str] = LINK) -> dict[str, str]:
+        """The token of the link in each message since the last take (a personal link's, or a
+        pass's), by recipient's address."""
         found = {}
         for message in self.messages:
             body = message.get_body(("plain",))
             assert body is not None
-            tokens = LINK.findall(body.get_content())
+            tokens = link.findall(body.get_content())
             address = email.utils.parseaddr(str(message["To"]))[1]
             found[address] = tokens[0]
         self.messages.clear()
@@ -308,10 +310,18 @@ def test_a_programme_from_invitation_to_indicators(
     ok(project, "roster", "confirm", "--event", "hague-2026", "--source", "sheet", *signed)
 
     # -- Rome, 10 March: passes scanned at the door, answers at the kiosk with a code
+    on(monkeypatch, dt.date(2026, 3, 3))  # a week before: each attendee gets their pass
+    ok(project, "passes", "send", "--event", "rome-2026")
+    passes = mail.take(PASS)
+    assert sorted(passes) == ["a1@example.org"] + [f"b{i}@example.org" for i in range(2, 7)]
     on(monkeypatch, dt.date(2026, 3, 10))
+    with engine_of(project) as engine, TestClient(channel_app(engine, "web")) as client:
+        for token in passes.values():  # scanned at the door: the pass's page, then its button
+            page = client.get(f"/c/{token}")
+            fields = dict(HIDDEN.findall(page.text))
+            done = client.post(f"/c/{token}", data={**fields, "action": "checkin"})
+            assert done.status_code == 200 and "Checked in" in done.text, done.text[:300]
     with engine_of(project) as engine:
-        for issued in issue_passes(engine, "rome-2026"):
-            check_in_pass(engine, issued.token)
         for _, intends, parent, month in KIOSK_ANSWERS:
             asyncio.run(at_the_kiosk(engine, intends, parent, month))
         stored = engine.store.conn.execute(
