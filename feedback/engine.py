@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -49,7 +50,7 @@ from feedback.loading import (
 )
 from feedback.migrations import plugin_migrations
 from feedback.plugins import PluginManager, make_plugin_manager
-from feedback.question_types import QuestionTypes, collect_types
+from feedback.question_types import AnswerError, QuestionTypes, collect_types
 from feedback.registry import Channel, Registry, ReportFormat, Scorer, collect
 from feedback.responses import (
     Response,
@@ -77,6 +78,19 @@ Item = tuple[str, Response | dict[str, Any] | Exception]
 #: engine's transaction (``Engine.submit(..., within=...)``).
 Work = Callable[[Store], None]
 K = TypeVar("K")
+
+
+class Link(NamedTuple):
+    """The keyed hash that links a response to the same person's answers in other waves, and how
+    it was made: ``person`` (a roster person's, for a pseudonymous survey) or ``self_code`` (a
+    self-generated code's). A row of ``response_links`` (`feedback.linking`)."""
+
+    link: str
+    method: str
+
+
+#: what a link made under a linking key looks like: an HMAC-SHA256 in lower-case hex
+_LINK_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 def shipped_surveys_dir() -> Path:
@@ -344,6 +358,7 @@ class Engine:
         *,
         within: Work | None = None,
         person: int | None = None,
+        link: Link | tuple[str, str] | None = None,
     ) -> str:
         """Validate and store one response in a transaction of its own; return ``"stored"`` or
         ``"already_stored"``.
@@ -366,9 +381,16 @@ class Engine:
         ``person``: the roster person a personal link belongs to. For a survey with ``linking:
         pseudonymous`` the response keeps the person's keyed hash (never the person), which links
         it to their answers in other waves; for any other survey it is not used.
+
+        ``link``: the link `prepare_links` made for this response before it was kept elsewhere (the
+        kiosk's spool), stored with it as the engine would have made it; refused (the response
+        is invalid) when the survey links no response that way, or its code answers give another.
         """
         batch = self._batch()
         batch.person = person
+        response_id = _id_of(response)
+        if link is not None and response_id is not None:
+            batch.given = {response_id: Link(*link)}
         try:
             result = self._submit([("response", response)], within, batch, refuse_conflicts=True)
         except Exception:
@@ -381,7 +403,13 @@ class Engine:
             raise ResponseConflict(result.conflicts[0])
         return "stored" if result.stored else "already_stored"
 
-    def submit_many(self, items: Iterable[Item], *, within: Work | None = None) -> BatchResult:
+    def submit_many(
+        self,
+        items: Iterable[Item],
+        *,
+        within: Work | None = None,
+        links: Mapping[str, Link | tuple[str, str]] | None = None,
+    ) -> BatchResult:
         """Validate and store many responses in one transaction of their own: all, or none.
 
         ``items`` pairs a label for messages ("line 12") with a response, its raw mapping, or the
@@ -402,9 +430,18 @@ class Engine:
         responses of the refused batch itself that share an id are no conflict: neither was
         stored.) ``response_submitted`` hooks run once the batch is committed.
 
+        ``links``: response id -> the `Link` made for it elsewhere under the project's key (the
+        links of another database of the project, which the merge brings in), checked and stored
+        as `submit` checks and stores its ``link``; also for a response stored already with the
+        same content that has no link yet. It is read as each response is checked, after
+        ``within`` has run, so ``within`` may fill it.
+
         :raises UnitOfWorkError: called inside an open write transaction.
         """
-        return self._submit(items, within, self._batch(), refuse_conflicts=False)
+        batch = self._batch()
+        if links is not None:
+            batch.given = links
+        return self._submit(items, within, batch, refuse_conflicts=False)
 
     def submit_batches(
         self,
@@ -652,52 +689,108 @@ class Engine:
         problems += answer_issues
         if answers is not response.answers:
             response = response.model_copy(update={"answers": answers})
-        if not problems and survey.self_code:
-            response, problems = self._self_code(survey, response, batch)
-        if not problems and batch.person is not None and survey.linking == "pseudonymous":
-            problems = self._person_link(survey, response, batch.person, batch)
+        if not problems:
+            response, problems = self._link(survey, response, batch)
         if not problems:
             for extra in self.pm.hook.validate_response(survey=survey, response=response):
                 problems += [p if isinstance(p, Problem) else Problem(str(p)) for p in extra or []]
         return response, problems
 
-    def _self_code(
+    def prepare_links(
+        self,
+        response: Response,
+        *,
+        survey: Survey | None = None,
+        person: int | None = None,
+    ) -> tuple[Response, Link | None]:
+        """The response as it may be kept anywhere, and its link: a self-generated code's answers
+        taken out and replaced by their keyed hash (for a pseudonymous survey and a ``person``,
+        the person's hash), as `submit` does before anything is stored.
+
+        For a channel that keeps a response outside the database before it is stored (the
+        kiosk's spool): the code never touches the disk as typed; `submit` with ``link=`` then
+        stores the same response and the same link as a `submit` of the original would.
+        ``survey``: the survey it answers, when the caller holds it (the database need not be
+        readable); else it is looked up.
+
+        :raises ResponseInvalid: a part of the code is not a short line of text; or the survey
+            links answers and no linking key can be read (`feedback keys new`).
+        """
+        survey = survey or self.survey(response.survey, response.survey_version)
+        if survey.self_code:
+            answers = dict(response.answers)
+            problems = []
+            by_id = survey.by_id
+            for question_id in survey.self_code:
+                if question_id in answers and question_id in by_id:
+                    try:
+                        answers[question_id] = by_id[question_id].parse(answers[question_id])
+                    except AnswerError as exc:
+                        problems.append(Problem(exc.message, (question_id,)))
+                    if answers[question_id] is None:
+                        del answers[question_id]
+            if problems:
+                raise ResponseInvalid(problems, str(response.id))
+            response = response.model_copy(update={"answers": answers})
+        try:
+            return self._links_of(survey, response, person)
+        except InvalidInput as exc:
+            raise ResponseInvalid(
+                [Problem(self._key_problem(survey, exc), ("answers",))], str(response.id)
+            ) from exc
+
+    def _link(
         self, survey: Survey, response: Response, batch: _Batch
     ) -> tuple[Response, list[Problem]]:
-        """Keep a self-generated code only as its keyed hash: its answers are taken out of the
-        response before anything is stored, and the hash goes with it (`feedback.linking`)."""
-        from feedback.linking import self_code
-
-        assert survey.self_code is not None
-        parts = [response.answers.get(q) for q in survey.self_code]
-        given = [p for p in parts if p is not None]
-        if given:
-            try:
-                key = self.linking_key()
-            except InvalidInput as exc:
-                return response, [
-                    Problem(
-                        f"survey '{survey.id}' links answers by a self-generated code: {exc}",
-                        ("answers",),
-                    )
-                ]
-            link = self_code(key, [str(p) for p in parts]) if len(given) == len(parts) else None
-            if link is not None:
-                batch.links[str(response.id)] = (link, "self_code")
-        kept = {q: v for q, v in response.answers.items() if q not in survey.self_code}
-        return response.model_copy(update={"answers": kept}), []
-
-    def _person_link(
-        self, survey: Survey, response: Response, person: int, batch: _Batch
-    ) -> list[Problem]:
-        from feedback.linking import person_link
-
+        """Take a checked response's link (see `prepare_links`) into ``batch``, with the one it
+        was given, if any (checked against the survey and against the one made here)."""
         try:
-            key = self.linking_key()
+            response, link = self._links_of(survey, response, batch.person)
         except InvalidInput as exc:
-            return [Problem(f"survey '{survey.id}' is pseudonymous: {exc}")]
-        batch.links[str(response.id)] = (person_link(key, person), "person")
-        return []
+            return response, [Problem(self._key_problem(survey, exc), ("answers",))]
+        given = batch.given.get(str(response.id)) if batch.given else None
+        if given is not None:
+            problem = _given_link_problem(survey, Link(*given), link)
+            if problem is not None:
+                return response, [problem]
+            link = Link(*given)
+        if link is not None:
+            batch.links[str(response.id)] = link
+        return response, []
+
+    def _links_of(
+        self, survey: Survey, response: Response, person: int | None
+    ) -> tuple[Response, Link | None]:
+        """A self-generated code taken out of the (parsed) answers and kept only as its keyed
+        hash (`feedback.linking`); for a pseudonymous survey, the ``person``'s hash. A code with a
+        part left blank links nothing, and its other parts are dropped all the same.
+
+        :raises InvalidInput: the key is needed and cannot be read.
+        """
+        from feedback.linking import person_link, self_code
+
+        link: Link | None = None
+        if survey.self_code:
+            parts = [response.answers.get(q) for q in survey.self_code]
+            given = [p for p in parts if p is not None]
+            if given:
+                key = self.linking_key()
+                if len(given) == len(parts):
+                    code = self_code(key, [str(p) for p in parts])
+                    if code is not None:
+                        link = Link(code, "self_code")
+            kept = {q: v for q, v in response.answers.items() if q not in survey.self_code}
+            if len(kept) != len(response.answers):
+                response = response.model_copy(update={"answers": kept})
+        if person is not None and survey.linking == "pseudonymous":
+            link = Link(person_link(self.linking_key(), person), "person")
+        return response, link
+
+    @staticmethod
+    def _key_problem(survey: Survey, exc: InvalidInput) -> str:
+        if survey.linking == "pseudonymous":
+            return f"survey '{survey.id}' is pseudonymous: {exc}"
+        return f"survey '{survey.id}' links answers by a self-generated code: {exc}"
 
     def linking_key(self) -> bytes:
         """The project's linking key (read once): ``linking_key``, else the default place.
@@ -768,6 +861,9 @@ class Engine:
         result = batch.result
         stored = self.store.stored_hashes([row[0] for _, row, _ in chunk])
         new_rows = []
+        # the same response stored before without its link (a merge of a release that did not
+        # carry links, a spool replayed after a crash): it gets it now; one it has is kept
+        linked_before: list[str] = []
         for response, row, names_version in chunk:
             rid, digest = row[0], row[-1]
             if rid in stored:
@@ -780,6 +876,8 @@ class Engine:
                     and stored_digest == self._row(response, stored_version)[-1]
                 ):
                     result.already_stored += 1
+                    if write and rid in batch.links:
+                        linked_before.append(rid)
                 else:
                     result.conflicts.append(rid)
                     conflict = _Conflict(
@@ -797,9 +895,9 @@ class Engine:
         if new_rows:
             self.store.insert_responses(new_rows)
             result.stored += len(new_rows)
-            links = [(row[0], *batch.links[row[0]]) for row in new_rows if row[0] in batch.links]
-            if links:
-                self.store.add_links(links)
+        linked = [row[0] for row in new_rows if row[0] in batch.links] + linked_before
+        if linked:
+            self.store.add_links([(rid, *batch.links[rid]) for rid in linked])
 
 
 class _Conflict(NamedTuple):
@@ -834,6 +932,27 @@ class _Batch:
     person: int | None = None
     #: response id -> (link, method): the keyed hashes to keep with the responses stored
     links: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: response id -> the link made for it elsewhere (`Engine.submit`'s ``link``, a merge's)
+    given: Mapping[str, tuple[str, str]] | None = None
+
+
+def _given_link_problem(survey: Survey, given: Link, made: Link | None) -> Problem | None:
+    """Why a link made elsewhere cannot be kept with a response of ``survey``, if it cannot."""
+    if given.method == "self_code" and not survey.self_code:
+        why = "it has no self_code"
+    elif given.method == "person" and survey.linking != "pseudonymous":
+        why = "it is not pseudonymous"
+    elif given.method not in ("self_code", "person"):
+        why = f"expected the method person or self_code, found {given.method!r}"
+    elif not isinstance(given.link, str) or not _LINK_PATTERN.fullmatch(given.link):
+        why = "expected 64 lower-case hexadecimal digits (a keyed hash)"
+    elif made is not None and made != given:
+        why = "its answers give another link"
+    else:
+        return None
+    return Problem(
+        f"a {given.method} link given with a response of survey '{survey.id}': {why}", ("link",)
+    )
 
 
 def _names_version(item: Any) -> bool:

@@ -419,7 +419,16 @@ class KioskApp(App[None], inherit_bindings=False):
             except Exception as exc:  # not readable now: the spool takes it, as below
                 log.warning("data entry: form No. %s not checked: %s", form.heading.number, exc)
         try:
-            self.engine.submit(response)
+            # a self-generated code is hashed here, before the response can reach the spool:
+            # its answers never touch the disk as typed. Without a linking key it cannot be
+            # hashed, so it cannot be kept: the answers stay in memory for staff (not saved)
+            kept, link = self.engine.prepare_links(response, survey=self._survey_of(response))
+        except Exception as exc:
+            self.problem = f"nothing could be saved: {_cause(exc)}"
+            log.error("response %s NOT SAVED: %s", response.id, self.problem)
+            return False
+        try:
+            self.engine.submit(kept, link=link)
         except Exception as exc:
             if form is not None and isinstance(exc, ResponseConflict):
                 self._reconnect = False
@@ -438,7 +447,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.problem = None  # the database writes again
             return True
         try:
-            self.spool.append(response)
+            self.spool.append(kept, link)
         except Exception as exc:
             self.problem = f"nothing could be saved.\nDatabase: {database}\nSpool: {_cause(exc)}"
             log.error("response %s NOT SAVED: %s", response.id, " ".join(self.problem.split()))
@@ -446,6 +455,14 @@ class KioskApp(App[None], inherit_bindings=False):
         self.spooled += 1
         self.problem = f"the database did not take a response ({database}); it waits in the spool"
         return True
+
+    def _survey_of(self, response: Response) -> Survey | None:
+        """The kiosk's survey, if ``response`` answers it (so that it is not looked up in a
+        database that may not be readable); else ``None``, to be looked up."""
+        survey = self.survey
+        if response.survey == survey.id and response.survey_version in (None, survey.version):
+            return survey
+        return None
 
     def _already_entered(self, number: int) -> str:
         """That form ``number`` is entered already, in the staff's language."""

@@ -8,6 +8,11 @@ id, so a replay after a crash stores nothing twice) and keeps only what still co
 A line that cannot be read (torn by a power cut) or that the database refuses is moved aside to
 ``<spool>.refused`` for staff to review, never deleted. An advisory lock keeps two kiosk processes
 on one laptop from writing or replaying the same file at once.
+
+A self-generated code never reaches the spool as typed: the kiosk hands `Spool.append` the
+response that `Engine.prepare_links` made, without the code's answers, and its keyed hash, which
+the line keeps under ``_link`` and `Spool.replay` hands back to `Engine.submit`; the link stored
+is the one a direct submit would have stored.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from feedback import files
+from feedback.engine import Link
 from feedback.errors import FeedbackError
 from feedback.responses import Response
 
@@ -123,13 +129,19 @@ class Spool:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def append(self, response: Response) -> None:
+    def append(self, response: Response, link: Link | None = None) -> None:
         """Write one response durably at the end of the spool: whole, fsync-ed, read back.
+
+        ``link``: the response's link from `Engine.prepare_links` (which took the code's answers
+        out of ``response``), kept on the line for the replay.
 
         :raises SpoolError: it could not be (disk full, folder not writable); the spool is left
             as it was, and the response is not kept.
         """
-        data = _encode(response.record())
+        record = response.record()
+        if link is not None:
+            record[LINK] = {"link": link.link, "method": link.method}
+        data = _encode(record)
         try:
             with self._locked():
                 _append_durably(self.path, data)
@@ -200,7 +212,11 @@ class Spool:
         readable = [line.record for line in lines if line.record is not None]
         for index, record in enumerate(readable):
             try:
-                status = engine.submit(record)
+                response, link = _link_of(record)
+                if link is None:
+                    status = engine.submit(response)
+                else:
+                    status = engine.submit(response, link=link)
             except FeedbackError as exc:
                 if exc.exit_code == 2:  # invalid or conflicting: never storable as it is
                     refused.append({**record, "_refused": str(exc)})
@@ -233,6 +249,22 @@ class Spool:
             return
         with files.atomic_write(self.path, "wb", permissions=0o600) as out:
             out.write(b"".join(_encode(r) for r in records))
+
+
+#: the key of a spool line that holds the response's link (never a response field)
+LINK = "_link"
+
+
+def _link_of(record: dict[str, Any]) -> tuple[dict[str, Any], Link | None]:
+    """A spool line's response and its link, if it has one. A link that is not a mapping of a
+    link and a method is handed on as it is, for the engine to refuse with the response."""
+    if LINK not in record:
+        return record, None
+    response = {k: v for k, v in record.items() if k != LINK}
+    value = record[LINK]
+    if isinstance(value, dict):
+        return response, Link(str(value.get("link")), str(value.get("method")))
+    return response, Link(str(value), "?")
 
 
 def _count_lines(path: Path) -> int:

@@ -4,9 +4,18 @@ Each other database is first copied with SQLite's backup API into memory: a cons
 even while a kiosk has it open and writes to it, and never a change to it. Then, in one
 transaction per database (all of it, or nothing): its events (an event we have is kept as ours),
 every survey version, its people (matched by email; without one, by name, role, country and
-organisation), their attendance (attended at any kiosk counts), its responses through
-`Engine.submit_many` (validated; the same response twice is stored once; the same id with other
-content is kept for review) and its conflicts. Merging the same database again changes nothing.
+organisation), their attendance (attended at any kiosk counts; a confirmed attendance, from a
+signed sheet or a check-in, keeps its source and its earliest time and is never lowered by a
+roster one), their check-in passes, its responses through `Engine.submit_many` (validated; the
+same response twice is stored once; the same id with other content is kept for review) with the
+keyed hashes that link them over waves (`feedback.linking`), and its conflicts. Merging the same
+database again changes nothing.
+
+Links are carried as they are made under the project's one key: a self-generated code's hash
+as it is; a person's hash is made again for the person's id here (the databases number people
+apart), which needs the key file. Without it, person links are not carried (and said so); a merge
+run again once the key is readable adds them. Links made under another key are carried too, and
+never match: nothing can tell them apart without that key.
 
 Before anything is written, every row of its events, people and attendance is checked as
 ``feedback event add`` and ``feedback roster import`` check theirs (`feedback.events.Event`,
@@ -17,6 +26,8 @@ database (`RowsRefused`), naming the table, the row and the column.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,10 +39,11 @@ import orjson
 from pydantic import ValidationError
 
 from feedback.cli import CommandError, db_option, state
-from feedback.engine import Engine, Rejection
+from feedback.engine import Engine, Link, Rejection
 from feedback.errors import InvalidInput
 from feedback.events import Event
 from feedback.i18n import plural
+from feedback.linking import person_link
 from feedback.loading import pydantic_problems
 from feedback.roster import person_problems
 from feedback.store import PERSON_COLUMNS, RESPONSE_COLUMNS, Store
@@ -84,6 +96,12 @@ class MergeReport:
     conflicts_copied: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     rejected_count: int = 0
+    passes: int = 0
+    #: links offered with its responses (each stored with its response, or kept if present)
+    links: int = 0
+    #: person links that could not be made again for our person ids, and why
+    links_not_carried: int = 0
+    links_why: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -166,10 +184,39 @@ def row_problems(engine: Engine, other: sqlite3.Connection) -> list[str]:
         for problem in person_problems(person):
             where = _where("people", rowid, f"id {person['id']}", problem.loc[0])
             problems.append(f"{where}: {problem.message}")
-    sql = "SELECT rowid AS rowid_, person, event, invited, attended FROM attendance"
+    sql = f"SELECT rowid AS rowid_, {', '.join(_attendance_columns(other))} FROM attendance"
     for row in _rows(other, sql):
         problems.extend(_attendance_problems(row, people, events))
+    if "checkin_passes" in _tables(other):
+        sql = "SELECT rowid AS rowid_, token_hash, event, person, issued FROM checkin_passes"
+        for row in _rows(other, sql):
+            problems.extend(_pass_problems(row, people, events))
     return problems
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _attendance_columns(other: sqlite3.Connection) -> list[str]:
+    """The columns of attendance the merge reads: a database of an older release has no source
+    nor recorded (its attendance is all the roster's)."""
+    present = set(_columns(other, "attendance"))
+    optional = [c for c in ("source", "recorded") if c in present]
+    return ["person", "event", "invited", "attended", *optional]
+
+
+SOURCES = ("roster", "sheet", "checkin")
+
+
+def _is_time(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _event_problems(rowid: int, event: dict[str, Any]) -> list[str]:
@@ -195,10 +242,40 @@ def _attendance_problems(row: dict[str, Any], people: set[Any], events: set[Any]
     for column in ("invited", "attended"):
         if row[column] not in (0, 1):
             found.append((column, f"expected 0 or 1, found {cut(repr(row[column]))}"))
+    if row.get("source", "roster") not in SOURCES:
+        found.append(
+            ("source", f"expected one of {', '.join(SOURCES)}, found {cut(repr(row['source']))}")
+        )
+    if row.get("recorded") is not None and not _is_time(row["recorded"]):
+        found.append(
+            ("recorded", f"expected a date and time (ISO 8601), found {cut(repr(row['recorded']))}")
+        )
     return [
         f"{_where('attendance', row['rowid_'], key, column)}: {message}"
         for column, message in found
     ]
+
+
+def _pass_problems(row: dict[str, Any], people: set[Any], events: set[Any]) -> list[str]:
+    key = f"person {cut(repr(row['person']))}, event {cut(str(row['event']))!r}"
+    found = []
+    if not isinstance(row["token_hash"], str) or not HASH.fullmatch(row["token_hash"]):
+        found.append(("token_hash", "expected 64 lower-case hexadecimal digits (a code's hash)"))
+    if row["person"] not in people:
+        found.append(("person", "no such person in the people of that database"))
+    if row["event"] not in events:
+        found.append(("event", "no such event in either database"))
+    if not _is_time(row["issued"]):
+        found.append(
+            ("issued", f"expected a date and time (ISO 8601), found {cut(repr(row['issued']))}")
+        )
+    return [
+        f"{_where('checkin_passes', row['rowid_'], key, column)}: {message}"
+        for column, message in found
+    ]
+
+
+HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def merge_database(engine: Engine, path: Path) -> MergeReport:
@@ -222,14 +299,18 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
         if problems:
             raise RowsRefused(path, problems)
 
+        links: dict[str, Link] = {}
+
         def copy(store: Store) -> None:
             _merge_events(engine, other, report)
             _merge_surveys(store, other, report)
             people = _merge_people(store, other, report)
             _merge_attendance(store, other, people, report)
+            _merge_passes(store, other, people, report)
             _merge_conflicts(store, other, report)
+            links.update(_links(engine, other, people, report))  # read as responses are checked
 
-        result = engine.submit_many(_responses(other, path), within=copy)
+        result = engine.submit_many(_responses(other, path), within=copy, links=links)
     finally:
         other.close()
     report.received = result.received
@@ -241,7 +322,9 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
         report.already_stored = result.already_stored
     else:  # refused: nothing of it was written (but its responses' conflicts with ours)
         report.events = report.surveys = report.people = report.attendance = 0
-        report.people_matched = report.conflicts_copied = 0
+        report.people_matched = report.conflicts_copied = report.passes = report.links = 0
+        report.links_not_carried = 0
+        report.links_why = None
         report.events_kept = []
     return report
 
@@ -297,13 +380,73 @@ def _merge_people(store: Store, other: sqlite3.Connection, report: MergeReport) 
 def _merge_attendance(
     store: Store, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
 ) -> None:
-    for row in _rows(other, "SELECT person, event, invited, attended FROM attendance"):
+    sql = f"SELECT {', '.join(_attendance_columns(other))} FROM attendance"
+    for row in _rows(other, sql):
         person = people.get(row["person"])
         if person is None:
             continue
         report.attendance += store.merge_attendance(
-            person, row["event"], bool(row["invited"]), bool(row["attended"])
+            person,
+            row["event"],
+            bool(row["invited"]),
+            bool(row["attended"]),
+            source=row.get("source", "roster"),
+            recorded=row.get("recorded"),
         )
+
+
+def _merge_passes(
+    store: Store, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
+) -> None:
+    """Their check-in passes, for the same people here: a badge printed on a kiosk laptop's
+    database still checks its holder in once merged."""
+    if "checkin_passes" not in _tables(other):
+        return
+    rows = _rows(other, "SELECT token_hash, event, person, issued FROM checkin_passes")
+    report.passes += store.add_checkin_passes(
+        (row["token_hash"], row["event"], people[row["person"]], row["issued"])
+        for row in rows
+        if row["person"] in people
+    )
+
+
+def _links(
+    engine: Engine, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
+) -> dict[str, Link]:
+    """Their responses' links as ours: a self-generated code's as it is (the key is the
+    project's); a person's made again for the person's id here, found among their people by the
+    key. One that cannot be (no key file; no person of theirs has it) is counted, not carried:
+    under our ids it would link the answers of someone else."""
+    if "response_links" not in _tables(other):
+        return {}
+    rows = list(_rows(other, "SELECT response, link, method FROM response_links"))
+    found: dict[str, Link] = {}
+    persons: dict[str, int] | None = None
+    for row in rows:
+        if row["method"] != "person":
+            found[str(row["response"])] = Link(row["link"], row["method"])
+            continue
+        if persons is None:
+            persons = _person_links(engine, people, report)
+        person = persons.get(row["link"])
+        if person is None:
+            report.links_not_carried += 1
+            report.links_why = report.links_why or "no person of that database has it"
+            continue
+        found[str(row["response"])] = Link(person_link(engine.linking_key(), person), "person")
+    report.links = len(found)
+    return found
+
+
+def _person_links(engine: Engine, people: dict[int, int], report: MergeReport) -> dict[str, int]:
+    """Their people's links under the project's key -> the same people's ids here; empty, and
+    why in ``report``, when the key cannot be read."""
+    try:
+        key = engine.linking_key()
+    except InvalidInput as exc:
+        report.links_why = str(exc)
+        return {}
+    return {person_link(key, theirs): ours for theirs, ours in people.items()}
 
 
 def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -338,9 +481,19 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
     """Merge other feedback databases (one per kiosk laptop) into this project's.
 
     Each is read through a consistent copy, safe while a kiosk has it open, and merged whole or
-    not at all: events, survey versions, people (by email), attendance, responses (validated,
-    each stored once) and conflicts. Merging again changes nothing. Exit code 2 when a database
-    could not be merged or brought conflicts.
+    not at all: events, survey versions, people (by email), attendance (a signed sheet or a
+    check-in is never lowered by a roster), check-in passes, responses (validated, each stored
+    once) with the links that join a person's answers over waves, and conflicts. Merging again
+    changes nothing. Exit code 2 when a database could not be merged, brought conflicts, or
+    had person links that could not be carried.
+
+    \b
+    Links are keyed hashes made under the project's linking key (`feedback keys new`): merge
+    only databases of this project, whose kiosks used the same key file. Links made under
+    another key are merged all the same and never match any answer; nothing can tell them
+    apart without that key. Person links are made again for the people's ids here, which
+    needs the key file: without it they are left out, and merging again once it is readable
+    adds them.
     """
     engine = state().engine(db)
     failed = False
@@ -369,8 +522,18 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
             f"already present, {plural(len(report.conflicts), 'conflict')}; "
             f"{plural(report.events, 'new event')}, {plural(report.surveys, 'new survey version')}, "
             f"{plural(report.people, 'new person', 'new people')} ({report.people_matched} known), "
-            f"{plural(report.attendance, 'attendance change')}"
+            f"{plural(report.attendance, 'attendance change')}, "
+            f"{plural(report.passes, 'new check-in pass', 'new check-in passes')}, "
+            f"{plural(report.links, 'link')} between waves"
         )
+        if report.links_not_carried:
+            failed = True
+            click.echo(
+                f"  {plural(report.links_not_carried, 'person link')} not carried "
+                f"({report.links_why}); merge {path} again once the project's key file is "
+                "readable",
+                err=True,
+            )
         for event in report.events_kept:
             click.echo(f"  event '{event}' differs in {path}; ours was kept", err=True)
         _echo_conflicts(report)

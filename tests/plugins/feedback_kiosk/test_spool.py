@@ -107,7 +107,7 @@ async def test_any_refusal_at_submit_still_keeps_the_answers(kiosk, engine, monk
 
     app = kiosk()
 
-    def refuse(response: Any) -> str:
+    def refuse(response: Any, **options: Any) -> str:
         raise UnknownEvent("unknown event 'hague-2011'")
 
     monkeypatch.setattr(engine, "submit", refuse)
