@@ -15,6 +15,9 @@ the plugin that knows paper forms through the core's contract (`feedback.paper_e
 ``paper_entry`` hook, answered by the offline plugin's entry template), so that a form keyed in
 here and one keyed in on the template become the same response; this plugin imports no other. The
 words of data entry (labels, counts, what is wrong with a heading) follow the kiosk's language.
+
+Staff check people in at the venue on `CheckinScreen`: opened from the operator screen (Escape
+goes back to it), or the kiosk's home with ``--checkin`` (leaving it asks for the PIN).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from feedback.responses import Response
 from feedback.survey import Survey
 from feedback_kiosk.i18n import words
 from feedback_kiosk.screens.attract import AttractScreen
+from feedback_kiosk.screens.checkin import CheckinDesk, CheckinScreen
 from feedback_kiosk.screens.heading import FIELDS as HEADING_FIELDS
 from feedback_kiosk.screens.heading import HeadingScreen, HeadingText
 from feedback_kiosk.screens.idle import IdleScreen
@@ -117,6 +121,7 @@ class KioskOptions:
     thank_you_seconds: float = 6.0
     retry_seconds: float = 20.0
     spool: Path | None = None
+    checkin: bool = False  # staff check-in is the kiosk's home, not the survey
 
 
 class KioskApp(App[None], inherit_bindings=False):
@@ -197,6 +202,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.session = None
         self._idle_screen = None
         self.last_activity = self.clock()
+        if self.options.checkin:
+            self._show(self._checkin_screen(home=True))
+            return
         if self.options.data_entry:
             self.show_heading()
             return
@@ -584,7 +592,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self._idle_screen = None
 
     def _staff_screen_open(self) -> bool:
-        return any(isinstance(s, PinScreen | OperatorScreen) for s in self.screen_stack)
+        return any(
+            isinstance(s, PinScreen | OperatorScreen)
+            or (isinstance(s, CheckinScreen) and not s.home)
+            for s in self.screen_stack
+        )
 
     def _idle_tick(self) -> None:
         self.apply_idle_rule()
@@ -678,6 +690,9 @@ class KioskApp(App[None], inherit_bindings=False):
     def action_operator(self) -> None:
         if isinstance(self.screen, PinScreen | OperatorScreen):
             return
+        if isinstance(self.screen, CheckinScreen) and not self.screen.home:
+            self.screen.dismiss(None)  # opened from the operator screen: back to it
+            return
         if not self.options.locked or self.options.pin_hash is None:
             self._open_operator()
             return
@@ -725,8 +740,18 @@ class KioskApp(App[None], inherit_bindings=False):
             unsaved=int(self.unsaved is not None),
             problem=self.problem,
             stuck=isinstance(self.screen, NotSavedScreen),
+            checkin_home=self.options.checkin,
         )
         self.push_screen(screen, self._operator_done)
+
+    def _checkin_screen(self, home: bool) -> CheckinScreen:
+        """Staff check-in of the current event, in the staff's language."""
+        desk = CheckinDesk(self.engine, self.options.event, words(self.staff_language))
+        return CheckinScreen(desk, self.event_title, self.action_operator if home else None)
+
+    def open_checkin(self) -> None:
+        """Staff check-in over the kiosk, from the operator screen; leaving goes back to it."""
+        self.push_screen(self._checkin_screen(home=False), lambda _: self._open_operator())
 
     def _operator_done(self, choice: str | None) -> None:
         self.last_activity = self.clock()
@@ -736,6 +761,11 @@ class KioskApp(App[None], inherit_bindings=False):
             self.retry()
         elif choice == "discard":
             self.discard_unsaved()
+        elif choice == "checkin":
+            self.open_checkin()
+        elif choice == "survey":
+            self.options.checkin = False
+            self.reset()
         elif choice and choice.startswith("event:"):
             self.options.event = choice.removeprefix("event:")
             self.reset()

@@ -116,6 +116,11 @@ def _require_drawable(engine: Engine, survey: Survey) -> None:
     help="Staff key in paper forms: channel paper, no idle reset, no attract screen between forms.",
 )
 @click.option(
+    "--checkin",
+    is_flag=True,
+    help="Start in staff check-in: find a name or scan a pass, mark present (leave with the PIN).",
+)
+@click.option(
     "--high-contrast", is_flag=True, default=None, help="Start in high contrast (F2 toggles)."
 )
 @click.option(
@@ -131,6 +136,7 @@ def kiosk(
     lang: str | None,
     unlocked: bool,
     data_entry: bool,
+    checkin: bool,
     high_contrast: bool | None,
     idle_timeout: float | None,
     hash_pin: bool,
@@ -139,7 +145,8 @@ def kiosk(
     """Run the survey kiosk at the venue: participants walk up, answer, and walk away.
 
     With no options it runs the shipped post-seminar survey for the latest event (or a new one)
-    on ./feedback.db. Locked by default: staff leave with Ctrl+O and the PIN.
+    on ./feedback.db. Locked by default: staff leave with Ctrl+O and the PIN. With --checkin,
+    staff check people in at the venue (a name typed, or a pass scanned) instead.
     """
     if hash_pin:
         from feedback_kiosk.pin import hash_pin as make_hash
@@ -149,6 +156,12 @@ def kiosk(
             raise CommandError("the PIN needs at least 4 characters", 2)
         click.echo(f'[kiosk]\npin_hash = "{make_hash(pin)}"')
         return
+    if checkin and data_entry:
+        raise CommandError(
+            "--checkin and --data-entry: expected one of them, found both (check-in and keying "
+            "in paper forms are separate kiosks)",
+            2,
+        )
     if idle_timeout is not None and idle_timeout <= 0:
         raise CommandError(
             f"--idle-timeout: expected a number of seconds above 0, found {idle_timeout}", 2
@@ -187,6 +200,7 @@ def kiosk(
             locked=locked,
             pin_hash=_pin_hash(engine, locked),
             data_entry=data_entry,
+            checkin=checkin,
             high_contrast=kiosk_settings.high_contrast if high_contrast is None else high_contrast,
             idle_timeout=idle_timeout or kiosk_settings.idle_timeout,
             idle_warning=min(

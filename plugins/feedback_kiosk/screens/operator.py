@@ -1,5 +1,6 @@
 """The operator screen behind the PIN: today's count, the spool backlog, what could not be saved
-and why, and the ways out: retry, discard, switch event, exit."""
+and why, and the ways out: retry, discard, switch event, exit; and staff check-in of the
+current event (or, when the kiosk runs check-in as its home, back to the survey)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def spool_style(backlog: int) -> str:
 
 
 class OperatorScreen(ModalScreen[str | None]):
-    """Dismissed with ``"exit"``, ``"retry"``, ``"discard"``, ``"event:<id>"``, or ``None`` to
-    carry on. Counts of -1 mean "could not be read"."""
+    """Dismissed with ``"exit"``, ``"retry"``, ``"discard"``, ``"event:<id>"``, ``"checkin"``
+    (open staff check-in), ``"survey"`` (the kiosk's home goes from check-in back to the survey),
+    or ``None`` to carry on. Counts of -1 mean "could not be read"."""
 
     BINDINGS = [Binding("escape", "resume", show=False)]
 
@@ -52,6 +54,7 @@ class OperatorScreen(ModalScreen[str | None]):
         unsaved: int = 0,
         problem: str | None = None,
         stuck: bool = False,
+        checkin_home: bool = False,
     ):
         super().__init__(id="operator")
         self.event = event
@@ -64,6 +67,7 @@ class OperatorScreen(ModalScreen[str | None]):
         self.unsaved = unsaved
         self.problem = problem
         self.stuck = stuck  # opened over the "not saved" screen: offer a way past it
+        self.checkin_home = checkin_home  # `--checkin`: the kiosk's home is staff check-in
 
     def compose(self) -> ComposeResult:
         with Vertical(id="operator-box"):
@@ -87,12 +91,18 @@ class OperatorScreen(ModalScreen[str | None]):
             yield Static(shown, id="operator-figures", markup=False)
             if self.problem:
                 yield Static(plain(f"Problem: {self.problem}"), id="operator-problem")
-            yield Select(
-                [(plain(f"{title} ({event_id})"), event_id) for event_id, title in self.events],
-                value=self.event,
-                allow_blank=False,
-                id="operator-event",
-            )
+            with Horizontal(id="operator-row"):
+                yield Select(
+                    [(plain(f"{title} ({event_id})"), event_id) for event_id, title in self.events],
+                    value=self.event,
+                    allow_blank=False,
+                    id="operator-event",
+                )
+                # after the event, before Resume: the Tab order of the buttons below stays
+                if self.checkin_home:
+                    yield Button("Survey", id="survey")
+                else:
+                    yield Button("Check in", id="checkin")
             with Horizontal(id="operator-buttons"):
                 yield Button("Resume", id="resume", variant="primary")
                 yield Button("Switch event", id="switch")
@@ -122,6 +132,14 @@ class OperatorScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#discard")
     def _discard(self) -> None:
         self.dismiss("discard")
+
+    @on(Button.Pressed, "#checkin")
+    def _checkin(self) -> None:
+        self.dismiss("checkin")
+
+    @on(Button.Pressed, "#survey")
+    def _survey(self) -> None:
+        self.dismiss("survey")
 
     @on(Button.Pressed, "#switch")
     def _switch(self) -> None:
