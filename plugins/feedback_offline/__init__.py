@@ -40,7 +40,7 @@ def register_commands(cli: FeedbackGroup) -> None:
     cli.add_lazy_command(
         "attendance",
         "feedback_offline.attendance:attendance",
-        "Sign-in sheets that prove who attended an event.",
+        "Sign-in sheets and badges that prove attendance.",
     )
 
 

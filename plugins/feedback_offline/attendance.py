@@ -378,7 +378,7 @@ def _check_output(path: Path) -> None:
 
 @click.group(cls=FeedbackGroup)
 def attendance() -> None:
-    """Sign-in sheets that prove who attended an event.
+    """Sign-in sheets and badges that prove attendance.
 
     `feedback attendance sheet` prints one from the event's roster (`feedback roster import`);
     `feedback attendance badges` prints name badges with a personal QR code to check in with.

@@ -310,7 +310,7 @@ def test_unwritable_output_exits_2_and_writes_nothing(project: Path, where: str)
 
 def test_help_and_default_language_from_the_survey(project: Path) -> None:
     result = run(project, "--help")
-    assert "Sign-in sheets that prove who attended an event." in result.output
+    assert "Sign-in sheets and badges that prove attendance." in result.output
     result = run(project, "attendance", "sheet", "--help")
     assert result.exit_code == 0 and "--blank" in result.output
     out = sheet(project, project / "s.html")
