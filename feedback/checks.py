@@ -5,12 +5,21 @@ Each problem carries the dotted path into the file so that the loader can add th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from feedback.conditions import NUMERIC, comparisons
 from feedback.errors import Problem, did_you_mean
-from feedback.survey import RESERVED_IDS, ScaleQuestion, Text, TextQuestion
+from feedback.questions import YES_NO_WHEN
+from feedback.survey import (
+    RESERVED_IDS,
+    Number,
+    ScaleQuestion,
+    SingleChoice,
+    Text,
+    TextQuestion,
+    YesNo,
+)
 
 if TYPE_CHECKING:
     from feedback.survey import Scale, Survey
@@ -18,8 +27,23 @@ if TYPE_CHECKING:
 Loc = tuple[str | int, ...]
 
 
-def survey_problems(survey: Survey) -> list[Problem]:
-    """Every problem of the survey as a whole; empty when it is valid."""
+#: The question types whose answers can record outcomes (``outcome:``), by type name.
+OUTCOME_TYPES = {
+    "yes_no": YesNo,
+    "single_choice": SingleChoice,
+    "number": Number,
+    "text": TextQuestion,
+}
+
+
+def survey_problems(
+    survey: Survey, outcome_kinds: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every problem of the survey as a whole; empty when it is valid.
+
+    :param outcome_kinds: the programme's kinds of outcome, which an item's ``outcome:`` must
+        name; ``None`` (a survey read without a project, a stored version) checks the rest only.
+    """
     problems: list[Problem] = []
     problems += _id_problems(survey)
     problems += _scale_problems(survey)
@@ -27,7 +51,78 @@ def survey_problems(survey: Survey) -> list[Problem]:
     problems += _language_problems(survey)
     problems += _linking_problems(survey)
     problems += _stage_problems(survey)
+    problems += _outcome_problems(survey, outcome_kinds)
     return problems
+
+
+def _outcome_problems(survey: Survey, kinds: Mapping[str, str] | None) -> Iterator[Problem]:
+    """An item that records outcomes is of a type whose answer can count them, names a kind of
+    the programme, and (a choice) says which answers count."""
+    code = set(survey.self_code or ())
+    for loc, question in survey.located_questions():
+        item = question.outcome
+        if item is None:
+            continue
+        where = (*loc, "outcome")
+        named = f"question '{question.id}'"
+        if not isinstance(question, tuple(OUTCOME_TYPES.values())):
+            yield Problem(
+                f"{named} is a {question.type} question, whose answer cannot record outcomes: "
+                "expected outcome: on a yes_no, single_choice, number or text question",
+                where,
+            )
+            continue
+        if kinds is not None and item.kind not in kinds:
+            yield Problem(
+                f"{named}: unknown kind of outcome '{item.kind}': expected one of "
+                f"{', '.join(kinds)} (set in feedback.toml under [programme.outcome_kinds])"
+                + did_you_mean(item.kind, kinds),
+                (*where, "kind"),
+            )
+        if question.id in code:
+            yield Problem(
+                f"{named} is a part of the self-generated code, which is stored only as a keyed "
+                "hash: it cannot record outcomes",
+                where,
+            )
+        yield from _when_problems(question, item.when, where)
+
+
+def _when_problems(question: Any, when: list[str | bool] | None, where: Loc) -> Iterator[Problem]:
+    """``when:`` names answers the question offers, on a question that has choices."""
+    named = f"question '{question.id}'"
+    if isinstance(question, SingleChoice):
+        ids = question.answer_ids()
+        if when is None:
+            yield Problem(
+                f"{named}: say which choices record an outcome, e.g. outcome: {{kind: "
+                f"{getattr(question.outcome, 'kind', 'KIND')}, when: [{ids[0]}]}} "
+                f"(choices: {', '.join(ids)})",
+                where,
+            )
+        for i, value in enumerate(when or ()):
+            if not isinstance(value, str) or value not in ids:
+                yield Problem(
+                    f"{named}: unknown choice {value!r}, expected one of {', '.join(ids)}"
+                    + did_you_mean(str(value), ids),
+                    (*where, "when", i),
+                )
+    elif isinstance(question, YesNo):
+        for i, value in enumerate(when or ()):
+            if value not in YES_NO_WHEN:
+                yield Problem(f"{named}: expected yes or no, found {value!r}", (*where, "when", i))
+    elif when is not None:
+        counted = "the number" if isinstance(question, Number) else "any answer"
+        yield Problem(
+            f"{named}: when: is for yes_no and single_choice questions; a {question.type} "
+            f"question records outcomes by {counted}",
+            (*where, "when"),
+        )
+    if isinstance(question, Number) and not question.integer:
+        yield Problem(
+            f"{named}: a number question that records outcomes counts them: set integer: true",
+            where,
+        )
 
 
 def _stage_problems(survey: Survey) -> Iterator[Problem]:

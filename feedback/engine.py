@@ -249,7 +249,9 @@ class Engine:
         return document
 
     def _parse(self, document: SurveyDocument) -> Survey:
-        return parse_survey(document, self.survey_model)
+        return parse_survey(
+            document, self.survey_model, outcome_kinds=self.settings.programme.outcome_kinds
+        )
 
     def survey_dirs(self) -> list[Path]:
         """Where surveys are looked for: the project's ``surveys/`` first, then the shipped ones."""

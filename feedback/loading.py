@@ -46,8 +46,17 @@ class SurveyDocument:
         return None, None
 
 
-def parse_survey(document: SurveyDocument, model: type[Survey] = Survey) -> Survey:
-    """Validate a document into a survey; raise `SurveyError` listing every problem, located."""
+def parse_survey(
+    document: SurveyDocument,
+    model: type[Survey] = Survey,
+    *,
+    outcome_kinds: Mapping[str, str] | None = None,
+) -> Survey:
+    """Validate a document into a survey; raise `SurveyError` listing every problem, located.
+
+    :param outcome_kinds: the programme's kinds of outcome, which items' ``outcome:`` must name
+        (`feedback.checks.survey_problems`); ``None`` leaves the kinds unchecked.
+    """
     data = document.data
     if not isinstance(data, Mapping):
         found = "nothing (an empty file)" if data is None else type(data).__name__
@@ -58,9 +67,10 @@ def parse_survey(document: SurveyDocument, model: type[Survey] = Survey) -> Surv
         survey = model.model_validate(data, context={"defer_checks": True})
     except ValidationError as exc:
         problems = pydantic_problems(exc, data, model)
-        problems += [p for p in _problems_of_the_rest(data, model) if p not in problems]
+        rest = _problems_of_the_rest(data, model, outcome_kinds)
+        problems += [p for p in rest if p not in problems]
     else:
-        problems = survey_problems(survey)
+        problems = survey_problems(survey, outcome_kinds)
     if problems:
         located = []
         for problem in problems:
@@ -70,7 +80,11 @@ def parse_survey(document: SurveyDocument, model: type[Survey] = Survey) -> Surv
     return survey
 
 
-def _problems_of_the_rest(data: Mapping[str, Any], model: type[Survey]) -> list[Problem]:
+def _problems_of_the_rest(
+    data: Mapping[str, Any],
+    model: type[Survey],
+    outcome_kinds: Mapping[str, str] | None = None,
+) -> list[Problem]:
     """The checks of the survey as a whole (ids, scales, conditions, languages) on the parts that
     have the right shape, so that one run reports every problem of a file.
 
@@ -91,7 +105,7 @@ def _problems_of_the_rest(data: Mapping[str, Any], model: type[Survey]) -> list[
         names = {f"'{name}'" for name in left_out}
         return [
             problem
-            for problem in survey_problems(survey)
+            for problem in survey_problems(survey, outcome_kinds)
             if not any(problem.loc[: len(loc)] == loc for loc in stand_ins)
             and not any(name in problem.message for name in names)
         ]

@@ -11,6 +11,13 @@ that a changed or swapped file can be told; the file is not copied.
 reads a CSV (`read_outcomes`: columns ``event, kind, date, text, evidence``; every problem named by
 its line and column; nothing written unless every row is good) and writes all of it in one
 transaction (`add_outcomes`). `list_outcomes` reads them back, for the command line and reports.
+
+A survey item can record outcomes too (``outcome:`` of a question, `feedback.questions.OutcomeItem`):
+a participant's answer to "Have you shared contacts with an NGO since the seminar?" is an outcome
+reported by a participant rather than observed. Those are read from the stored responses whenever
+they are needed (`response_outcomes`, `survey_outcomes`), never copied into the log, so that an
+erased, merged or re-imported response can never leave an outcome behind or count one twice.
+`all_outcomes` gives both, each with its ``source`` (``cli``, ``csv``; ``survey``).
 """
 
 from __future__ import annotations
@@ -19,17 +26,23 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from feedback.errors import InvalidInput, Problem, did_you_mean
+from feedback.questions import YES_NO_WHEN
 from feedback.roster import header_problems
 from feedback.store import Store, now
-from feedback.survey import Slug
+from feedback.survey import Number, SingleChoice, Slug, Survey, TextQuestion, YesNo
 from feedback.text import cut, plain_text, text_problem
+
+if TYPE_CHECKING:
+    from feedback.engine import Engine
+    from feedback.questions import QuestionBase
 
 #: The longest outcome text, in characters.
 MAX_TEXT = 2000
@@ -301,3 +314,178 @@ def list_outcomes(store: Store, events: Iterable[str] | None = None) -> list[dic
     cursor = store.conn.execute(sql + " ORDER BY date, event, id", params)
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# -- outcomes recorded by answers ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyOutcome:
+    """Outcomes a participant reported by answering an item that declares ``outcome:``: one
+    answer's, ``count`` of them (a number question's answer; 1 otherwise)."""
+
+    event: str
+    kind: str
+    #: the response's date (the only date a response keeps)
+    date: str
+    count: int
+    #: a text question's answer; none for other questions
+    text: str | None
+    #: the answer as the participant gave it: "yes", a choice's label, the number, the text
+    answer: str
+    survey: str
+    question: str
+    #: the question's label, in the survey's first language
+    label: str
+    response: str
+
+    def row(self) -> dict[str, Any]:
+        """As `all_outcomes` lists it: the log's columns (those it lacks None), then where the
+        answer was given; the response's id is left out."""
+        return {
+            "id": None,
+            "event": self.event,
+            "kind": self.kind,
+            "date": self.date,
+            "text": self.text,
+            "evidence": None,
+            "evidence_sha256": None,
+            "source": "survey",
+            "recorded": None,
+            "count": self.count,
+            "survey": self.survey,
+            "question": self.question,
+            "label": self.label,
+            "answer": self.answer,
+        }
+
+
+@dataclass(frozen=True)
+class ResponseOutcomes:
+    """What one response says of outcomes: the kinds it was asked about, and what it reported."""
+
+    response: str
+    event: str
+    #: kinds of outcome whose items the participant was shown (answered, in a partial response)
+    asked: frozenset[str]
+    outcomes: tuple[SurveyOutcome, ...]
+
+    def reported(self, kind: str | None = None) -> int:
+        """How many outcomes (of ``kind``, or of every kind) the response reported."""
+        return sum(o.count for o in self.outcomes if kind is None or o.kind == kind)
+
+
+def outcome_items(survey: Survey) -> list[QuestionBase]:
+    """The survey's questions whose answers record outcomes, in order."""
+    return [q for q in survey.questions_in_order if q.outcome is not None]
+
+
+def recorded(question: QuestionBase, value: Any) -> int:
+    """How many outcomes ``value``, a stored answer to ``question``, records (0 for none)."""
+    item = question.outcome
+    if item is None or value is None:
+        return 0
+    if isinstance(question, YesNo):
+        wanted = {YES_NO_WHEN[w] for w in item.when or ["yes"] if w in YES_NO_WHEN}
+        return int(isinstance(value, bool) and value in wanted)
+    if isinstance(question, SingleChoice):
+        return int(isinstance(value, str) and value in (item.when or ()))
+    if isinstance(question, Number):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            return 0
+        return int(value)
+    if isinstance(question, TextQuestion):
+        return int(isinstance(value, str) and bool(value.strip()))
+    return 0
+
+
+def _answer(survey: Survey, question: QuestionBase, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(question, SingleChoice):
+        choice = next((c for c in question.choices if c.id == value), None)
+        return choice.text(survey.languages[0]) if choice is not None else str(value)
+    return str(value)
+
+
+def response_outcomes(survey: Survey, response: Mapping[str, Any]) -> ResponseOutcomes:
+    """The outcomes ``response`` (a stored response to ``survey``) reports, and the kinds it was
+    asked about: the items shown to the participant, or, in a response kept partial, those the
+    participant answered."""
+    answers: dict[str, Any] = response["answers"]
+    items = outcome_items(survey)
+    asked: set[str] = set()
+    found: list[SurveyOutcome] = []
+    if items:
+        shown = {q.id for q in survey.visible(answers)}
+        for question in items:
+            assert question.outcome is not None
+            value = answers.get(question.id)
+            if question.id not in shown or (response.get("partial") and value is None):
+                continue
+            asked.add(question.outcome.kind)
+            count = recorded(question, value)
+            if count:
+                found.append(
+                    SurveyOutcome(
+                        event=str(response["event"]),
+                        kind=question.outcome.kind,
+                        date=str(response["submitted"]),
+                        count=count,
+                        text=value if isinstance(question, TextQuestion) else None,
+                        answer=_answer(survey, question, value),
+                        survey=survey.id,
+                        question=question.id,
+                        label=survey.text(question.label),
+                        response=str(response["id"]),
+                    )
+                )
+    return ResponseOutcomes(
+        str(response["id"]), str(response["event"]), frozenset(asked), tuple(found)
+    )
+
+
+def survey_outcomes(
+    surveys: Mapping[tuple[str, str], Survey], responses: Iterable[Mapping[str, Any]]
+) -> Iterator[ResponseOutcomes]:
+    """`response_outcomes` of each response whose survey version (in ``surveys``, by id and
+    version) has items that record outcomes."""
+    with_items = {key for key, survey in surveys.items() if outcome_items(survey)}
+    for response in responses:
+        key = (response["survey"], response["survey_version"])
+        if key in with_items:
+            yield response_outcomes(surveys[key], response)
+
+
+def answered_outcomes(engine: Engine, events: Iterable[str] | None = None) -> list[SurveyOutcome]:
+    """Every outcome the stored responses (of ``events`` when given) report, read now from the
+    answers; each survey version is read once, and only the responses of versions with items
+    that record outcomes are read."""
+    store = engine.store
+    wanted = None if events is None else set(events)
+    keys = store.conn.execute("SELECT DISTINCT survey, survey_version FROM responses").fetchall()
+    surveys = {(s, v): engine.survey(s, v) for s, v in keys}
+    found: list[SurveyOutcome] = []
+    for survey_id in sorted({s for (s, _), survey in surveys.items() if outcome_items(survey)}):
+        responses = (
+            r
+            for r in store.iter_responses(survey=survey_id)
+            if wanted is None or r["event"] in wanted
+        )
+        for reported in survey_outcomes(surveys, responses):
+            found.extend(reported.outcomes)
+    return found
+
+
+def all_outcomes(engine: Engine, events: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The outcome log's outcomes and those that answers report (of ``events`` when given), by
+    date, then event, the log's first: each a dict with its ``source`` and ``count`` (1 for a
+    logged outcome), the log's columns, and for an answer's, the survey, question and answer."""
+    wanted = None if events is None else list(events)
+    rows: list[dict[str, Any]] = [
+        {**row, "count": 1, "survey": None, "question": None, "label": None, "answer": None}
+        for row in list_outcomes(engine.store, wanted)
+    ]
+    rows += [o.row() for o in answered_outcomes(engine, wanted)]
+    rows.sort(key=lambda r: (r["date"], r["event"], r["source"] == "survey"))
+    return rows

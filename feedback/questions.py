@@ -91,6 +91,31 @@ def number_from(raw: Any, whole: bool = False) -> int | float:
     return value
 
 
+#: What ``when:`` of a yes/no question's ``outcome`` may hold, and the answer each means.
+YES_NO_WHEN: dict[str | bool, bool] = {"yes": True, "no": False, True: True, False: False}
+
+
+class OutcomeItem(Model):
+    """What an answer records in the outcome log (``outcome:`` of a question; issue 15).
+
+    Written ``outcome: KIND`` or ``outcome: {kind: KIND, when: [ids]}``. A yes/no question records
+    one outcome when answered ``yes`` (``when`` may say ``[no]`` instead), a single-choice question
+    one when answered with a choice of ``when`` (required there), a number question as many as
+    the number (a whole number: ``integer: true``), a text question one whose text is the answer.
+    Outcomes recorded so are read from the stored answers, never copied (`feedback.outcomes`).
+    """
+
+    kind: QuestionId = Field(
+        description="The kind of outcome, one of the programme's [programme.outcome_kinds]."
+    )
+    when: list[str | bool] | None = Field(
+        default=None,
+        min_length=1,
+        description="The answers that record an outcome: choice ids of a single-choice question "
+        "(required there), yes or no of a yes/no question (default: yes).",
+    )
+
+
 def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not strip(raw))
 
@@ -121,6 +146,25 @@ class QuestionBase(Model):
         description='How a report names what the item measures, per language ("Understanding of '
         "the National Rapporteur's role\"): outcomes are written to funders, not to participants.",
     )
+    outcome: OutcomeItem | None = Field(
+        default=None,
+        description="The answer records outcomes of this kind in the outcome log (yes/no, "
+        "single-choice, number and text questions): `outcome: KIND`, or "
+        "`outcome: {kind: KIND, when: [choice ids]}`.",
+    )
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome_kind_alone(cls, value: Any) -> Any:
+        # ``outcome: media`` is ``outcome: {kind: media}``: one canonical form, one version
+        if isinstance(value, str):
+            return {"kind": value}
+        if value is not None and not isinstance(value, dict | OutcomeItem):
+            raise ValueError(
+                "expected a kind of outcome (outcome: KIND) or outcome: {kind: KIND, when: "
+                f"[answers]}}, found {_describe(value)}"
+            )
+        return value
 
     @model_serializer(mode="wrap")
     def _keep_type(self, handler: SerializerFunctionWrapHandler) -> Any:

@@ -103,14 +103,19 @@ def import_(file: Path, db: Path | None) -> None:
 @json_option
 @db_option
 def list_(event_id: str | None, as_json: bool, db: Path | None) -> None:
-    """List the outcomes recorded, by date."""
+    """List the outcomes recorded, by date: the log's, and those reported in survey answers.
+
+    An outcome reported by a participant (a survey item that declares ``outcome:``) is read from
+    the stored answer each time, its source "survey" and its date the response's; a number
+    answer counts as that many outcomes.
+    """
     from feedback import outcomes
     from feedback.cli.data import _known_event
 
     engine = state().engine(db)
     if event_id is not None:
         _known_event(engine, event_id)
-    rows = outcomes.list_outcomes(engine.store, [event_id] if event_id is not None else None)
+    rows = outcomes.all_outcomes(engine, [event_id] if event_id is not None else None)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -123,16 +128,32 @@ def list_(event_id: str | None, as_json: bool, db: Path | None) -> None:
     table.add_column("date", no_wrap=True)
     table.add_column("event", ratio=1, overflow="fold")
     table.add_column("kind", ratio=1)
+    table.add_column("source", no_wrap=True)
     table.add_column("outcome", ratio=3, overflow="fold")
     table.add_column("evidence", ratio=1, overflow="fold")
     for row in rows:
+        answered = row["source"] == "survey"
+        what = row["text"] if row["text"] else f"{row['label']}: {row['answer']}"
         table.add_row(
-            str(row["id"]),
+            "-" if answered else str(row["id"]),
             shown(row["date"]),
             shown(row["event"]),
-            shown(kinds.get(row["kind"], row["kind"])),
-            shown(row["text"]),
-            shown(row["evidence"]) if row["evidence"] else "-",
+            shown(kinds.get(row["kind"], row["kind"]))
+            + (f" ×{row['count']}" if row["count"] != 1 else ""),
+            shown(row["source"]),
+            shown(what),
+            shown(row["evidence"])
+            if row["evidence"]
+            else (shown(f"{row['survey']}.{row['question']}") if answered else "-"),
         )
     Console(emoji=False).print(table)  # stored text as written: no ":smile:" emoji
-    click.echo(plural(len(rows), "outcome"))
+    total = sum(row["count"] for row in rows)
+    logged = sum(1 for row in rows if row["source"] != "survey")
+    click.echo(
+        plural(total, "outcome")
+        + (
+            f" ({logged} observed, {total - logged} reported in survey answers)"
+            if logged != total
+            else ""
+        )
+    )

@@ -27,6 +27,9 @@ from feedback_reports.model import (
     Comment,
     EventResults,
     ItemDistribution,
+    OutcomeText,
+    ParticipantCount,
+    ParticipantOutcomes,
     Report,
     ReportedOutcome,
     ScalePoint,
@@ -184,13 +187,19 @@ def comments(context: ScoringContext) -> list[Comment]:
     """Free-text answers, by question (in survey order), sorted within each question.
 
     Sorting (rather than keeping the order of submission) keeps one person's answers to different
-    questions from being matched up by position. Nothing about the respondent is kept.
+    questions from being matched up by position. Nothing about the respondent is kept. A text
+    question that records outcomes is left out: its answers are outcomes, set apart for review
+    under the reported outcomes (`participant_outcomes`).
     """
     order: dict[str, int] = {}
     labels: dict[str, str] = {}
     for survey in context.surveys.values():
         for question in survey.all_questions():
-            if isinstance(question, TextQuestion) and question.id not in labels:
+            if (
+                isinstance(question, TextQuestion)
+                and question.outcome is None
+                and question.id not in labels
+            ):
                 order[question.id] = len(order)
                 labels[question.id] = survey.text(question.label, "en")
     found: list[tuple[int, str, str]] = []
@@ -204,6 +213,7 @@ def comments(context: ScoringContext) -> list[Comment]:
                 and isinstance(value, str)
                 and value.strip()
                 and isinstance(asked.by_id.get(question_id), TextQuestion)
+                and asked.by_id[question_id].outcome is None
             ):
                 found.append((order[question_id], value.strip(), question_id))
     found.sort(key=lambda item: (item[0], item[1].casefold(), item[1]))
@@ -233,6 +243,62 @@ def outcome_log(engine: Any, context: ScoringContext) -> list[ReportedOutcome]:
         )
         for row in list_outcomes(store, wanted)
     ]
+
+
+def participant_outcomes(engine: Any, context: ScoringContext) -> ParticipantOutcomes:
+    """What the context's answers say of outcomes (items that declare ``outcome:``), read from
+    the answers through the core (`feedback.outcomes.survey_outcomes`) and protected here.
+
+    A kind's count is a result of its own: ``reporting`` of ``asked``, hidden by the rules of a
+    whole result (`feedback.disclosure.hidden_result`). The events are groups of the whole, as in
+    `protect_events`: `feedback.disclosure.protect` decides which event's count to hide, so that
+    neither a small event nor the whole minus the events shown gives an answer away. Texts are
+    listed by kind, sorted, with no event or date, as comments are.
+    """
+    from feedback.outcomes import survey_outcomes
+
+    found = [r for r in survey_outcomes(context.surveys, context.responses) if r.asked]
+    if not found:
+        return ParticipantOutcomes()
+    programme = getattr(getattr(engine, "settings", None), "programme", None)
+    kinds: dict[str, str] = getattr(programme, "outcome_kinds", None) or {}
+    minimum, uniform = context.min_cell_size, context.uniform_cell_size
+    by_kind = []
+    for kind in sorted({k for r in found for k in r.asked}, key=lambda k: kinds.get(k, k)):
+        asked = [r for r in found if kind in r.asked]
+        reporting = sum(1 for r in asked if r.reported(kind))
+        if disclosure.hidden_result(reporting, len(asked), minimum, uniform):
+            by_kind.append(ParticipantCount(kind, kinds.get(kind, kind), None, None, None, True))
+        else:
+            total = sum(r.reported(kind) for r in asked)
+            by_kind.append(
+                ParticipantCount(kind, kinds.get(kind, kind), len(asked), reporting, total)
+            )
+    titles = {e["id"]: e.get("title") or e["id"] for e in context.events}
+    order = [e["id"] for e in context.events] if context.programme else [context.event or ""]
+    cells: dict[str, disclosure.Count] = {}
+    totals: dict[str, int] = {}
+    for event in order:
+        asked = [r for r in found if r.event == event]
+        if asked:
+            reporting = sum(1 for r in asked if r.reported())
+            cells[event] = disclosure.Count(reporting, len(asked), len(asked))
+            totals[event] = sum(r.reported() for r in asked)
+    hidden = disclosure.protect(cells, minimum, uniform)
+    by_event = [
+        ParticipantCount(event, titles.get(event, event), None, None, None, True)
+        if event in hidden
+        else ParticipantCount(event, titles.get(event, event), cell.n, cell.k, totals[event])
+        for event, cell in cells.items()
+    ]
+    texts = [
+        OutcomeText(o.kind, kinds.get(o.kind, o.kind), o.label, o.text.strip())
+        for r in found
+        for o in r.outcomes
+        if o.text and o.text.strip()
+    ]
+    texts.sort(key=lambda t: (t.kind_label, t.text.casefold(), t.text))
+    return ParticipantOutcomes(by_kind=by_kind, by_event=by_event, texts=texts)
 
 
 def _points(question: ScaleQuestion) -> list[ScalePoint]:
@@ -443,6 +509,7 @@ def build_report(
         scorer_titles=titles,
         country_names=countries,
         outcome_log=outcome_log(engine, context),
+        participant_outcomes=participant_outcomes(engine, context),
         **programme_indicators(engine, context),
     )
 

@@ -38,6 +38,63 @@ class ReportedOutcome(NamedTuple):
         return dict(self._asdict())
 
 
+class ParticipantCount(NamedTuple):
+    """Outcomes participants reported in their answers (survey items that declare ``outcome:``),
+    of one kind or at one event: ``reporting`` of the ``asked`` respondents shown such an item
+    reported ``outcomes`` of them (a number answer counts as that many).
+
+    Self-reported, not observed. A count that would give one person's answer away (fewer than
+    the minimum cell size asked, or all alike below the uniform minimum, or hidden to protect
+    another event: `feedback.disclosure`) is ``suppressed`` and carries no number at all.
+    """
+
+    key: str
+    label: str
+    asked: int | None
+    reporting: int | None
+    outcomes: int | None
+    suppressed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
+class OutcomeText(NamedTuple):
+    """An outcome a participant described in a text answer: set apart for review like a
+    comment, sorted within its kind, never attributed (no event, no date, no respondent)."""
+
+    kind: str
+    kind_label: str
+    question: str
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
+@dataclass
+class ParticipantOutcomes:
+    """What the answers of a report's responses say of outcomes, protected already."""
+
+    #: one row per kind some survey asked about, by label
+    by_kind: list[ParticipantCount] = field(default_factory=list)
+    #: one row per event where some survey asked, in the report's event order
+    by_event: list[ParticipantCount] = field(default_factory=list)
+    texts: list[OutcomeText] = field(default_factory=list)
+
+    @property
+    def asked(self) -> bool:
+        """Whether any response was asked about outcomes at all."""
+        return bool(self.by_kind)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "by_kind": [c.as_dict() for c in self.by_kind],
+            "by_event": [c.as_dict() for c in self.by_event],
+            "texts": [t.as_dict() for t in self.texts],
+        }
+
+
 @dataclass(frozen=True)
 class ScalePoint:
     id: str
@@ -138,6 +195,8 @@ class Report:
     country_names: dict[str, str] = field(default_factory=dict)
     #: the outcome log's outcomes of the event (or the programme's events), by date
     outcome_log: list[ReportedOutcome] = field(default_factory=list)
+    #: outcomes participants reported in their answers: counts protected, texts for review
+    participant_outcomes: ParticipantOutcomes = field(default_factory=ParticipantOutcomes)
     #: a programme report: the programme's indicators (`feedback.indicators.IndicatorReport`)
     indicators: list[Any] = field(default_factory=list)
     #: why the indicators could not be computed (a source the settings name wrongly), if so
@@ -157,5 +216,6 @@ class Report:
             "distributions": [d.as_dict() for d in self.distributions],
             "comments": [{"question": c.question, "text": c.text} for c in self.comments],
             "outcome_log": [o.as_dict() for o in self.outcome_log],
+            "participant_outcomes": self.participant_outcomes.as_dict(),
             "indicators": [i.as_dict() for i in self.indicators],
         }

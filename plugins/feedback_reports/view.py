@@ -19,8 +19,15 @@ from typing import Any
 
 from feedback.scoring import CountsAgainstTargets, ScoreResult, Wording
 from feedback_reports.build import in_report_order, is_outcome, long_date, place
-from feedback_reports.model import Comment, ItemDistribution, Report, ReportedOutcome
+from feedback_reports.model import (
+    Comment,
+    ItemDistribution,
+    ParticipantCount,
+    Report,
+    ReportedOutcome,
+)
 from feedback_reports.tables import (
+    DASH,
     Row,
     Table,
     breakdown_table,
@@ -391,10 +398,17 @@ def comment_groups(comments: list[Comment]) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
+#: What a hidden count of outcomes reported by participants says, whatever hid it.
+HIDDEN_REPORTS = "fewer than {minimum}, or hidden to protect a group"
+
+
 def reported_tables(report: Report) -> list[Table]:
-    """The outcome log's outcomes counted by kind and by event (none when there are none)."""
+    """The outcomes counted by kind and by event (none when there are none): the outcome log's
+    ("observed") and, when a survey asked, those participants reported in their answers, apart.
+    """
     log: list[ReportedOutcome] = report.outcome_log
-    if not log:
+    answers = report.participant_outcomes
+    if not log and not answers.asked:
         return []
     by_kind: dict[str, int] = {}
     by_event: dict[str, int] = {}
@@ -404,18 +418,68 @@ def reported_tables(report: Report) -> list[Table]:
     titles = {e.event["id"]: e.event.get("title") or e.event["id"] for e in report.events}
     if report.event is not None:
         titles[report.event["id"]] = report.event.get("title") or report.event["id"]
+    if not answers.asked:
+        return [
+            Table(
+                caption="Reported outcomes by kind",
+                headers=["Kind", "Outcomes"],
+                rows=[Row(kind, [str(n)]) for kind, n in sorted(by_kind.items())],
+            ),
+            Table(
+                caption="Reported outcomes by event",
+                headers=["Event", "Outcomes"],
+                rows=[Row(titles.get(event, event), [str(n)]) for event, n in by_event.items()],
+            ),
+        ]
+    hidden = HIDDEN_REPORTS.format(minimum=report.min_cell_size)
+    headers = ["Observed", "Reported by participants", "Participants who reported"]
+
+    def reported(count: ParticipantCount | None) -> list[str]:
+        if count is None:
+            return [DASH, "not asked"]
+        if count.suppressed:
+            return [DASH, hidden]
+        return [str(count.outcomes), f"{count.reporting} of {count.asked} asked"]
+
+    kind_counts = {c.label: c for c in answers.by_kind}
+    kinds = sorted({*by_kind, *kind_counts})
+    event_counts = {c.key: c for c in answers.by_event}
+    events = list(dict.fromkeys([*(c.key for c in answers.by_event), *by_event]))
+    note = (
+        "observed: outcomes staff recorded in the outcome log; reported by participants: "
+        "outcomes participants reported in their survey answers (self-reported, not checked; a "
+        "number answer counts as that many), and how many of those asked reported any"
+    )
     return [
         Table(
             caption="Reported outcomes by kind",
-            headers=["Kind", "Outcomes"],
-            rows=[Row(kind, [str(n)]) for kind, n in sorted(by_kind.items())],
+            headers=["Kind", *headers],
+            rows=[
+                Row(kind, [str(by_kind.get(kind, 0)), *reported(kind_counts.get(kind))])
+                for kind in kinds
+            ],
+            note=note,
         ),
         Table(
             caption="Reported outcomes by event",
-            headers=["Event", "Outcomes"],
-            rows=[Row(titles.get(event, event), [str(n)]) for event, n in by_event.items()],
+            headers=["Event", *headers],
+            rows=[
+                Row(
+                    titles.get(event, event),
+                    [str(by_event.get(event, 0)), *reported(event_counts.get(event))],
+                )
+                for event in events
+            ],
         ),
     ]
+
+
+def text_groups(report: Report) -> list[tuple[str, list[str]]]:
+    """Outcomes participants described in text answers, by kind, sorted: for review."""
+    groups: dict[str, list[str]] = {}
+    for item in report.participant_outcomes.texts:
+        groups.setdefault(item.kind_label, []).append(item.text)
+    return list(groups.items())
 
 
 def indicator_table(report: Report) -> Table | None:
@@ -496,6 +560,8 @@ def view(report: Report) -> dict[str, Any]:
         "indicator_table": indicator_table(report),
         "indicators_problem": report.indicators_problem,
         "reported_tables": reported_tables(report),
+        "participants_asked": report.participant_outcomes.asked,
+        "outcome_texts": text_groups(report),
         "min": report.min_cell_size,
         "suppressed_items": [d.label for d in report.distributions if d.suppressed],
     }

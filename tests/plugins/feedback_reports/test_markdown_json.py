@@ -23,6 +23,7 @@ JSON_KEYS = [
     "distributions",
     "comments",
     "outcome_log",
+    "participant_outcomes",
     "indicators",
 ]
 
