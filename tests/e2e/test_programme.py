@@ -22,6 +22,7 @@ The story, and the figures it must give:
 * 8 June (90 days after Rome): ``invite --due`` sends ``kiosk-90`` to Rome's 6. Four answer
   with codes that match: K1, K2 (acted), K3 (not), K5 (acted anyway); a fifth answers with a
   code nobody gave at the kiosk.
+  K1 and K2 describe a meeting since (2 follow-up meetings reported, of 5 asked).
   -> intended: K1-K3 = 3, acted 2 (67%); did not intend: K5 alone = 1, hidden (below the
   minimum cell of 2); response rate 4 of 6 (67%), 4 matched by code, 1 follow-up unmatched.
 * Reach, confirmed attendance only: distinct MPs 4 (The Hague) + 2 new (Rome) = 6; indicator
@@ -81,6 +82,8 @@ follows: {survey: day, wave: day_90, due_days: 90}
 questions:
   - {id: contacted, type: yes_no, label: "Have you contacted an NGO since the seminar?",
      measures: ngo_cooperation, stage: action}
+  - {id: shared, type: number, integer: true, required: false, outcome: contact_shared,
+     label: "How many new contacts have you shared with NGOs?"}
 """
 KIOSK = """\
 id: kiosk
@@ -102,6 +105,8 @@ follows: {survey: kiosk, wave: day_90, due_days: 90}
 questions:
   - {id: got_in_touch, type: yes_no, label: "Have you contacted an NGO since the seminar?",
      measures: ngo_cooperation, stage: action}
+  - {id: meeting, type: text, required: false, outcome: follow_up_meeting,
+     label: "Did you meet anyone from the seminar since? Who, and what for?"}
   - {id: parent, type: text, label: "The first letter of your mother's first name"}
   - {id: month, type: text, label: "The month you were born, as a number"}
 """
@@ -341,15 +346,19 @@ def test_a_programme_from_invitation_to_indicators(
     assert "not due yet: kiosk-90 at rome-2026 (due 2026-06-08)" in sent
     follow_up = mail.take()
     assert sorted(follow_up) == [f"a{i}@example.org" for i in range(1, 9)]
-    acted = {1: "yes", 2: "yes", 3: "yes", 4: "no", 7: "yes", 8: "no"}
+    acted = {1: ("yes", 2), 2: ("yes", 1), 3: ("yes", 3), 4: ("no", 0), 7: ("yes", 1), 8: ("no", 0)}
     answer_by_link(
-        project, {follow_up[f"a{i}@example.org"]: {"contacted": said} for i, said in acted.items()}
+        project,
+        {
+            follow_up[f"a{i}@example.org"]: {"contacted": said, "shared": shared}
+            for i, (said, shared) in acted.items()
+        },
     )
     on(monkeypatch, dt.date(2026, 4, 27))  # a week on: the silent get a reminder
     ok(project, "remind", "--due")
     reminded = mail.take()
     assert sorted(reminded) == ["a5@example.org", "a6@example.org"]
-    answer_by_link(project, {reminded["a5@example.org"]: {"contacted": "yes"}})
+    answer_by_link(project, {reminded["a5@example.org"]: {"contacted": "yes", "shared": 2}})
 
     # -- 8 June: Rome's follow-up, answered by link with the code given at the kiosk
     on(monkeypatch, dt.date(2026, 6, 8))
@@ -357,11 +366,21 @@ def test_a_programme_from_invitation_to_indicators(
     rome = mail.take()
     assert sorted(rome) == ["a1@example.org"] + [f"b{i}@example.org" for i in range(2, 7)]
     codes = {code: (parent, month) for code, _, parent, month in KIOSK_ANSWERS}
-    later = [("K1", "yes"), ("K2", "yes"), ("K3", "no"), ("K5", "yes")]
+    later = [
+        ("K1", "yes", "Met the <i>Payoke</i> team on referrals"),
+        ("K2", "yes", "Called La Strada about a shelter place"),
+        ("K3", "no", ""),
+        ("K5", "yes", ""),
+    ]
     tokens = iter(rome[address] for address in sorted(rome))
     answers = {
-        next(tokens): {"got_in_touch": said, "parent": codes[k][0], "month": codes[k][1]}
-        for k, said in later
+        next(tokens): {
+            "got_in_touch": said,
+            "meeting": met,
+            "parent": codes[k][0],
+            "month": codes[k][1],
+        }
+        for k, said, met in later
     }
     answers[next(tokens)] = {"got_in_touch": "yes", "parent": "Z", "month": "12"}  # no match
     answer_by_link(project, answers)
@@ -434,6 +453,9 @@ def test_a_programme_from_invitation_to_indicators(
     )
     assert (indicators["motions"]["current"], indicators["motions"]["progress"]) == ("1", "50%")
 
+    import pprint
+
+    pprint.pprint(report["participant_outcomes"])
     log = report["outcome_log"]
     assert sorted((o["event"], o["kind"]) for o in log) == [
         ("hague-2026", "contact_shared"),
@@ -444,6 +466,7 @@ def test_a_programme_from_invitation_to_indicators(
     ok(project, "report", "--programme", "--format", "html", "-o", str(tmp_path / "r.html"))
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
+    assert "&lt;i&gt;Payoke&lt;/i&gt;" in html and "<i>Payoke</i>" not in html
     assert "Reported outcomes" in html and "Programme indicators" in html
 
     # -- without the key file, the database joins no answer to anyone: no table but the
