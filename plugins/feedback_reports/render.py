@@ -39,6 +39,12 @@ def md_quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
+def sentences(notes: list[str]) -> str:
+    """Notes as one run of sentences: each ends with its own stop ("." added where it has none),
+    so that joining never writes ".;" between them."""
+    return " ".join(n if n.rstrip().endswith((".", "!", "?", ":")) else n + "." for n in notes)
+
+
 @functools.cache
 def environment(kind: str) -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -55,6 +61,7 @@ def environment(kind: str) -> Any:
     env.filters["md_quote"] = md_quote
     env.filters["long_date"] = long_date
     env.filters["anchor"] = anchor
+    env.filters["sentences"] = sentences
     return env
 
 

@@ -52,6 +52,7 @@ APPENDIX = ("appendix", "Appendix A: Tables in full")
 APPENDIX_METHODS = ("appendix-methods", "Appendix B: How each figure was computed")
 REVIEW = ("review", "Appendix C: Comments for review")
 REPORTED = ("reported-outcomes", "Reported outcomes")
+INDICATORS = ("programme-indicators", "Programme indicators")
 
 
 # -- the view both templates render ------------------------------------------------------------
@@ -379,10 +380,12 @@ def period(report: Report) -> str:
     return first if first == last else f"{first} to {last}"
 
 
-def contents(main: list[Part]) -> list[Entry]:
+def contents(main: list[Part], indicators: bool = False) -> list[Entry]:
+    """The table of contents; ``indicators``: the report has a programme's indicators."""
     return [
         Entry(*OUTCOMES),
         Entry(*RESULTS, [Entry(p.id, p.title) for p in main]),
+        *([Entry(*INDICATORS)] if indicators else []),
         Entry(*METHODS),
         Entry(*APPENDIX),
         Entry(*APPENDIX_METHODS),
@@ -536,7 +539,9 @@ def view(report: Report) -> dict[str, Any]:
         "generated": long_date(report.generated),
         "events": events(report) if report.programme else [],
         "period": period(report) if report.programme else "",
-        "contents": contents(main),
+        "contents": contents(
+            main, report.programme and bool(report.indicators or report.indicators_problem)
+        ),
         "headings": {
             key: title
             for key, (_, title) in {
@@ -547,6 +552,7 @@ def view(report: Report) -> dict[str, Any]:
                 "appendix_methods": APPENDIX_METHODS,
                 "review": REVIEW,
                 "reported": REPORTED,
+                "indicators": INDICATORS,
             }.items()
         },
         "outcomes": outcomes,
