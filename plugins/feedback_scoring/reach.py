@@ -194,17 +194,33 @@ def reach(context: ScoringContext) -> list[ScoreResult]:
 def response_rate(context: ScoringContext) -> list[ScoreResult]:
     """How many of those who attended responded: the denominator of every other outcome."""
     scope = "programme" if context.programme or context.event is None else "event"
+    # each attendance is one chance to respond: over a programme, a person who came to two
+    # events counts twice (and is named once among the people)
     attended = {
-        a["person"]
+        (a["person"], a["event"])
         for a in context.attendance
         if a["attended"] and (scope == "programme" or a["event"] == context.event)
     }
-    responses = len(context.responses)
-    channels = Counter(r.get("channel") for r in context.responses)
+    people = len({person for person, _ in attended})
+    who = plural(len(attended), "participant")
+    if people < len(attended):
+        who = f"{plural(len(attended), 'attendance')} ({plural(people, 'person', 'people')})"
+
+    # follow-up answers (a survey that ``follows`` another) are the same people asked again:
+    # counted apart, with their own response rate (the intentions scorer's)
+    def follows(response: dict[str, Any]) -> bool:
+        key = (str(response.get("survey")), str(response.get("survey_version")))
+        survey = context.surveys.get(key)
+        return survey is not None and survey.follows is not None
+
+    first = [r for r in context.responses if not follows(r)]
+    later = len(context.responses) - len(first)
+    responses = len(first)
+    channels = Counter(r.get("channel") for r in first)
     how = ", ".join(
         f"{n} {CHANNELS.get(str(c), f'by {c}')}" for c, n in sorted(channels.items(), key=_first)
     )
-    partial = sum(1 for r in context.responses if r.get("partial"))
+    partial = sum(1 for r in first if r.get("partial"))
     if partial:
         how += f", {partial} of them partial (left before Submit at the kiosk)"
     where = "" if scope == "event" else " over the programme so far"
@@ -217,21 +233,23 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
     elif responses > len(attended):
         summary = (
             f"{plural(responses, 'response')}{where} from "
-            f"{plural(len(attended), 'participant')} on the roster: more "
+            f"{who} on the roster: more "
             "responses than participants (answers through the open link or from people not on the "
             f"roster), so no response rate is given ({how})."
         )
     else:
         rate = figures.share(responses, len(attended))
-        summary = (
-            f"{responses} of the {plural(len(attended), 'participant')}{where} responded ({rate}): "
-            f"{how}."
-        )
+        summary = f"{responses} of the {who}{where} responded ({rate}): {how}."
     open_link = channels.get("open-link", 0)
     if open_link:
         summary += (
             f" {open_link} of the {responses} came by the event's open link, which anyone with "
             "the link could use: they cannot be checked against the roster."
+        )
+    if later:
+        summary += (
+            f" {plural(later, 'follow-up answer')} (to a survey that follows another) "
+            f"{'is' if later == 1 else 'are'} counted apart."
         )
     return [
         ScoreResult(
@@ -243,16 +261,19 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
             k=responses,
             estimate=responses / len(attended) if rate is not None else None,
             unit="rate",
-            method="responses stored for the event, against the distinct people who attended "
-            "(from the roster); no interval: everyone was asked, nobody was sampled",
+            method="responses stored for the event, against the people who attended (from the "
+            "roster; over a programme, each attendance of each event); follow-up surveys' "
+            "answers apart; no interval: everyone was asked, nobody was sampled",
             summary=summary,
             details={
                 "responses": responses,
                 "attended": len(attended),
+                "people": people,
                 "response_rate": rate,
                 "channels": {str(c): n for c, n in sorted(channels.items(), key=_first)},
                 "open_link": open_link,
                 "partial": partial,
+                "follow_ups": later,
             },
             figure=Share(k=responses, n=len(attended), chart=False),
             wording={"en": RATE_WORDS},

@@ -441,6 +441,16 @@ def test_a_programme_from_invitation_to_indicators(
         "Attendance evidence: 7 from signed sheets, 6 from check-in at the venue;"
     )
 
+    # the first answers, 8 at The Hague and 6 at Rome, of 14 attendances (Anna came to both);
+    # the 12 follow-up answers have their own rate, above
+    rate = next(r for r in report["results"] if r["scorer"] == "response_rate")
+    assert (rate["k"], rate["n"]) == (14, 14)
+    assert rate["summary"] == (
+        "14 of the 14 attendances (13 people) over the programme so far responded (100%): 8 "
+        "online, 6 at the kiosk. 12 follow-up answers (to a survey that follows another) are "
+        "counted apart."
+    )
+
     indicators = {i["id"]: i for i in report["indicators"]}
     mps_rows = indicators["mps_reached"]["events"]
     assert [(p["event"], p["value"], p["so_far"]) for p in mps_rows] == [
