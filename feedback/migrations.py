@@ -322,3 +322,20 @@ def m0012_checkin_passes(db: Database) -> None:
         ALTER TABLE erasures ADD COLUMN passes INTEGER NOT NULL DEFAULT 0
         """,
     )
+
+
+@migrations(name="0013_erased_people")
+def m0013_erased_people(db: Database) -> None:
+    """Tombstones of erased people (`feedback.erasure.tombstone`): a keyed hash of the email (or,
+    without one, of the name, role, country and organisation), so that ``feedback merge`` does
+    not bring an erased person back from another database of the project. Nothing ties a
+    tombstone to a row of ``erasures``: no date, and ``WITHOUT ROWID`` keeps the rows in the
+    order of their hashes, not of the erasures."""
+    run_script(
+        db,
+        """
+        CREATE TABLE erased_people (
+            tombstone TEXT PRIMARY KEY
+        ) WITHOUT ROWID
+        """,
+    )

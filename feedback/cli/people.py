@@ -24,6 +24,13 @@ def erase(who: str, yes: bool, db: Path | None) -> None:
     WHO is their roster id or email address. Their responses stay, as answers nobody can trace
     back to them: the keyed link that tied them to the person is removed (this needs the linking
     key). The erasure is logged with its date and counts, never the name.
+
+    \b
+    A tombstone is kept so that `feedback merge` does not bring the person back from another
+    database of the project: a keyed hash of their email (or of their name, role, country and
+    organisation), under the linking key, that names nobody without it. Without a readable key
+    file, a person whose answers are linked is not erased; one whose answers are not is erased
+    without a tombstone, and a merge of a database that still holds them would bring them back.
     """
     from feedback.erasure import erase_person, find_person
     from feedback.errors import InvalidInput
@@ -49,3 +56,10 @@ def erase(who: str, yes: bool, db: Path | None) -> None:
         f"{erased.passes} check-in pass(es). "
         "Their responses stay, unlinked."
     )
+    if not erased.tombstone:
+        click.echo(
+            f"warning: no tombstone was kept ({erased.no_tombstone_why}): `feedback merge` of "
+            "a database that still holds this person would bring them back; erase them there "
+            "too before merging it",
+            err=True,
+        )

@@ -17,6 +17,13 @@ apart), which needs the key file. Without it, person links are not carried (and 
 run again once the key is readable adds them. Links made under another key are carried too, and
 never match: nothing can tell them apart without that key.
 
+A person erased here (`feedback person erase`) is not brought back from a database that still
+holds them: their tombstone (`feedback.erasure.tombstone`, a keyed hash of what the merge matches
+people on) is found among ours, and the person is left out with their attendance, check-in passes
+and person links; their responses come all the same, unlinked, as they are no one's. Telling them
+apart needs the key file: without it, a database holding people is refused while there are
+tombstones (`ErasedNeedKey`), rather than bringing the erased back in silence.
+
 Before anything is written, every row of its events, people and attendance is checked as
 ``feedback event add`` and ``feedback roster import`` check theirs (`feedback.events.Event`,
 `feedback.roster.person_problems`): an event id that is not a slug (``../../tmp/x``), an email
@@ -40,6 +47,7 @@ from pydantic import ValidationError
 
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine, Link, Rejection
+from feedback.erasure import tombstone, tombstones
 from feedback.errors import InvalidInput
 from feedback.events import Event
 from feedback.i18n import plural
@@ -78,6 +86,18 @@ class RowsRefused(InvalidInput):
         super().__init__("\n".join(lines))
 
 
+class ErasedNeedKey(InvalidInput):
+    """People were erased here, the other database holds people, and the linking key that tells
+    whether they are the erased cannot be read: nothing of that database was merged."""
+
+    def __init__(self, path: Path, erased: int, why: InvalidInput):
+        super().__init__(
+            f"{path}: {plural(erased, 'person', 'people')} erased here could come back with it, "
+            f"and the linking key that tells them apart cannot be read ({why}); nothing of it "
+            "was merged"
+        )
+
+
 @dataclass
 class MergeReport:
     """What a merge of one database brought in."""
@@ -102,6 +122,9 @@ class MergeReport:
     #: person links that could not be made again for our person ids, and why
     links_not_carried: int = 0
     links_why: str | None = None
+    #: people of theirs erased here, left out with their attendance, passes and person links
+    erased: int = 0
+    erased_links: int = 0
 
     @property
     def ok(self) -> bool:
@@ -289,6 +312,8 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
     :raises NotADatabase: see `snapshot`; also when it is this project's own database.
     :raises RowsRefused: an event, person or attendance row that ``feedback event add`` or
         ``feedback roster import`` would refuse (see `row_problems`); nothing is written.
+    :raises ErasedNeedKey: people were erased here, it holds people, and the linking key cannot
+        be read; nothing is written.
     """
     if path.resolve() == engine.settings.db_path.resolve():
         raise NotADatabase(f"{path}: is this project's own database")
@@ -298,17 +323,19 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
         problems = row_problems(engine, other)
         if problems:
             raise RowsRefused(path, problems)
+        stones = _tombstones_to_check(engine, other, path)
 
         links: dict[str, Link] = {}
 
         def copy(store: Store) -> None:
             _merge_events(engine, other, report)
             _merge_surveys(store, other, report)
-            people = _merge_people(store, other, report)
+            people, erased = _merge_people(engine, other, stones, report)
             _merge_attendance(store, other, people, report)
             _merge_passes(store, other, people, report)
             _merge_conflicts(store, other, report)
-            links.update(_links(engine, other, people, report))  # read as responses are checked
+            # read as responses are checked
+            links.update(_links(engine, other, people, erased, report))
 
         result = engine.submit_many(_responses(other, path), within=copy, links=links)
     finally:
@@ -323,7 +350,7 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
     else:  # refused: nothing of it was written (but its responses' conflicts with ours)
         report.events = report.surveys = report.people = report.attendance = 0
         report.people_matched = report.conflicts_copied = report.passes = report.links = 0
-        report.links_not_carried = 0
+        report.links_not_carried = report.erased = report.erased_links = 0
         report.links_why = None
         report.events_kept = []
     return report
@@ -357,12 +384,38 @@ def _merge_surveys(store: Store, other: sqlite3.Connection, report: MergeReport)
 PERSON_FIELDS = PERSON_COLUMNS
 
 
-def _merge_people(store: Store, other: sqlite3.Connection, report: MergeReport) -> dict[int, int]:
-    """Every person of the other database, as ours; their ids mapped to ours."""
+def _tombstones_to_check(engine: Engine, other: sqlite3.Connection, path: Path) -> set[str]:
+    """The tombstones of the people erased here, when the other database holds people.
+
+    :raises ErasedNeedKey: there are some, and the key cannot be read to make theirs.
+    """
+    stones = tombstones(engine.store)
+    if not stones or other.execute("SELECT 1 FROM people LIMIT 1").fetchone() is None:
+        return set()
+    try:
+        engine.linking_key()
+    except InvalidInput as exc:
+        raise ErasedNeedKey(path, len(stones), exc) from exc
+    return stones
+
+
+def _merge_people(
+    engine: Engine, other: sqlite3.Connection, stones: set[str], report: MergeReport
+) -> tuple[dict[int, int], set[int]]:
+    """Every person of the other database but those erased here, as ours: their ids mapped to
+    ours, and the ids of those erased. One erased here is left out even when someone of the same
+    email was put on the roster again since: what the other database holds of them is what the
+    erasure took away."""
+    store = engine.store
     fields = [f for f in PERSON_FIELDS if f in set(_columns(other, "people"))]
     mapping: dict[int, int] = {}
+    erased: set[int] = set()
     for person in _rows(other, f"SELECT id, {', '.join(fields)} FROM people"):
         values = {f: person[f] for f in fields}
+        if stones and tombstone(engine.linking_key(), values) in stones:
+            erased.add(person["id"])
+            report.erased += 1
+            continue
         match = store.find_person(values)
         if match is None:
             mapping[person["id"]] = store.add_person(values)
@@ -374,7 +427,7 @@ def _merge_people(store: Store, other: sqlite3.Connection, report: MergeReport) 
             store.fill_person(
                 match, {k: v for k, v in values.items() if k not in ("name", "email")}
             )
-    return mapping
+    return mapping, erased
 
 
 def _merge_attendance(
@@ -411,20 +464,30 @@ def _merge_passes(
 
 
 def _links(
-    engine: Engine, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
+    engine: Engine,
+    other: sqlite3.Connection,
+    people: dict[int, int],
+    erased: set[int],
+    report: MergeReport,
 ) -> dict[str, Link]:
     """Their responses' links as ours: a self-generated code's as it is (the key is the
     project's); a person's made again for the person's id here, found among their people by the
     key. One that cannot be (no key file; no person of theirs has it) is counted, not carried:
-    under our ids it would link the answers of someone else."""
+    under our ids it would link the answers of someone else. One of a person erased here is left
+    out, and counted apart: their answers come unlinked, as the erasure left ours."""
     if "response_links" not in _tables(other):
         return {}
     rows = list(_rows(other, "SELECT response, link, method FROM response_links"))
     found: dict[str, Link] = {}
     persons: dict[str, int] | None = None
+    # the key is readable whenever someone of theirs was found erased (`_tombstones_to_check`)
+    gone = {person_link(engine.linking_key(), theirs) for theirs in erased} if erased else set()
     for row in rows:
         if row["method"] != "person":
             found[str(row["response"])] = Link(row["link"], row["method"])
+            continue
+        if row["link"] in gone:
+            report.erased_links += 1
             continue
         if persons is None:
             persons = _person_links(engine, people, report)
@@ -488,6 +551,11 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
     had person links that could not be carried.
 
     \b
+    A person erased here (`feedback person erase`) is not brought back, nor their attendance,
+    check-in passes or links; their responses come, unlinked. Telling them apart needs the key
+    file: without it, a database that holds people is refused while people were erased here.
+
+    \b
     Links are keyed hashes made under the project's linking key (`feedback keys new`): merge
     only databases of this project, whose kiosks used the same key file. Links made under
     another key are merged all the same and never match any answer; nothing can tell them
@@ -500,7 +568,7 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
     for path in others:
         try:
             report = merge_database(engine, path)
-        except (NotADatabase, RowsRefused) as exc:
+        except (NotADatabase, RowsRefused, ErasedNeedKey) as exc:
             click.echo(f"rejected {exc}", err=True)
             failed = True
             continue
@@ -525,6 +593,11 @@ def merge(others: tuple[Path, ...], db: Path | None) -> None:
             f"{plural(report.attendance, 'attendance change')}, "
             f"{plural(report.passes, 'new check-in pass', 'new check-in passes')}, "
             f"{plural(report.links, 'link')} between waves"
+            + (
+                f"; {plural(report.erased, 'erased person', 'erased people')} not brought back"
+                if report.erased
+                else ""
+            )
         )
         if report.links_not_carried:
             failed = True

@@ -3,6 +3,8 @@ responses stay, unlinked; the log says when and how much, never who (issue 15)."
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,8 +12,9 @@ import pytest
 from helpers import EVENT, dump, make_response, run
 
 from feedback.engine import Engine
+from feedback.erasure import tombstone
 from feedback.invitations import Invitations
-from feedback.linking import new_key_file
+from feedback.linking import new_key_file, person_link, read_key
 from feedback.migrations import plugin_migrations
 from feedback.plugins import make_plugin_manager
 
@@ -89,10 +92,71 @@ def test_without_the_key_nothing_is_erased(roster: Engine, project: Path, key_fi
     result = run(project, "person", "erase", "1", "--yes")
     assert result.exit_code == 2
     assert "nothing was erased" in result.output and "feedback keys new" in result.output
-    assert dump(project / "feedback.db") == before
+    assert dump(project / "feedback.db") == before  # no tombstone either
 
 
 def test_it_asks_first_unless_told_yes(roster: Engine, project: Path) -> None:
     result = run(project, "person", "erase", "1")  # no answer on standard input: no
     assert result.exit_code != 0
     assert count(roster, "SELECT count(*) FROM people") == 2
+
+
+# -- the tombstone that keeps `feedback merge` from bringing the person back ---------------------
+
+
+def test_an_erasure_leaves_a_tombstone_that_names_nobody(
+    roster: Engine, project: Path, key_file: Path
+) -> None:
+    columns = [c.name for c in roster.store.db["erasures"].columns]
+    assert run(project, "person", "erase", "anna@example.nl", "--yes").exit_code == 0
+    assert run(project, "person", "erase", "2", "--yes").exit_code == 0
+    key = read_key(key_file)
+    stones = [s for (s,) in roster.store.conn.execute("SELECT tombstone FROM erased_people")]
+    assert set(stones) == {
+        tombstone(key, {"email": "anna@example.nl"}),
+        tombstone(key, {"email": "b@x.org"}),
+    }
+    # no plain hash of what the database held of them, nor their links
+    held = {"anna@example.nl", "b@x.org", "Anna de Vries", "Brian Byrne", "1", "2"}
+    plain = {hashlib.sha256(v.encode()).hexdigest() for v in held}
+    plain |= {hashlib.sha256(v.upper().encode()).hexdigest() for v in held}
+    assert not set(stones) & (plain | {person_link(key, 1), person_link(key, 2)})
+    # nothing ties a tombstone to an erasure: the log has the shape it had, the tombstones no
+    # date nor row number, and they are kept in the order of their hashes, not of the erasures
+    assert [c.name for c in roster.store.db["erasures"].columns] == columns
+    assert [c.name for c in roster.store.db["erased_people"].columns] == ["tombstone"]
+    with pytest.raises(sqlite3.OperationalError, match="no such column: rowid"):
+        roster.store.conn.execute("SELECT rowid FROM erased_people")
+    assert stones == sorted(stones)
+    assert len(roster.store.conn.execute("SELECT * FROM erasures").fetchall()) == 2
+
+
+def test_a_person_without_email_is_tombstoned_by_what_a_merge_matches(
+    roster: Engine, project: Path, key_file: Path
+) -> None:
+    walk_in = {"name": "Zoë Visser", "role": "ngo", "country": "NL", "organisation": None}
+    with roster.store.write():
+        pid = roster.store.add_person(walk_in)
+    assert run(project, "person", "erase", str(pid), "--yes").exit_code == 0
+    key = read_key(key_file)
+    [(stone,)] = roster.store.conn.execute("SELECT tombstone FROM erased_people").fetchall()
+    assert stone == tombstone(key, {**walk_in, "name": " zoë visser ", "email": None})
+    assert stone != tombstone(key, {**walk_in, "role": "mp"})
+
+
+def test_without_the_key_and_no_linked_answers_it_erases_and_says_no_tombstone_was_kept(
+    roster: Engine, project: Path, key_file: Path
+) -> None:
+    with roster.store.write():
+        roster.store.conn.execute("DELETE FROM response_links")
+    key_file.rename(key_file.with_suffix(".moved"))
+    result = run(project, "person", "erase", "anna@example.nl", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Erased person 1" in result.output
+    assert "no tombstone was kept" in result.output and str(key_file) in result.output
+    assert "`feedback merge` of a database that still holds this person would bring them back" in (
+        result.output
+    )
+    assert count(roster, "SELECT count(*) FROM people") == 1
+    assert count(roster, "SELECT count(*) FROM erased_people") == 0
+    assert count(roster, "SELECT count(*) FROM erasures") == 1

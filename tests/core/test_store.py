@@ -38,7 +38,7 @@ def test_migrations_are_numbered_recorded_and_applied_once(tmp_path: Path) -> No
     with Store(path) as store:
         assert store.applied_migrations() == [m.name for m in migrations._migrations]
         assert store.applied_migrations()[0] == "0001_initial"
-        assert store.applied_migrations()[-1] == "0012_checkin_passes"
+        assert store.applied_migrations()[-1] == "0013_erased_people"
         tables = set(store.db.table_names())
         assert {"events", "people", "attendance", "surveys", "responses", "conflicts"} <= tables
         assert {"invitations", "outcomes", "indicator_values"} <= tables
@@ -171,6 +171,7 @@ def test_a_database_of_the_first_release_is_brought_up_to_date_with_its_data(
             "0010_erasures",
             "0011_attendance_evidence",
             "0012_checkin_passes",
+            "0013_erased_people",
             "feedback_web:0001_drafts_and_secrets",
             "feedback_web:0002_sealed_drafts",
             "feedback_web:0003_failed_links",
