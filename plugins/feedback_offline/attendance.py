@@ -27,6 +27,7 @@ from feedback.cli import CommandError, FeedbackGroup, check_output, db_option, s
 from feedback.engine import Engine
 from feedback.errors import FeedbackError, did_you_mean
 from feedback.i18n import long_date
+from feedback_offline.bidi import visual
 
 TEMPLATES = Path(__file__).parent / "paper_templates"
 SUFFIXES = (".pdf", ".html")
@@ -307,7 +308,14 @@ def render_pdf(sheet: Sheet) -> bytes:
     ]
     for row in sheet.rows:
         data.append(
-            [p(str(row.number)), p(row.name), p(row.organisation), p(row.role), p(row.country), ""]
+            [
+                p(str(row.number)),
+                p(visual(row.name)),
+                p(visual(row.organisation)),
+                p(row.role),
+                p(row.country),
+                "",
+            ]
         )
     # A row is at least 11 mm high (room to sign); platypus never splits a row of a table.
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")

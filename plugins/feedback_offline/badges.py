@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from feedback.cli import CommandError, check_output, db_option, state
 from feedback.errors import FeedbackError, did_you_mean
 from feedback.i18n import long_date
 from feedback_offline.attendance import family_key
+from feedback_offline.bidi import visual
 
 if TYPE_CHECKING:
     from feedback.checkin import Pass
@@ -157,18 +157,6 @@ def build_badges(
         date=long_date(event.get("date"), language),
         badges=badges,
     )
-
-
-def visual(text: str) -> str:
-    """``text`` in the order a left-to-right PDF canvas draws it: a text of right-to-left
-    letters only (a name in Hebrew or Arabic, with spaces, digits and punctuation) is reversed,
-    its numbers kept in reading order and its brackets mirrored; any other text is kept as it is.
-    Arabic letters are drawn in their isolated forms: the canvas does not join them."""
-    kinds = {unicodedata.bidirectional(c) for c in text}
-    if "L" in kinds or not kinds & {"R", "AL"}:
-        return text
-    mirror = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<"}
-    return "".join(mirror.get(run, run) for run in reversed(re.findall(r"\d+|\D", text)))
 
 
 # -- HTML ----------------------------------------------------------------------------------------

@@ -331,3 +331,35 @@ def test_default_language_is_the_default_surveys_first(project: Path) -> None:
     assert "Presentielijst: Hague" in text and "Pagina 1 van 1" in text
     (text,) = pages(sheet(project, project / "s.pdf", "--lang", "EN"))
     assert "Attendance sheet: Hague" in text
+
+
+def test_a_right_to_left_name_is_drawn_in_reading_order(project: Path) -> None:
+    """reportlab draws every string left to right: a Hebrew name must be given to it reversed,
+    or it is printed backwards. pypdf reads a run of Hebrew drawn left to right back in reverse,
+    so the text it extracts is in reading order exactly when the name was drawn right: with the
+    name given as stored, it extracted "ןהכ דוד" and " ןוגרא12"."""
+    _import(
+        project,
+        "name,email,role,country,organisation,attended\n"
+        "דוד כהן,david@example.org,mp,IL,ארגון 12,yes\n",
+        event="rome-2012",
+    )
+    text = pages(sheet(project, project / "rtl.pdf", event="rome-2012"))[0]
+    assert "דוד כהן" in text and "ןהכ דוד" not in text
+    assert "12 ארגון" in text  # the number keeps its own order
+
+
+@pytest.mark.parametrize(
+    ("logical", "drawn"),
+    [
+        ("דוד כהן", "ןהכ דוד"),
+        ("(מרכז) 2024", "2024 (זכרמ)"),  # numbers keep their order, brackets mirror
+        ("Anna de Vries", "Anna de Vries"),  # left to right: as it is
+        ("Mixed דוד", "Mixed דוד"),  # mixed scripts: kept as stored
+        ("", ""),
+    ],
+)
+def test_visual_order_for_a_left_to_right_canvas(logical: str, drawn: str) -> None:
+    from feedback_offline.bidi import visual
+
+    assert visual(logical) == drawn
