@@ -28,13 +28,12 @@ Before anything is written, every row of its events, people and attendance is ch
 ``feedback event add`` and ``feedback roster import`` check theirs (`feedback.events.Event`,
 `feedback.roster.person_problems`): an event id that is not a slug (``../../tmp/x``), an email
 holding a line break, a name with control characters or an email encoded word refuse the whole
-database (`RowsRefused`), naming the table, the row and the column.
+database (`RowsRefused`), naming the table, the row and the column
+(`feedback_offline.merge_rows`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,19 +42,23 @@ from typing import Any
 
 import click
 import orjson
-from pydantic import ValidationError
 
 from feedback.cli import CommandError, db_option, state
 from feedback.engine import Engine, Link, Rejection
 from feedback.erasure import tombstone, tombstones
 from feedback.errors import InvalidInput
-from feedback.events import Event
 from feedback.i18n import plural
 from feedback.linking import person_link
-from feedback.loading import pydantic_problems
-from feedback.roster import person_problems
 from feedback.store import PERSON_COLUMNS, RESPONSE_COLUMNS, Store
-from feedback.text import cut
+from feedback_offline.merge_rows import (
+    attendance_columns,
+    event_columns,
+    read_rows,
+    row_problems,
+    table_columns,
+    table_names,
+    valid_event,
+)
 
 REQUIRED_TABLES = {"events", "people", "attendance", "surveys", "responses"}
 
@@ -158,149 +161,6 @@ def snapshot(path: Path) -> sqlite3.Connection:
     return copy
 
 
-def _rows(
-    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()
-) -> Iterator[dict[str, Any]]:
-    cursor = conn.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-
-
-def _where(table: str, rowid: int, key: str, column: str | int) -> str:
-    return f"table {table}, row {rowid} ({key}), column '{column}'"
-
-
-def _event_columns(engine: Engine, other: sqlite3.Connection) -> list[str]:
-    """The columns of events that both databases have."""
-    ours = set(engine.store.columns("events"))
-    return [c for c in _columns(other, "events") if c in ours]
-
-
-def _valid_event(event: dict[str, Any]) -> Event:
-    """An events row as ``feedback event add`` would take it.
-
-    :raises ValidationError: it would not.
-    """
-    return Event.model_validate({k: v for k, v in event.items() if k in Event.model_fields})
-
-
-def row_problems(engine: Engine, other: sqlite3.Connection) -> list[str]:
-    """Every value of the other database's events, people and attendance that ``feedback event
-    add`` or ``feedback roster import`` would refuse, each naming its table, row and column."""
-    problems: list[str] = []
-    events = set(engine.store.event_ids())
-    columns = _event_columns(engine, other)
-    for event in _rows(other, f"SELECT rowid AS rowid_, {', '.join(columns)} FROM events"):
-        rowid = event.pop("rowid_")
-        events.add(event["id"])
-        problems.extend(_event_problems(rowid, event))
-    people = set()
-    fields = [f for f in PERSON_FIELDS if f in set(_columns(other, "people"))]
-    for person in _rows(other, f"SELECT rowid AS rowid_, id, {', '.join(fields)} FROM people"):
-        rowid = person.pop("rowid_")
-        people.add(person["id"])
-        for problem in person_problems(person):
-            where = _where("people", rowid, f"id {person['id']}", problem.loc[0])
-            problems.append(f"{where}: {problem.message}")
-    sql = f"SELECT rowid AS rowid_, {', '.join(_attendance_columns(other))} FROM attendance"
-    for row in _rows(other, sql):
-        problems.extend(_attendance_problems(row, people, events))
-    if "checkin_passes" in _tables(other):
-        sql = "SELECT rowid AS rowid_, token_hash, event, person, issued FROM checkin_passes"
-        for row in _rows(other, sql):
-            problems.extend(_pass_problems(row, people, events))
-    return problems
-
-
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-def _attendance_columns(other: sqlite3.Connection) -> list[str]:
-    """The columns of attendance the merge reads: a database of an older release has no source
-    nor recorded (its attendance is all the roster's)."""
-    present = set(_columns(other, "attendance"))
-    optional = [c for c in ("source", "recorded") if c in present]
-    return ["person", "event", "invited", "attended", *optional]
-
-
-SOURCES = ("roster", "sheet", "checkin")
-
-
-def _is_time(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _event_problems(rowid: int, event: dict[str, Any]) -> list[str]:
-    try:
-        _valid_event(event)
-    except ValidationError as exc:
-        key = f"id {cut(str(event['id']))!r}"
-        data = {k: v for k, v in event.items() if k in Event.model_fields}
-        return [
-            f"{_where('events', rowid, key, p.loc[0] if p.loc else '?')}: {p.message}"
-            for p in pydantic_problems(exc, data, Event)
-        ]
-    return []
-
-
-def _attendance_problems(row: dict[str, Any], people: set[Any], events: set[Any]) -> list[str]:
-    key = f"person {cut(repr(row['person']))}, event {cut(str(row['event']))!r}"
-    found = []
-    if row["person"] not in people:
-        found.append(("person", "no such person in the people of that database"))
-    if row["event"] not in events:
-        found.append(("event", "no such event in either database"))
-    for column in ("invited", "attended"):
-        if row[column] not in (0, 1):
-            found.append((column, f"expected 0 or 1, found {cut(repr(row[column]))}"))
-    if row.get("source", "roster") not in SOURCES:
-        found.append(
-            ("source", f"expected one of {', '.join(SOURCES)}, found {cut(repr(row['source']))}")
-        )
-    if row.get("recorded") is not None and not _is_time(row["recorded"]):
-        found.append(
-            ("recorded", f"expected a date and time (ISO 8601), found {cut(repr(row['recorded']))}")
-        )
-    return [
-        f"{_where('attendance', row['rowid_'], key, column)}: {message}"
-        for column, message in found
-    ]
-
-
-def _pass_problems(row: dict[str, Any], people: set[Any], events: set[Any]) -> list[str]:
-    key = f"person {cut(repr(row['person']))}, event {cut(str(row['event']))!r}"
-    found = []
-    if not isinstance(row["token_hash"], str) or not HASH.fullmatch(row["token_hash"]):
-        found.append(("token_hash", "expected 64 lower-case hexadecimal digits (a code's hash)"))
-    if row["person"] not in people:
-        found.append(("person", "no such person in the people of that database"))
-    if row["event"] not in events:
-        found.append(("event", "no such event in either database"))
-    if not _is_time(row["issued"]):
-        found.append(
-            ("issued", f"expected a date and time (ISO 8601), found {cut(repr(row['issued']))}")
-        )
-    return [
-        f"{_where('checkin_passes', row['rowid_'], key, column)}: {message}"
-        for column, message in found
-    ]
-
-
-HASH = re.compile(r"[0-9a-f]{64}")
-
-
 def merge_database(engine: Engine, path: Path) -> MergeReport:
     """Merge one other database into the engine's; nothing is written when anything is refused.
 
@@ -357,10 +217,10 @@ def merge_database(engine: Engine, path: Path) -> MergeReport:
 
 
 def _merge_events(engine: Engine, other: sqlite3.Connection, report: MergeReport) -> None:
-    columns = _event_columns(engine, other)
-    for raw in _rows(other, f"SELECT {', '.join(columns)} FROM events"):
+    columns = event_columns(engine, other)
+    for raw in read_rows(other, f"SELECT {', '.join(columns)} FROM events"):
         # as `feedback event add` stores it (text trimmed, country upper case): checked before
-        valid = _valid_event(raw).row()
+        valid = valid_event(raw).row()
         event = {c: valid.get(c, raw[c]) for c in columns}
         if engine.store.add_event(event):
             report.events += 1
@@ -371,7 +231,9 @@ def _merge_events(engine: Engine, other: sqlite3.Connection, report: MergeReport
 
 
 def _merge_surveys(store: Store, other: sqlite3.Connection, report: MergeReport) -> None:
-    for survey in _rows(other, "SELECT id, version, title, definition, first_seen FROM surveys"):
+    for survey in read_rows(
+        other, "SELECT id, version, title, definition, first_seen FROM surveys"
+    ):
         report.surveys += store.save_survey_version(
             survey["id"],
             survey["version"],
@@ -407,10 +269,10 @@ def _merge_people(
     email was put on the roster again since: what the other database holds of them is what the
     erasure took away."""
     store = engine.store
-    fields = [f for f in PERSON_FIELDS if f in set(_columns(other, "people"))]
+    fields = [f for f in PERSON_FIELDS if f in set(table_columns(other, "people"))]
     mapping: dict[int, int] = {}
     erased: set[int] = set()
-    for person in _rows(other, f"SELECT id, {', '.join(fields)} FROM people"):
+    for person in read_rows(other, f"SELECT id, {', '.join(fields)} FROM people"):
         values = {f: person[f] for f in fields}
         if stones and tombstone(engine.linking_key(), values) in stones:
             erased.add(person["id"])
@@ -433,8 +295,8 @@ def _merge_people(
 def _merge_attendance(
     store: Store, other: sqlite3.Connection, people: dict[int, int], report: MergeReport
 ) -> None:
-    sql = f"SELECT {', '.join(_attendance_columns(other))} FROM attendance"
-    for row in _rows(other, sql):
+    sql = f"SELECT {', '.join(attendance_columns(other))} FROM attendance"
+    for row in read_rows(other, sql):
         person = people.get(row["person"])
         if person is None:
             continue
@@ -453,9 +315,9 @@ def _merge_passes(
 ) -> None:
     """Their check-in passes, for the same people here: a badge printed on a kiosk laptop's
     database still checks its holder in once merged."""
-    if "checkin_passes" not in _tables(other):
+    if "checkin_passes" not in table_names(other):
         return
-    rows = _rows(other, "SELECT token_hash, event, person, issued FROM checkin_passes")
+    rows = read_rows(other, "SELECT token_hash, event, person, issued FROM checkin_passes")
     report.passes += store.add_checkin_passes(
         (row["token_hash"], row["event"], people[row["person"]], row["issued"])
         for row in rows
@@ -475,9 +337,9 @@ def _links(
     key. One that cannot be (no key file; no person of theirs has it) is counted, not carried:
     under our ids it would link the answers of someone else. One of a person erased here is left
     out, and counted apart: their answers come unlinked, as the erasure left ours."""
-    if "response_links" not in _tables(other):
+    if "response_links" not in table_names(other):
         return {}
-    rows = list(_rows(other, "SELECT response, link, method FROM response_links"))
+    rows = list(read_rows(other, "SELECT response, link, method FROM response_links"))
     found: dict[str, Link] = {}
     persons: dict[str, int] | None = None
     # the key is readable whenever someone of theirs was found erased (`_tombstones_to_check`)
@@ -515,7 +377,7 @@ def _person_links(engine: Engine, people: dict[int, int], report: MergeReport) -
 def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     # all but the content hash, which the engine works out again; a database of an older
     # release has no ``partial`` column (all its responses are full ones)
-    present = set(_columns(other, "responses"))
+    present = set(table_columns(other, "responses"))
     names = [name for name in RESPONSE_COLUMNS[:-1] if name in present]
     cursor = other.execute(f"SELECT {', '.join(names)} FROM responses ORDER BY rowid")
     for row in cursor:
@@ -525,7 +387,7 @@ def _responses(other: sqlite3.Connection, path: Path) -> Iterator[tuple[str, dic
 
 
 def _merge_conflicts(store: Store, other: sqlite3.Connection, report: MergeReport) -> None:
-    for row in _rows(
+    for row in read_rows(
         other, "SELECT response_id, received, channel, content, content_hash FROM conflicts"
     ):
         report.conflicts_copied += store.add_conflict(
