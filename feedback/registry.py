@@ -30,6 +30,13 @@ class Channel:
     #: ``factory(engine, *, survey=None, event=None, **options)`` returns a Textual ``App`` or an
     #: ASGI application (used by `feedback.testing` and by anyone embedding the channel)
     app: str | None = None
+    #: how a count of its responses reads in a report, after the number: ``20 at the kiosk``,
+    #: ``10 online`` (default: ``by <name>``)
+    phrase: str = ""
+
+    def counted(self) -> str:
+        """The words after a count of this channel's responses."""
+        return self.phrase or f"by {self.name}"
 
 
 @dataclass(frozen=True)

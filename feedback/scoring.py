@@ -505,6 +505,15 @@ class ScoringContext:
     #: response id -> how its link was made: "person" (a pseudonymous survey's personal link)
     #: or "self_code" (a self-generated code)
     link_methods: dict[str, str] = field(default_factory=dict)
+    #: how a count of each channel's responses reads (``"kiosk": "at the kiosk"``), as the
+    #: plugins that register the channels word it (`feedback.registry.Channel.phrase`)
+    channel_phrases: dict[str, str] = field(default_factory=dict)
+
+    def counted_by(self, channel: str) -> str:
+        """The words after a count of responses from ``channel``: ``at the kiosk``; ``by
+        <channel>`` for a channel no plugin registers (an uninstalled one's old responses)."""
+        return self.channel_phrases.get(channel) or f"by {channel}"
+
     #: scorers may keep what they compute once per context here (e.g. visible questions)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -604,6 +613,7 @@ def build_context(engine: Any, event: str | None = None, programme: bool = False
         reach_attendance=engine.settings.programme.reach_attendance,
         links={rid: link for rid, (link, _) in linked.items()},
         link_methods={rid: method for rid, (_, method) in linked.items()},
+        channel_phrases={name: c.counted() for name, c in engine.channels.items.items()},
     )
 
 

@@ -360,5 +360,6 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "import",
             "File import",
             "Responses read from JSON Lines or JSON files by `feedback responses import`.",
+            phrase="imported from files",
         )
     )

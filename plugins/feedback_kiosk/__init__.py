@@ -34,10 +34,16 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "A terminal at the venue that participants walk up to.",
             rendering="kiosk",
             app="feedback_kiosk.embed:channel_app",
+            phrase="at the kiosk",
         )
     )
     register(
-        Channel("paper", "Paper", "Paper forms keyed in by staff (`feedback kiosk --data-entry`).")
+        Channel(
+            "paper",
+            "Paper",
+            "Paper forms keyed in by staff (`feedback kiosk --data-entry`).",
+            phrase="on paper",
+        )
     )
 
 

@@ -52,6 +52,7 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "Offline form",
             "A standalone HTML file filled in with no network; its response files are imported "
             "with `feedback offline import`.",
+            phrase="on the offline form",
         )
     )
 

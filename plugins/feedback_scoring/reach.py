@@ -18,16 +18,6 @@ from feedback.scoring import (
 )
 from feedback_scoring.answers import MP, group_name
 
-CHANNELS = {
-    "kiosk": "at the kiosk",
-    "web": "online",
-    "open-link": "by the event's open link",
-    "paper": "on paper",
-    "offline": "on the offline form",
-    "import": "imported from files",
-}
-
-
 REACH_WORDS = Wording(
     caption="Each bar is the share of the target reached.",
     basis=("Reach", "is counted from the roster of who attended, not from the responses."),
@@ -218,7 +208,7 @@ def response_rate(context: ScoringContext) -> list[ScoreResult]:
     responses = len(first)
     channels = Counter(r.get("channel") for r in first)
     how = ", ".join(
-        f"{n} {CHANNELS.get(str(c), f'by {c}')}" for c, n in sorted(channels.items(), key=_first)
+        f"{n} {context.counted_by(str(c))}" for c, n in sorted(channels.items(), key=_first)
     )
     partial = sum(1 for r in first if r.get("partial"))
     if partial:

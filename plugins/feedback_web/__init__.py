@@ -51,6 +51,7 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "The form behind a personal emailed link (/s/<token>): `feedback serve`.",
             rendering="web",
             app="feedback_web.embed:channel_app",
+            phrase="online",
         )
     )
     register(
@@ -60,6 +61,7 @@ def register_channels(register: Callable[[Channel], None]) -> None:
             "The web form behind an event's open link (/e/<event>, the venue QR code), for "
             "events that turn it on (`feedback event add --open-link`); throttled per address "
             "and per event, and counted apart from personal links.",
+            phrase="by the event's open link",
         )
     )
 

@@ -26,6 +26,7 @@ from click.testing import CliRunner, Result
 
 import feedback.cli
 import feedback_formats
+import feedback_kiosk
 import feedback_reports
 import feedback_scoring
 from feedback.plugins import PluginManager, make_plugin_manager
@@ -127,9 +128,12 @@ def response(event: str, answers: dict, submitted: str) -> dict:
 
 
 def reports_plugin_manager() -> PluginManager:
-    """Formats, scorers and reports, registered explicitly (no entry points needed)."""
+    """Formats, scorers and reports, registered explicitly (no entry points needed); and the
+    kiosk, whose channels (``kiosk``, ``paper``) the seminar's responses came by and which words
+    how their counts read ("20 at the kiosk, 10 on paper")."""
     return make_plugin_manager(
-        entrypoints=False, plugins=[feedback_formats, feedback_scoring, feedback_reports]
+        entrypoints=False,
+        plugins=[feedback_formats, feedback_kiosk, feedback_scoring, feedback_reports],
     )
 
 

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from helpers import make_response
 
+from feedback.plugins import make_plugin_manager
+from feedback.registry import collect
 from feedback.scoring import ScoringContext
 from feedback_scoring.reach import response_rate
+
+#: how each built-in channel's count reads, as the installed plugins register them
+PHRASES = {
+    name: channel.counted()
+    for name, channel in collect(
+        make_plugin_manager(), "register_channels", "channel", lambda c: True, "a Channel"
+    ).items.items()
+}
 
 
 def context(channels: list[str], attended: int) -> ScoringContext:
@@ -18,6 +28,7 @@ def context(channels: list[str], attended: int) -> ScoringContext:
         attendance=[
             {"event": "hague-2011", "person": i, "attended": 1} for i in range(1, attended + 1)
         ],
+        channel_phrases=PHRASES,
     )
 
 
@@ -63,3 +74,12 @@ def test_without_partial_responses_the_sentence_says_nothing_of_them() -> None:
     [result] = response_rate(context(["kiosk"] * 2, attended=5))
     assert "partial" not in result.summary
     assert result.details["partial"] == 0
+
+
+def test_a_channel_words_its_own_count() -> None:
+    """A channel from another package says how its count reads; one no plugin registers (an
+    uninstalled channel's old responses) reads "by <name>"."""
+    found = context(["sms", "sms", "fax"], 5)
+    found.channel_phrases = {**PHRASES, "sms": "by text message"}
+    [result] = response_rate(found)
+    assert result.summary == "3 of the 5 participants responded (60%): 2 by text message, 1 by fax."
