@@ -231,7 +231,7 @@ def test_a_wrong_type_is_reported(make_engine: Callable[[PluginManager], Engine]
     assert len(engine.scorers) == 0
     assert engine.scorers.problems == [
         "plugin 'wrong' registered Channel(name='reach', title='Reach', description='', "
-        "rendering=None, app=None) as a scorer; expected a Scorer"
+        "rendering=None, app=None, phrase='') as a scorer; expected a Scorer"
     ]
     assert len(engine.question_types) == 0
     assert engine.question_types.problems == [
