@@ -464,16 +464,49 @@ def _secrets_in_file(cls: type[Settings], data: dict[str, Any], toml_path: Path)
         for part in loc:
             table = table.get(part) if isinstance(table, dict) else None
         if isinstance(table, dict):
-            found += [
-                ((*loc, name), (*loc, name))
-                for name, info in model.model_fields.items()
-                if name in table and _is_secret(info.annotation)
-            ]
+            found += [(path, path) for path in _secret_paths(model, table, loc)]
     message = (
         "a password or key does not belong in a file that is copied and shared; remove it and "
         "give it in the environment variable {}"
     )
     return [Problem(message.format(env_name(*key)), loc).render(toml_path) for loc, key in found]
+
+
+def _secret_paths(
+    model: type[BaseModel], table: dict[str, Any], loc: tuple[str, ...]
+) -> list[tuple[str, ...]]:
+    """Where ``table`` (read for ``model``) holds a secret: its own fields, and those of the tables
+    it holds, a model's (``[web.tls]``) or a table of them by name (``[webhooks.endpoints.NAME]``)."""
+    found: list[tuple[str, ...]] = []
+    for name, info in model.model_fields.items():
+        value = table.get(name)
+        if value is None:
+            continue
+        if _is_secret(info.annotation):
+            found.append((*loc, name))
+            continue
+        inner = _model_of(_unoptional(info.annotation))
+        if inner is not None and isinstance(value, dict):
+            found += _secret_paths(inner, value, (*loc, name))
+        args = typing.get_args(_unoptional(info.annotation))
+        named = (
+            _model_of(args[1])
+            if typing.get_origin(info.annotation) is dict and len(args) == 2
+            else None
+        )
+        if named is not None and isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, dict):
+                    found += _secret_paths(named, item, (*loc, name, str(key)))
+    return found
+
+
+def _unoptional(annotation: Any) -> Any:
+    """``X`` of ``X | None``; any other annotation as it is."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
 
 
 def _moved(cls: type[Settings], key: str) -> str | None:

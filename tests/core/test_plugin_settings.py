@@ -333,3 +333,51 @@ def test_a_command_that_opens_the_database_applies_the_plugins_migrations(
     finally:
         conn.close()
     assert "slider_marks" in tables
+
+
+class Receiver(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = "https://example.org/hook"
+    secret: SecretStr | None = None
+
+
+class Relay(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: SecretStr | None = None
+
+
+class HooksSettings(BaseModel):
+    """``[hooks]``: receivers by name, each a table of its own, and one relay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    receivers: dict[str, Receiver] = Field(default_factory=dict)
+    relay: Relay | None = None
+
+
+class HooksPlugin:
+    @hookimpl
+    def register_settings(self, register: object) -> None:
+        register(SettingsSection("hooks", HooksSettings, "Receivers.", own_section=True))  # type: ignore[operator]
+
+
+def test_a_secret_in_a_table_of_a_plugin_s_section_is_refused_in_the_file(project: Path) -> None:
+    """A secret nested in a plugin's tables ([hooks.receivers.crm], [hooks.relay]) is as much a
+    secret as one at the top of the section: it was let through before."""
+    write(
+        project,
+        '[hooks.receivers.crm]\nurl = "https://crm.example.org"\nsecret = "whsec_abc"\n'
+        '[hooks.relay]\ntoken = "t0k3n"\n',
+    )
+    with pytest.raises(InvalidInput) as info:
+        load_settings(project, pm=pm_with_formats(HooksPlugin()))
+    message = str(info.value)
+    assert "hooks.receivers.crm.secret: a password or key does not belong in a file" in message
+    assert "FEEDBACK_HOOKS__RECEIVERS__CRM__SECRET" in message
+    assert "hooks.relay.token: a password or key" in message
+    assert "whsec_abc" not in message and "t0k3n" not in message
+    write(project, '[hooks.receivers.crm]\nurl = "https://crm.example.org"\n')
+    settings = load_settings(project, pm=pm_with_formats(HooksPlugin()))
+    assert settings.plugin(HooksSettings).receivers["crm"].secret is None
