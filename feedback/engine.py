@@ -8,9 +8,11 @@ one.
 
 The engine owns the unit of work: each of these opens, commits and on failure rolls back its own
 transaction (a channel never opens one around it), and a channel's own writes that must be atomic
-with the response go in as ``within`` (`Work`). ``response_submitted`` hooks run after the commit,
-so a hook that reads the database finds the response. A conflict is always kept, even when the
-response, the channel's work or the batch is refused.
+with the response go in as ``within`` (`Work`). ``response_storing`` hooks run inside the
+transaction, for a plugin's writes that belong with each response stored (a webhook's outbox
+row); ``response_submitted`` hooks run after the commit, so a hook that reads the database finds
+the response. A conflict is always kept, even when the response, the channel's work or the batch
+is refused.
 """
 
 from __future__ import annotations
@@ -352,7 +354,8 @@ class Engine:
     # The engine owns the unit of work: every submit opens, commits and (on any failure) rolls
     # back its own ``BEGIN IMMEDIATE`` transaction, and refuses to run inside one that a caller
     # opened (`UnitOfWorkError`). A channel's own writes that belong with the response go in
-    # ``within``; ``response_submitted`` hooks run after the commit; a conflict is always kept.
+    # ``within``; ``response_storing`` hooks run inside the transaction, for each response stored,
+    # and ``response_submitted`` hooks after the commit; a conflict is always kept.
 
     def submit(
         self,
@@ -379,6 +382,8 @@ class Engine:
         :raises ResponseConflict: its id is stored with other content; only the conflict is kept.
         :raises UnitOfWorkError: called inside an open write transaction.
         :raises Exception: what ``within`` raised, unchanged; nothing of it was written.
+        :raises Exception: what a ``response_storing`` hook raised, unchanged; the response and
+            ``within``'s work were rolled back (the channel reports it not saved).
 
         ``person``: the roster person a personal link belongs to. For a survey with ``linking:
         pseudonymous`` the response keeps the person's keyed hash (never the person), which links
@@ -547,7 +552,12 @@ class Engine:
             )
 
     def _batch(self) -> _Batch:
-        return _Batch(notify=bool(self.pm.hook.response_submitted.get_hookimpls()), today=today())
+        hook = self.pm.hook
+        return _Batch(
+            notify=bool(hook.response_submitted.get_hookimpls()),
+            storing=bool(hook.response_storing.get_hookimpls()),
+            today=today(),
+        )
 
     def _submit(
         self, items: Iterable[Item], within: Work | None, batch: _Batch, refuse_conflicts: bool
@@ -863,6 +873,7 @@ class Engine:
         result = batch.result
         stored = self.store.stored_hashes([row[0] for _, row, _ in chunk])
         new_rows = []
+        new_responses: list[Response] = []
         # the same response stored before without its link (a merge of a release that did not
         # carry links, a spool replayed after a crash): it gets it now; one it has is kept
         linked_before: list[str] = []
@@ -892,6 +903,8 @@ class Engine:
                 continue
             stored[rid] = (digest, response.survey_version or "")
             new_rows.append(row)
+            if batch.storing:
+                new_responses.append(response)
             if batch.notify:
                 batch.announce.append(response)
         if new_rows:
@@ -900,6 +913,17 @@ class Engine:
         linked = [row[0] for row in new_rows if row[0] in batch.links] + linked_before
         if linked:
             self.store.add_links([(rid, *batch.links[rid]) for rid in linked])
+        for response in new_responses:
+            # inside the transaction: what the hooks write is kept with the response or not at
+            # all, and an exception rolls the response back (see the hookspec)
+            self.pm.hook.response_storing(
+                engine=self, store=self.store, response=response, survey=self._survey_of(response)
+            )
+
+    def _survey_of(self, response: Response) -> Survey:
+        """The survey version a checked response answers (prepared by `_check` in this batch)."""
+        key = (response.survey, response.survey_version or "")
+        return self._prepared.get(key) or self.survey(response.survey, response.survey_version)
 
 
 class _Conflict(NamedTuple):
@@ -918,6 +942,8 @@ class _Batch:
     result: BatchResult = field(default_factory=BatchResult)
     #: whether any ``response_submitted`` hook listens (else stored responses are not kept)
     notify: bool = False
+    #: whether any ``response_storing`` hook listens (called in the transaction, per response)
+    storing: bool = False
     #: the date after which a response's date is refused
     today: dt.date = dt.date.max
     #: stored responses, to announce after the commit

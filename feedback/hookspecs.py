@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from feedback.registry import Channel, ReportFormat, Scorer, SettingsSection
     from feedback.responses import Response
     from feedback.sqlite import Migrations
+    from feedback.store import Store
     from feedback.survey import QuestionBase, Survey
 
 hookspec = pluggy.HookspecMarker("feedback")
@@ -124,6 +125,29 @@ def validate_response(survey: Survey, response: Response) -> list[Problem] | Non
     :param response: the response, already checked against the survey.
     :returns: problems (``feedback.errors.Problem``, ``loc`` starting with the question id), or
         ``None``/an empty list when the response is acceptable.
+    """
+
+
+@hookspec
+def response_storing(engine: Engine, store: Store, response: Response, survey: Survey) -> None:
+    """Called inside the engine's transaction for each response it stores, after the response's
+    row is written and before the commit (not for duplicates or conflicts).
+
+    For writes that must be kept with the response or not at all: an outbox row of a message
+    to send about it. Write only through ``store`` (the engine's connection, in its open
+    transaction) and do nothing outside the database: a send, a file, anything the rollback
+    cannot undo belongs in `response_submitted`. Keep it quick, as the database is locked for
+    writing while it runs.
+
+    An exception here rolls the response back, with all that hooks wrote: `Engine.submit`
+    raises it unchanged and the channel reports the response as not saved (the kiosk keeps it
+    in its spool to store later); `Engine.submit_many` stores none of the batch;
+    `Engine.submit_batches` rolls back the group of batches under way.
+
+    :param engine: the engine storing it (its settings, its plugins).
+    :param store: the store, inside the engine's open transaction.
+    :param response: the response as stored: checked, its survey version set.
+    :param survey: the survey version it answers.
     """
 
 
