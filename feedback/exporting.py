@@ -2,6 +2,11 @@
 
 Spreadsheet cells whose text starts with ``= + - @`` (or a tab or carriage return) are prefixed with
 ``'`` so that a spreadsheet shows them as text and never runs them as a formula.
+
+Plugins add formats (SPSS, Stata ...) through ``register_export_formats``: an `ExportFormat` names a
+writer, loaded only when its format is chosen, which gets the responses with the survey's versions
+(`Export`) and a path to write; `export_file` makes the write whole or not at all, as for the
+built-in formats.
 """
 
 from __future__ import annotations
@@ -10,13 +15,19 @@ import contextlib
 import csv
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from feedback import files
+from feedback.registry import Export, ExportFormat
 from feedback.store import RESPONSE_COLUMNS
 from feedback.survey import Survey, ThenNow
+
+if TYPE_CHECKING:
+    from feedback.registry import Registry
+
+__all__ = ["FORMATS", "Export", "ExportFormat", "export_file", "export_formats", "write_with"]
 
 FORMATS = ("csv", "jsonl", "xlsx")
 #: the columns of a stored response but its answers (a column per question) and content hash
@@ -139,6 +150,47 @@ def _discard(sheet: Any) -> None:
     if isinstance(out, str):
         with contextlib.suppress(OSError):
             os.unlink(out)
+
+
+def export_formats(pm: Any) -> Registry[ExportFormat]:
+    """The formats plugins registered (the built-in csv, jsonl and xlsx are not among them and
+    cannot be replaced)."""
+    from feedback.registry import collect
+
+    registry: Registry[ExportFormat] = collect(
+        pm,
+        "register_export_formats",
+        "export format",
+        lambda f: isinstance(f, ExportFormat),
+        "a feedback.exporting.ExportFormat",
+    )
+    for name in FORMATS:
+        if name in registry:
+            registry.problems.append(
+                f"plugin '{registry.owners[name]}' registered export format '{name}', which is "
+                "built in; the built-in format is kept"
+            )
+            del registry.items[name], registry.owners[name]
+    return registry
+
+
+def write_with(fmt: ExportFormat, export: Export, path: Path) -> int:
+    """Run a plugin's writer on a temporary file beside ``path``, then rename it over ``path``:
+    a writer that fails (or a kill) leaves ``path`` as it was."""
+    from feedback.question_types import load_target
+
+    writer: Callable[[Export, Path], int] = load_target(fmt.writer)
+    temporary = files.temporary_name(path)
+    try:
+        count = writer(export, temporary)
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return count
 
 
 def export_file(

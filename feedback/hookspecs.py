@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from feedback.loading import SurveyDocument
     from feedback.paper_entry import PaperEntry
     from feedback.question_types import QuestionType, Rendering
-    from feedback.registry import Channel, ReportFormat, Scorer, SettingsSection
+    from feedback.registry import Channel, ExportFormat, ReportFormat, Scorer, SettingsSection
     from feedback.responses import Response
     from feedback.sqlite import Migrations
     from feedback.store import Store
@@ -193,4 +193,17 @@ def register_report_formats(register: Callable[[ReportFormat], None]) -> None:
     """Add report formats (HTML, Markdown, JSON ...).
 
     :param register: call with a `feedback.registry.ReportFormat` for each format.
+    """
+
+
+@hookspec
+def register_export_formats(register: Callable[[ExportFormat], None]) -> None:
+    """Add response export formats (SPSS, Stata ...) to ``feedback responses export --format``.
+
+    The writer is a target loaded only when its format is chosen; it gets the responses of one
+    survey with the survey's versions and the language of the labels, and writes a file that the
+    core then puts in place whole or not at all. The built-in csv, jsonl and xlsx cannot be
+    replaced.
+
+    :param register: call with a `feedback.registry.ExportFormat` for each format.
     """

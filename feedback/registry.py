@@ -7,11 +7,14 @@ keeps the first registration of a name, reporting any later one as a problem of 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pluggy
+
+if TYPE_CHECKING:
+    from feedback.survey import Survey
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -68,6 +71,35 @@ class ReportFormat:
     name: str
     suffix: str
     render: Callable[..., Any]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a plugin's export writer gets: the responses of one survey, its versions, and the
+    language of its labels."""
+
+    records: Iterable[dict[str, Any]]
+    #: the survey's versions, newest first (`feedback.variables.survey_versions`)
+    surveys: Sequence[Survey]
+    #: the language of labels (one of the newest version's languages)
+    language: str
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A response export format from a plugin: ``feedback responses export --format NAME``.
+
+    ``writer`` is a ``"package.module:function"`` target, imported only when the format is chosen
+    (its libraries stay out of start-up): ``function(export: Export, path: Path) -> int`` writes
+    the file at ``path`` and returns the number of responses written. It may raise
+    `feedback.errors.InvalidInput` for data it cannot write; the target file is then untouched.
+    """
+
+    name: str
+    #: the file suffix, with its dot (``.sav``)
+    suffix: str
+    writer: str
     description: str = ""
 
 

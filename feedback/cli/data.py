@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.progress import DownloadColumn, Progress
 from rich.table import Table
 
-from feedback.cli import CommandError, db_option, json_option, state
+from feedback.cli import CommandError, State, db_option, json_option, state
 from feedback.errors import InvalidInput, SurveyNotFound, UnknownEvent, did_you_mean
 from feedback.i18n import plural
 from feedback.loading import pydantic_problems
@@ -341,18 +342,64 @@ def import_responses(files: tuple[Path, ...], db: Path | None) -> None:
         raise CommandError(f"{trouble} of {plural(len(files), 'file', 'files')} had problems", 2)
 
 
+#: the formats of `feedback.exporting` itself (kept here so that --help imports nothing)
+BUILTIN_EXPORTS = ("csv", "jsonl", "xlsx")
+
+
+def _registered_exports() -> Any:
+    """The export formats plugins register, on the plugin manager of this command line."""
+    from feedback.cli import plugin_manager
+    from feedback.exporting import export_formats
+
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(State) if ctx is not None else None
+    pm = (found.pm if found is not None else None) or plugin_manager()
+    return export_formats(pm)
+
+
+class ExportFormatChoice(click.Choice):  # type: ignore[type-arg]
+    """csv, jsonl, xlsx and the formats plugins register (``register_export_formats``), found
+    when the option is read or its help shown."""
+
+    def __init__(self) -> None:
+        super().__init__(BUILTIN_EXPORTS)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return (*BUILTIN_EXPORTS, *_registered_exports().names())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass  # click sets the built-in ones in __init__; the property answers
+
+
 @responses.command(name="export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]), default="csv", show_default=True
+    "--format",
+    "fmt",
+    type=ExportFormatChoice(),
+    default="csv",
+    show_default=True,
+    help="csv, jsonl, xlsx, or a format a plugin adds (sav for SPSS, dta for Stata).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
 @click.option("--event", "event_id", help="Only this event.")
 @click.option("--survey", "survey_id", help="Only this survey.")
+@click.option(
+    "--language",
+    help="The language of variable and value labels (sav, dta; default: the survey's first).",
+)
 @db_option
 def export_responses(
-    fmt: str, output: Path | None, event_id: str | None, survey_id: str | None, db: Path | None
+    fmt: str,
+    output: Path | None,
+    event_id: str | None,
+    survey_id: str | None,
+    language: str | None,
+    db: Path | None,
 ) -> None:
-    """Export responses: CSV or XLSX with a column per question, or JSON Lines (re-importable)."""
+    """Export responses: CSV or XLSX with a column per question, JSON Lines (re-importable), or
+    a plugin's format such as SPSS (.sav) or Stata (.dta) with variable and value labels."""
     from feedback import exporting
 
     engine = state().engine(db)
@@ -361,6 +408,14 @@ def export_responses(
         _known_event(engine, event_id)
     if fmt == "xlsx" and output is None:
         raise CommandError("--format xlsx needs -o FILE.xlsx", 2)
+    if fmt not in BUILTIN_EXPORTS and output is None:
+        raise CommandError(f"--format {fmt} needs -o FILE", 2)
+    if language is not None and fmt in BUILTIN_EXPORTS:
+        raise CommandError(
+            f"--language: a {fmt} export has no labels to translate (it applies to formats "
+            "with labels, such as sav and dta)",
+            2,
+        )
     if output is not None and not output.parent.is_dir():
         raise CommandError(f"{output}: cannot write: no folder {output.parent}", 2)
     if output is not None:
@@ -370,6 +425,10 @@ def export_responses(
             files.refuse_database(output, store.path)
         except files.UnsafeOutput as exc:
             raise CommandError(f"-o: {exc}", 2) from exc
+    if fmt not in BUILTIN_EXPORTS:
+        assert output is not None
+        _export_labelled(engine, fmt, output, event_id, survey_id, language)
+        return
     records = store.iter_responses(event=event_id, survey=survey_id)
     # newest version first, so the columns follow the current question order
     versions = [(row["id"], row["version"]) for row in store.survey_versions(survey_id)]
@@ -390,6 +449,49 @@ def export_responses(
         return
     try:  # whole or not at all: a kill or a full disk midway leaves the previous file as it was
         count = exporting.export_file(fmt, records, answer_columns, output)
+    except OSError as exc:
+        raise CommandError(f"{output}: cannot write: {exc.strerror or exc}", 2) from exc
+    click.echo(f"wrote {plural(count, 'response', 'responses')} to {output}", err=True)
+
+
+def _export_labelled(
+    engine: Any,
+    fmt: str,
+    output: Path,
+    event_id: str | None,
+    survey_id: str | None,
+    language: str | None,
+) -> None:
+    """A plugin's format: one survey (all its versions), labels in one language."""
+    from feedback import exporting
+    from feedback.variables import survey_variables, survey_versions
+
+    store = engine.store
+    if survey_id is None:
+        ids = sorted({row["id"] for row in store.survey_versions()})
+        if len(ids) != 1:
+            raise CommandError(
+                f"--format {fmt} writes one survey: give --survey ID"
+                + (f" (the database holds {', '.join(ids)})" if ids else " (none is stored yet)"),
+                2,
+            )
+        survey_id = ids[0]
+    versions = survey_versions(engine, survey_id)
+    newest = versions[0]
+    if language is None:
+        language = newest.languages[0]
+    elif language not in newest.languages:
+        raise CommandError(
+            f"--language: survey '{survey_id}' is in {', '.join(newest.languages)}, not "
+            f"'{language}'" + did_you_mean(language, newest.languages),
+            2,
+        )
+    survey_variables(versions)  # a survey whose versions cannot share variables: before writing
+    export = exporting.Export(
+        store.iter_responses(event=event_id, survey=survey_id), versions, language
+    )
+    try:  # whole or not at all: a failure midway leaves the previous file as it was
+        count = exporting.write_with(_registered_exports()[fmt], export, output)
     except OSError as exc:
         raise CommandError(f"{output}: cannot write: {exc.strerror or exc}", 2) from exc
     click.echo(f"wrote {plural(count, 'response', 'responses')} to {output}", err=True)

@@ -1,4 +1,4 @@
-"""``feedback survey``: validate, show, list, schema."""
+"""``feedback survey``: validate, show, list, schema, codebook."""
 
 from __future__ import annotations
 
@@ -253,3 +253,60 @@ def schema(output: Path | None) -> None:
     except OSError as exc:
         raise FeedbackError(f"{output}: cannot write: {exc.strerror}") from exc
     click.echo(f"wrote {output}", err=True)
+
+
+@survey.command()
+@click.argument("survey_ref", metavar="[SURVEY]", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "csv"]),
+    default="html",
+    show_default=True,
+    help="HTML page, Markdown, or CSV (a row per variable).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option("--language", help="Only the texts and labels in this language (default: all).")
+def codebook(survey_ref: str | None, fmt: str, output: Path | None, language: str | None) -> None:
+    """Write the codebook of a survey: every variable of its SPSS and Stata files, in words.
+
+    For each variable: its name, the question text in each language, its type, its codes and
+    labels, its missing codes, the condition that shows it, and the survey versions that ask it.
+    SURVEY is an id or a file (default: the project's default survey); the versions stored with
+    responses are included, named as `feedback responses export --format sav|dta` names them.
+    """
+    from feedback import codebook as codebooks
+    from feedback import files
+    from feedback.errors import did_you_mean
+    from feedback.variables import survey_versions
+
+    engine = state().engine()
+    if output is not None:
+        from feedback.cli import check_output
+
+        check_output(output, engine.settings.db_path)
+    if survey_ref is not None and (Path(survey_ref).suffix or "/" in survey_ref):
+        loaded = engine.resolve_survey(survey_ref)
+        stored = survey_versions(engine, loaded.id) if _stored(engine, loaded.id) else []
+        versions = [loaded, *(s for s in stored if s.version != loaded.version)]
+    else:
+        versions = survey_versions(engine, survey_ref or engine.settings.default_survey)
+    if language is not None and language not in versions[0].languages:
+        raise CommandError(
+            f"--language: survey '{versions[0].id}' is in {', '.join(versions[0].languages)}, "
+            f"not '{language}'" + did_you_mean(language, versions[0].languages),
+            2,
+        )
+    text = codebooks.render(codebooks.build(versions, language), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        files.write_text(output, text)
+    except OSError as exc:
+        raise CommandError(f"{output}: cannot write: {exc.strerror or exc}", 2) from exc
+    click.echo(f"wrote the codebook of {versions[0].id} to {output}", err=True)
+
+
+def _stored(engine: Any, survey_id: str) -> bool:
+    return bool(engine.settings.db_path.exists() and engine.store.survey_versions(survey_id))
