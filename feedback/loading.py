@@ -35,6 +35,11 @@ class SurveyDocument:
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     #: where each mapping key is written, for problems with the key itself ("unknown key")
     key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: the format read, in words ("LimeSurvey survey structure"), for `feedback survey import`
+    format: str | None = None
+    #: what a reader of another tool's format changed on the way in (an array question become
+    #: one item per row), for `feedback survey import` to tell the organiser
+    notes: list[str] = field(default_factory=list)
 
     def position(self, loc: Loc, at_key: bool = False) -> tuple[int | None, int | None]:
         """The position of ``loc``, or of its nearest ancestor that has one."""

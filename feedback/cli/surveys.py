@@ -1,4 +1,4 @@
-"""``feedback survey``: validate, show, list, schema, codebook."""
+"""``feedback survey``: validate, show, list, schema, and import (`feedback.cli.survey_import`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from feedback.cli import CommandError, json_option, state
+from feedback.cli import CommandError, LazyCommand, json_option, state
 from feedback.errors import FeedbackError, SurveyError
 from feedback.i18n import plural
 from feedback.loading import SurveyFile
@@ -253,6 +253,17 @@ def schema(output: Path | None) -> None:
     except OSError as exc:
         raise FeedbackError(f"{output}: cannot write: {exc.strerror}") from exc
     click.echo(f"wrote {output}", err=True)
+
+
+# `feedback survey import` is loaded only when it runs (it reads through every format plugin).
+survey.add_command(
+    LazyCommand(
+        "import",
+        "feedback.cli.survey_import:import_survey",
+        "Turn a questionnaire of another tool (LimeSurvey, SurveyJS ...) into a survey file of "
+        "ours.",
+    )
+)
 
 
 @survey.command()

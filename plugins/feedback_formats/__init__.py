@@ -325,6 +325,10 @@ def _json_problem(exc: json.JSONDecodeError, text: str) -> Problem:
 
 @hookimpl(trylast=True)
 def load_survey(path: Path) -> SurveyDocument | None:
+    """feedback's own survey files, YAML or JSON (.yaml, .yml, .json).
+
+    Called last, so that a reader of another tool's JSON (SurveyJS) can take such a file first.
+    """
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         return None
