@@ -133,11 +133,15 @@ def lazy_command_problems(
 ) -> list[str]:
     """Where the short help given to `FeedbackGroup.add_lazy_command` is not what click shows for
     the real command (at each width in ``limits``), or the two differ in ``hidden``; and the lazy
-    commands that cannot be loaded. Loads every lazy command of ``group``: for tests, e.g.
+    commands that cannot be loaded (subcommands added to the core's groups too). Loads every lazy
+    command of ``group``: for tests, e.g.
     ``assert lazy_command_problems(group) == []`` after calling a plugin's ``register_commands``
     on ``FeedbackGroup("test")``."""
     problems = []
-    for name, command in sorted(group.commands.items()):
+    nested = getattr(group, "subcommands", {})
+    named = [*group.commands.items()]
+    named += [(f"{g} {c}", lazy) for g, children in nested.items() for c, lazy in children.items()]
+    for name, command in sorted(named):
         if not isinstance(command, LazyCommand):
             continue
         try:
@@ -167,6 +171,11 @@ class FeedbackGroup(click.Group):
 
     _plugins_added = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: the subcommands plugins add to the core's groups (``"survey translations"``), by group
+        self.subcommands: dict[str, dict[str, LazyCommand]] = {}
+
     def add_lazy_command(
         self, name: str, target: str, short_help: str, *, hidden: bool = False
     ) -> None:
@@ -178,8 +187,17 @@ class FeedbackGroup(click.Group):
         that the two agree. Eager ``add_command`` still works, at the cost of importing the
         command's module at every start.
 
+        A name of two words adds a subcommand to a group of the core: ``"survey translations"``
+        is ``feedback survey translations``. It is added to that group when the group is loaded,
+        so the group's module is not imported at start-up either.
+
         :raises ValueError: a target without ``:``, or an empty short help.
         """
+        group, _, child = name.partition(" ")
+        if child:
+            lazy = LazyCommand(child, target, short_help, hidden=hidden)
+            self.subcommands.setdefault(group, {})[child] = lazy
+            return
         self.commands[name] = LazyCommand(name, target, short_help, hidden=hidden)
 
     def _add_plugin_commands(self) -> None:
@@ -194,7 +212,12 @@ class FeedbackGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._add_plugin_commands()
         command = super().get_command(ctx, cmd_name)
-        return command.load() if isinstance(command, LazyCommand) else command
+        if isinstance(command, LazyCommand):
+            command = command.load()
+        if isinstance(command, click.Group):
+            for child, lazy in self.subcommands.get(cmd_name, {}).items():
+                command.commands.setdefault(child, lazy)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The list of commands, from their short help, without loading any lazy command."""
