@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 import yaml
+from pydantic import BaseModel
 
 from feedback.cli import CommandError, check_output, state
 from feedback.errors import Problem, SurveyError
@@ -152,6 +153,13 @@ def carried_over(survey: Survey) -> str:
 
 
 def _ordered(value: Any) -> Any:
+    """``value`` as plain data in a stable key order. A reader may hand over what the core parses
+    to (a parsed ``show_if`` condition, a pydantic model): each is written as its plain form."""
+    if isinstance(value, BaseModel):
+        return _ordered(value.model_dump(mode="json", exclude_unset=True))
+    dump = getattr(value, "dump", None)
+    if callable(dump) and not isinstance(value, type):
+        return _ordered(dump())
     if isinstance(value, dict):
         rank = {key: i for i, key in enumerate(KEY_ORDER)}
         keys = sorted(value, key=lambda k: rank.get(k, len(KEY_ORDER)))  # stable: reader's order

@@ -49,13 +49,14 @@ def is_workbook(path: Path) -> bool:
 
 @hookimpl
 def load_survey(path: Path) -> SurveyDocument | None:
+    """XLSForm (.xlsx): KoboToolbox, ODK, SurveyCTO, recognised by its survey sheet."""
     if not is_workbook(path):
         return None
     from feedback.loading import SurveyDocument
     from feedback_xlsform.reading import read_xlsform
 
     data, positions = read_xlsform(path)
-    return SurveyDocument(data=data, source=path, positions=positions)
+    return SurveyDocument(data=data, source=path, positions=positions, format="XLSForm")
 
 
 @hookimpl

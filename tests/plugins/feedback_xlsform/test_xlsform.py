@@ -179,3 +179,21 @@ def test_cli_export(feedback_project: Path, feedback_cli: Any, feedback_engine: 
     result = feedback_cli("xlsform", "export", str(SHIPPED), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert feedback_engine.read_survey(out) == feedback_engine.read_survey(SHIPPED)
+
+
+def test_survey_import_writes_the_form_as_our_yaml(
+    feedback_project: Path, feedback_cli: Any, feedback_engine: Engine, tmp_path: Path
+) -> None:
+    """`feedback survey import form.xlsx` picks the XLSForm reader and writes YAML that loads as
+    the same survey; its conditions, parsed by the reader, are written in their plain form."""
+    form = tmp_path / "form.xlsx"
+    shutil.copy(DATA / "seminar.xlsx", form)
+    result = feedback_cli("survey", "import", str(form))
+    assert result.exit_code == 0, result.output
+    assert f"read {form} as XLSForm (plugin xlsform)" in result.output
+    written = feedback_project / "surveys" / "seminar-feedback.yaml"
+    assert "show_if:" in written.read_text(encoding="utf-8")
+    document = load_survey(DATA / "seminar.xlsx")
+    assert document is not None
+    direct = parse_survey(document, feedback_engine.survey_model)
+    assert feedback_engine.resolve_survey(str(written)) == direct
