@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from feedback.conditions import NUMERIC, comparisons
 from feedback.errors import Problem, did_you_mean
-from feedback.questions import YES_NO_WHEN
+from feedback.question_types import AnswerError
+from feedback.questions import YES_NO_WHEN, date_from
 from feedback.survey import (
     RESERVED_IDS,
     Number,
@@ -253,9 +254,15 @@ def _comparison_problem(target: Any, op: str, value: Any) -> str | None:
     values = value if isinstance(value, tuple) else (value,)
     if kind == "none":
         return f"a {target.type} question cannot be compared; only 'answered' applies"
-    if op in NUMERIC and kind != "number":
-        return f"'{op}' needs a number or rating question, and this is {target.type}"
+    if op in NUMERIC and kind not in ("number", "date"):
+        return f"'{op}' needs a number, rating or date question, and this is {target.type}"
     for v in values:
+        if kind == "date":
+            try:
+                date_from(v)
+            except AnswerError:
+                return f"expected a date (YYYY-MM-DD), found {v!r}"
+            continue
         if kind == "id":
             ids = target.answer_ids()
             if not isinstance(v, str) or v not in ids:

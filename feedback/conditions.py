@@ -11,11 +11,15 @@ Forms accepted in a survey file::
 
 A comparison with an unanswered question is false (so ``not`` of it is true); ``{q: {answered: false}}``
 asks for an unanswered question explicitly. For a multi-choice answer, ``eq`` means "was ticked" and
-``in`` means "any of these was ticked".
+``in`` means "any of these was ticked". A date question compares with ISO dates
+(``show_if: {arrived: {ge: 2026-01-01}}``): a stored date is ``YYYY-MM-DD`` text, which sorts as
+the dates do, so ``gt ge lt le`` compare two such texts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -27,6 +31,8 @@ NUMERIC = ("gt", "ge", "lt", "le")
 LOGICAL = ("all", "any", "not")
 
 Scalar = str | int | float | bool
+#: an ISO date, the other thing ``gt ge lt le`` compare (the answers of a date question)
+ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,9 @@ class Compare:
             return any(_same(a, v) for a in ticked for v in self.value)
         if self.op == "not_in":
             return not any(_same(a, v) for a in ticked for v in self.value)
-        if isinstance(answer, bool) or not isinstance(answer, int | float):
+        dates = isinstance(answer, str) and isinstance(self.value, str)  # ISO: text order
+        numbers = isinstance(answer, int | float) and not isinstance(answer, bool)
+        if not dates and not (numbers and not isinstance(self.value, str)):
             return False
         return bool(
             {
@@ -152,17 +160,29 @@ def _comparison(question: str, op: str, operand: Any, where: str) -> Compare:
             f"{where}: unknown comparison '{op}', expected one of {', '.join(COMPARISONS)}"
             + did_you_mean(op, COMPARISONS)
         )
+    operand = [_iso(v) for v in operand] if isinstance(operand, list) else _iso(operand)
     if op in ("in", "not_in"):
         if not isinstance(operand, list) or not operand or not all(map(_is_scalar, operand)):
             raise ValueError(f"{where}: expected a non-empty list of values, found {operand!r}")
         return Compare(question, op, tuple(operand))
-    if op in NUMERIC and (isinstance(operand, bool) or not isinstance(operand, int | float)):
-        raise ValueError(f"{where}: expected a number, found {operand!r}")
+    if op in NUMERIC and not (
+        (isinstance(operand, int | float) and not isinstance(operand, bool))
+        or (isinstance(operand, str) and ISO_DATE.fullmatch(operand))
+    ):
+        raise ValueError(f"{where}: expected a number or a date (YYYY-MM-DD), found {operand!r}")
     if op == "answered" and not isinstance(operand, bool):
         raise ValueError(f"{where}: expected true or false, found {operand!r}")
     if not _is_scalar(operand):
         raise ValueError(f"{where}: expected a single value, found {operand!r}")
     return Compare(question, op, operand)
+
+
+def _iso(value: Any) -> Any:
+    """A date as YAML reads ``2026-01-14`` unquoted (a `datetime.date`) is its ISO text, as the
+    answers of a date question are stored; any other value as it is."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
 
 
 def comparisons(condition: Condition) -> Iterator[Compare]:

@@ -6,11 +6,12 @@ tests/data/answer_vectors.json), and ``check(value)`` for a stored answer.
 They form a discriminated union on ``type``; plugins add types through ``register_question_types``
 (subclass `QuestionBase`). Answer encoding: choice and scale points by id, ``multi_choice`` a list of
 ids, ``then_now`` ``{"then": id, "now": id}``, ``rating``/``number`` numbers, ``yes_no`` booleans,
-``text`` strings.
+``text`` strings, ``date`` ISO dates as strings (``"2026-01-14"``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import math
@@ -42,6 +43,8 @@ WHITESPACE = (
 #: digit-group separators inside a typed number: a space, a no-break space, thin spaces
 GROUPING = re.compile("[ \u00a0\u202f\u2009]")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: the one way a date is typed or stored: ISO 8601's calendar date, ASCII digits only
+ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: what separates the choices of one cell (a CSV cell "a;b"): no choice id holds one
 CHOICE_SEPARATORS = re.compile("[,;" + WHITESPACE + "]+")
 
@@ -685,6 +688,78 @@ class TextQuestion(QuestionBase):
         return None
 
 
+def date_from(raw: Any) -> str:
+    """A date as typed or given, as stored: ``YYYY-MM-DD`` (spaces at the ends dropped); a
+    `datetime.date` (a spreadsheet's date cell) is written so too.
+
+    Only the ISO form is read: ``01/02/2026`` is the 1st of February in one country and the 2nd
+    of January in another, and a form that guessed would store the wrong date without a word.
+
+    :raises AnswerError: ``expected_date`` (not ``YYYY-MM-DD``) or ``no_such_date`` (2026-02-30).
+    """
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw.isoformat()
+    if not isinstance(raw, str) or not ISO_DATE.fullmatch(text := strip(raw)):
+        raise AnswerError("enter a date as YYYY-MM-DD, like 2026-01-14", "expected_date")
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise AnswerError(f"there is no date {text}", "no_such_date", {"date": text}) from None
+    return text
+
+
+def _date_in_range(value: str, low: dt.date | None, high: dt.date | None) -> str:
+    # ISO dates of four-digit years sort as text sorts: no date object needed to compare
+    first = None if low is None else low.isoformat()
+    last = None if high is None else high.isoformat()
+    if (first is None or value >= first) and (last is None or value <= last):
+        return value
+    if first is not None and last is not None:
+        raise AnswerError(
+            f"enter a date from {first} to {last}", "date_between", {"min": first, "max": last}
+        )
+    if first is not None:
+        raise AnswerError(f"enter a date on or after {first}", "date_from", {"min": first})
+    assert last is not None
+    raise AnswerError(f"enter a date on or before {last}", "date_until", {"max": last})
+
+
+class DateQuestion(QuestionBase):
+    """A calendar date (a birth date, the date of a training), stored as ``YYYY-MM-DD`` text:
+    what JSON, CSV and the forms' JavaScript all hold without a conversion, and what sorts in
+    date order. ``min`` and ``max`` are ISO dates too (either may be left out)."""
+
+    type: Literal["date"] = "date"
+    min: dt.date | None = Field(default=None, description="The earliest date accepted.")
+    max: dt.date | None = Field(default=None, description="The latest date accepted.")
+
+    @model_validator(mode="after")
+    def _range(self) -> DateQuestion:
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"expected min <= max, found {self.min} and {self.max}")
+        return self
+
+    def condition_kind(self) -> str:
+        return "date"
+
+    def parse(self, raw: Any) -> Any:
+        if _blank(raw):
+            return None
+        return _date_in_range(date_from(raw), self.min, self.max)
+
+    def raw(self, value: Any) -> Any:
+        return value
+
+    def check(self, value: Any) -> str | None:
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            return f"expected a date YYYY-MM-DD, found {_type_name(value)} {_describe(value)}"
+        try:
+            _date_in_range(date_from(value), self.min, self.max)
+        except AnswerError as exc:
+            return str(exc)
+        return None
+
+
 class Note(QuestionBase):
     """Text shown to the participant; nothing is asked."""
 
@@ -734,10 +809,20 @@ BUILTIN_QUESTION_TYPES: tuple[type[QuestionBase], ...] = (
     YesNo,
     Number,
     TextQuestion,
+    DateQuestion,
     Note,
 )
 
 Question = Annotated[
-    SingleChoice | MultiChoice | Likert | ThenNow | Rating | YesNo | Number | TextQuestion | Note,
+    SingleChoice
+    | MultiChoice
+    | Likert
+    | ThenNow
+    | Rating
+    | YesNo
+    | Number
+    | TextQuestion
+    | DateQuestion
+    | Note,
     Field(discriminator="type"),
 ]

@@ -36,6 +36,7 @@ from feedback.options import (
 from feedback.questions import (
     BUILTIN_QUESTION_TYPES,
     ChoiceQuestion,
+    DateQuestion,
     Likert,
     MultiChoice,
     Note,
@@ -55,6 +56,7 @@ __all__ = [
     "BUILTIN_QUESTION_TYPES",
     "RESERVED_IDS",
     "ChoiceQuestion",
+    "DateQuestion",
     "Language",
     "Likert",
     "Model",

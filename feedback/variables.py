@@ -9,7 +9,9 @@ A question becomes one or more variables:
   is a *missing* code (`NA`), not a number an analyst could average by mistake;
 - yes/no: 1 = yes, 0 = no; multiple choice: one 0/1 variable per choice ("question: choice");
 - then/now: two variables, ``<id>_then`` and ``<id>_now``, on the same codes;
-- number and rating: the number; text: a string; anything else (a plugin's type): its JSON text.
+- number and rating: the number; text: a string; date: a date (the stored ``YYYY-MM-DD``, which
+  the SPSS and Stata writers turn into a date variable); anything else (a plugin's type): its JSON
+  text.
 
 Two missing codes are kept apart from a blank: `NA` (the participant chose the scale's N/A point)
 and `NOT_ASKED` (the question was not shown: its ``show_if`` did not hold, or the response's survey
@@ -44,6 +46,7 @@ from feedback.i18n import words_in
 from feedback.options import Option, localise
 from feedback.questions import (
     ChoiceQuestion,
+    DateQuestion,
     MultiChoice,
     Number,
     QuestionBase,
@@ -531,6 +534,9 @@ def _question_variables(
         yield Variable(
             names.give(question.id), question.id, None, "number", "scale", label, **common
         )
+        return
+    if isinstance(question, DateQuestion):
+        yield Variable(names.give(question.id), question.id, None, "date", "scale", label, **common)
         return
     kind: Kind = "text" if isinstance(question, TextQuestion) else "json"
     yield Variable(names.give(question.id), question.id, None, kind, "nominal", label, **common)

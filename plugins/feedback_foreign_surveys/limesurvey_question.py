@@ -7,6 +7,7 @@ L list (radio), ! list (dropdown)  single_choice, the answer options' codes as c
 M multiple choice                  multi_choice, the subquestions' codes as choice ids
 N numerical input                  number (min/max/integer attributes)
 S, T, U free text                  text (T and U long)
+D date/time (a date format alone)  date (date_min/date_max as min/max when they are dates)
 Y yes/no                           yes_no
 5 five point choice                likert on the scale ``five_point`` (points "1" to "5")
 A, B arrays of 5 / 10 points       a note with the question, then a likert per row
@@ -21,9 +22,12 @@ own expressions name it (``Q5_SQ001``). Relevance equations of the simple forms 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from feedback.question_types import AnswerError
+from feedback.questions import date_from
 from feedback_foreign_surveys.common import Collected, localised, make_id
 from feedback_foreign_surveys.expressions import (
     Compare,
@@ -224,7 +228,7 @@ def _convert(
     if kind in ("A", "B", "F"):
         return _array(q, base, required, languages, scales, found)
     if kind == "D":
-        refuse(f"{q.where}: feedback has no date question", line=q.line)
+        return _date(q, base, required, found)
     else:
         refuse(f"{q.where}: feedback has no question of this type", line=q.line)
     return []
@@ -274,6 +278,39 @@ def _options(
     if not out:
         found.problem(f"{q.where}: has no answer options", line=q.line)
     return out
+
+
+#: a LimeSurvey date format that asks a time too (``HH:MM``, ``HH:MM:SS``; ``MM`` alone is a month)
+_TIME = re.compile(r"[Hh]|:")
+
+
+def _date(
+    q: Question, base: dict[str, Any], required: dict[str, Any], found: Collected
+) -> list[dict[str, Any]]:
+    """A date/time question that asks a date (its ``date_format`` has no hours): a date
+    question; ``date_min`` and ``date_max`` its range when they are dates (``2026-01-14``, as
+    LimeSurvey stores a fixed one), refused when they are equations."""
+    date_format = q.attributes.get("date_format", "").strip()
+    if _TIME.search(date_format):
+        found.problem(
+            f"{q.where}: asks a time too (date_format {date_format!r}); feedback asks a date only",
+            line=q.line,
+        )
+        return []
+    out: dict[str, Any] = {**base, "type": "date"}
+    for ours, theirs in (("min", "date_min"), ("max", "date_max")):
+        raw = q.attributes.get(theirs, "").strip()
+        if not raw:
+            continue
+        try:
+            out[ours] = date_from(raw[:10] if raw[10:].strip(" 0:") == "" else raw)
+        except AnswerError:
+            found.problem(
+                f"{q.where}: the attribute {theirs} is {raw!r}; feedback takes a date "
+                "(YYYY-MM-DD) only",
+                line=q.line,
+            )
+    return [{**out, **required}]
 
 
 def _number(q: Question, attribute: str, found: Collected) -> float | int | None:
@@ -350,6 +387,12 @@ def _compare(c: Compare, by_code: dict[str, Question]) -> dict[str, Any]:
         return {question.id: {c.op: value}} if c.op != "eq" else {question.id: value}
     if kind in ("S", "T", "U") and c.op in ("eq", "ne") and isinstance(c.value, str):
         return _eq_or_not(question.id, c.value, c.op)
+    if kind == "D" and c.op != "in":
+        try:
+            day = date_from(c.value)
+        except AnswerError:
+            raise ExpressionError(f"date {name} is compared with {c.value!r}, not a date") from None
+        return {question.id: {c.op: day}} if c.op != "eq" else {question.id: day}
     raise ExpressionError(f"{name} ({TYPE_NAMES.get(kind, kind)}) cannot be compared so")
 
 

@@ -7,7 +7,8 @@ radiogroup, dropdown                   single_choice (``showNoneItem``: a choice
 checkbox, tagbox                       multi_choice (min/maxSelectedChoices)
 boolean                                yes_no
 text (inputType text, email, tel,      text; ``inputType: number``: number (min, max, a
-url, number)                           numeric validator's minValue/maxValue)
+url, number, date)                     numeric validator's minValue/maxValue); ``inputType:
+                                       date``: date (min, max when they are dates)
 comment                                text, long
 rating                                 rating (rateMin, rateMax, min/maxRateDescription)
 matrix                                 a note with the title, then a likert per row on the
@@ -29,6 +30,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from feedback.question_types import AnswerError
+from feedback.questions import date_from
 from feedback_foreign_surveys.common import OPTION_ID, Collected, localised, make_id, make_slug
 from feedback_foreign_surveys.expressions import (
     Compare,
@@ -331,6 +334,27 @@ class _Reader:
             out["max_length"] = e["maxLength"]
         return [out]
 
+    def _date(self, e: dict[str, Any], base: dict[str, Any], where: str, loc: Any) -> Any:
+        """A text of ``inputType: date``: a date question, its ``min``/``max`` kept when they are
+        dates (``"2026-01-14"``); an expression there (``"today()"``) or a validator is
+        refused."""
+        out = {**base, "type": "date"}
+        for key in ("min", "max"):
+            if key not in e:
+                continue
+            try:
+                out[key] = date_from(e[key])
+            except AnswerError:
+                self.found.problem(
+                    f"{where}: the {key} {e[key]!r} of a date; feedback takes a date "
+                    "(YYYY-MM-DD) only",
+                    loc=(*loc, key),
+                )
+        for key in ("validators", "step", "maxLength"):
+            if key in e:
+                self.found.problem(f"{where}: the property '{key}' of a date", loc=loc)
+        return out
+
     def _text(self, e: dict[str, Any], base: dict[str, Any], where: str, loc: Any) -> list[Any]:
         kind = e.get("inputType", "text")
         if kind in ("text", "email", "tel", "url"):
@@ -341,8 +365,10 @@ class _Reader:
             if e.get("maxLength"):
                 out["max_length"] = e["maxLength"]
             return [out]
+        if kind == "date":
+            return [self._date(e, base, where, loc)]
         if kind != "number":
-            what = "a date" if kind == "date" else f"an input of type '{kind}'"
+            what = f"an input of type '{kind}'"
             self.found.problem(f"{where}: {what}, which feedback has no question for", loc=loc)
             return []
         out = {**base, "type": "number"}
@@ -459,6 +485,12 @@ class _Reader:
             if kind == "text" and element.get("inputType") != "number":
                 raise ExpressionError(f"'{name}' is a text, compared with a number")
             return {our: c.value} if c.op == "eq" else {our: {c.op: c.value}}
+        if kind == "text" and element.get("inputType") == "date" and c.op != "in":
+            try:
+                day = date_from(c.value)
+            except AnswerError:
+                raise ExpressionError(f"'{name}' is a date, compared with {c.value!r}") from None
+            return {our: day} if c.op == "eq" else {our: {c.op: day}}
         if kind in ("text", "comment") and isinstance(c.value, str) and c.op in ("eq", "ne"):
             return {our: c.value} if c.op == "eq" else {"not": {our: c.value}}
         raise ExpressionError(f"'{name}' ({kind}) cannot be compared with {c.value!r} so")

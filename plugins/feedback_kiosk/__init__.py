@@ -58,6 +58,7 @@ KIOSK_WIDGETS = {
     "then_now": "feedback_kiosk.widgets.then_now:ThenNowWidget",
     "number": "feedback_kiosk.widgets.number:NumberWidget",
     "text": "feedback_kiosk.widgets.text:TextWidget",
+    "date": "feedback_kiosk.widgets.date:DateWidget",
     "note": "feedback_kiosk.widgets.note:note_widget",
 }
 

@@ -77,6 +77,7 @@ PAPER_LAYOUTS = {
     "yes_no": "feedback_offline.paper_layouts:YesNoLayout",
     "number": "feedback_offline.paper_layouts:NumberLayout",
     "text": "feedback_offline.paper_layouts:TextLayout",
+    "date": "feedback_offline.paper_layouts:DateLayout",
     "note": "feedback_offline.paper_layouts:NoteLayout",
 }
 

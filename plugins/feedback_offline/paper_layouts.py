@@ -19,7 +19,15 @@ from markupsafe import Markup
 
 from feedback.paper_layout import Code, PaperContext, PaperItem, PaperLayout, lookup_code
 from feedback.question_types import AnswerError
-from feedback.survey import MultiChoice, Number, QuestionBase, Rating, ScaleQuestion, ThenNow
+from feedback.survey import (
+    DateQuestion,
+    MultiChoice,
+    Number,
+    QuestionBase,
+    Rating,
+    ScaleQuestion,
+    ThenNow,
+)
 from feedback_offline.paper_words import yes_no_words
 
 if TYPE_CHECKING:
@@ -326,6 +334,52 @@ class TextLayout(BuiltinLayout):
 
     def legend(self, question: QuestionBase, context: PaperContext) -> str:
         return context.words["legend_text"]
+
+    def key_in(self, question: QuestionBase, text: str, context: PaperContext) -> Any:
+        return question.parse(text)
+
+
+def date_hint(question: DateQuestion, words: dict[str, str] | Any) -> str:
+    """``Write the date: day, month, year`` and the range, when the question has one."""
+    hint = str(words["write_date"])
+    low = None if question.min is None else question.min.isoformat()
+    high = None if question.max is None else question.max.isoformat()
+    if low is not None and high is not None:
+        hint += words["date_from_to"].format(min=low, max=high)
+    elif low is not None:
+        hint += words["date_on_or_after"].format(min=low)
+    elif high is not None:
+        hint += words["date_on_or_before"].format(max=high)
+    return hint
+
+
+class DateLayout(BuiltinLayout):
+    """A date: boxes for the day, the month and the year (in the order a participant writes a
+    date in most of Europe, each box labelled), keyed in as ``YYYY-MM-DD`` through
+    ``DateQuestion.parse``: the one form every channel and every import reads, so a date keyed
+    in ``14/01/2026`` is refused with the form wanted rather than read in a guessed order."""
+
+    kind = "date"
+
+    def instruction(self, question: QuestionBase, context: PaperContext) -> str:
+        assert isinstance(question, DateQuestion)
+        return date_hint(question, context.words) + "."
+
+    def prepare(self, item: PaperItem, context: PaperContext) -> None:
+        super().prepare(item, context)
+        words = context.words
+        item.extra["parts"] = [
+            (words["day_box"], 2),
+            (words["month_box"], 2),
+            (words["year_box"], 4),
+        ]
+
+    def expected(self, question: QuestionBase, context: PaperContext) -> str:
+        return "a date as YYYY-MM-DD"
+
+    def legend(self, question: QuestionBase, context: PaperContext) -> str:
+        assert isinstance(question, DateQuestion)
+        return str(context.words["legend_date_answer"])
 
     def key_in(self, question: QuestionBase, text: str, context: PaperContext) -> Any:
         return question.parse(text)

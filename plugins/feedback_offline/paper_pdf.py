@@ -214,6 +214,13 @@ def answer_area(item: PaperItem, kit: PdfKit) -> list[Flowable]:
     if item.kind == "number":
         cells = [[_WriteIn(32 * mm, 8 * mm), _p(item.unit, styles.option)]]
         return [_indented(Table(cells, colWidths=[36 * mm, inner - 36 * mm]), inner)]
+    if item.kind == "date":
+        parts = item.extra["parts"]
+        boxes = [_WriteIn((5 * digits + 3) * mm, 8 * mm) for _, digits in parts]
+        labels = [_p(label, styles.small_centre) for label, _ in parts]
+        widths = [(5 * digits + 6) * mm for _, digits in parts]
+        table = Table([boxes, labels], colWidths=widths, hAlign="LEFT")
+        return [_indented(_plain(table, [("ALIGN", (0, 0), (-1, -1), "CENTER")]), inner)]
     if item.kind == "note":
         return []
     lines = 6 if item.kind == "long_text" else 1

@@ -4,7 +4,8 @@ number ``constraint`` to ``min``/``max``.
 Expressions are split into tokens by pyxform's own lexer (`pyxform.parsing.expression`), the one
 that checks ``${name}`` references when a form is converted; a small recursive descent over those
 tokens accepts only what a ``show_if`` can say: a question compared with one value (``=``,
-``!=``, ``<``, ``<=``, ``>``, ``>=``), ``selected(${q}, 'x')``, ``${q} = ''`` (unanswered), and
+``!=``, ``<``, ``<=``, ``>``, ``>=``; a date question with ``date('2026-01-14')``),
+``selected(${q}, 'x')``, ``${q} = ''`` (unanswered), and
 ``and``/``or``/``not()`` of those. Anything else is refused, never approximated.
 """
 
@@ -14,6 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from feedback.conditions import All, AnyOf, Compare, Condition, Not
+from feedback.question_types import AnswerError
+from feedback.questions import date_from
 
 #: the comparison operators of XPath and ours
 _OPS = {"=": "eq", "!=": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
@@ -115,9 +118,9 @@ class _Parser:
             return Compare(name, "answered", op == "!=")
         if self.kinds.get(name) == "multi":
             raise self.fail(f"'{name}' allows several answers: ask with selected(${{{name}}}, 'x')")
-        if _OPS[op] in ("gt", "ge", "lt", "le") and self.kinds.get(name) != "number":
+        if _OPS[op] in ("gt", "ge", "lt", "le") and self.kinds.get(name) not in ("number", "date"):
             raise self.fail(
-                f"'{name}' is not a number question, so it cannot be compared with {op}"
+                f"'{name}' is not a number or date question, so it cannot be compared with {op}"
             )
         return Compare(name, _OPS[op], self.value(name, raw))
 
@@ -130,6 +133,11 @@ class _Parser:
 
     def literal(self) -> str:
         token = self.peek()
+        if token == ("FUNC_CALL", "date("):  # date('2026-01-14'): a date question's value
+            self.at += 1
+            text = self.literal()
+            self.take("CLOSE_PAREN")
+            return text
         if token is not None and token[0] == "SYSTEM_LITERAL":
             self.at += 1
             return token[1][1:-1]
@@ -150,6 +158,11 @@ class _Parser:
             except ValueError:
                 raise self.fail(f"'{name}' is a number question, not {raw!r}") from None
             return int(number) if number.is_integer() else number
+        if kind == "date":
+            try:
+                return date_from(raw)
+            except AnswerError:
+                raise self.fail(f"'{name}' is a date question, not {raw!r}") from None
         return raw
 
 
@@ -192,6 +205,8 @@ def _compare(c: Compare, kinds: Mapping[str, str]) -> str:
     if multi and c.op in ("eq", "ne"):
         ticked = f"selected({ref}, {_literal(c.value)})"
         return ticked if c.op == "eq" else f"not({ticked})"
+    if kinds.get(c.question) == "date":
+        return f"{ref} {_WRITTEN[c.op]} date({_literal(c.value)})"
     return f"{ref} {_WRITTEN[c.op]} {_literal(c.value)}"
 
 

@@ -2,9 +2,8 @@
 
 ``select_one`` is a single choice (yes/no when its list is exactly ``yes`` and ``no``),
 ``select_multiple`` a multi choice, ``integer`` and ``decimal`` numbers (a simple range
-constraint their min and max), ``text`` text (``multiline``: long), ``date`` one line of text (we
-have no date question: the answers KoboToolbox exports are ISO dates, kept as written),
-``note`` a note, and a top-level ``begin_group``/``end_group`` a section; a group's relevance
+constraint their min and max), ``text`` text (``multiline``: long), ``date`` a date question
+(KoboToolbox exports its answers as ISO dates, which it stores as they are), ``note`` a note, and a top-level ``begin_group``/``end_group`` a section; a group's relevance
 applies to each of its questions. Other types (``calculate``, repeats, media ...) are refused.
 """
 
@@ -25,11 +24,11 @@ from feedback_xlsform.reading import (
 )
 
 _SIMPLE = {"integer": "number", "int": "number", "decimal": "number", "text": "text"}
-_SIMPLE |= {"string": "text", "date": "text", "note": "note"}
+_SIMPLE |= {"string": "text", "date": "date", "note": "note"}
 #: what a show_if comparison on each of our types takes (`feedback_xlsform.expressions`)
 KINDS = {
     "single_choice": "id", "likert": "id", "multi_choice": "multi", "yes_no": "bool",
-    "number": "number", "rating": "number", "text": "text",
+    "number": "number", "rating": "number", "text": "text", "date": "date",
 }  # fmt: skip
 
 

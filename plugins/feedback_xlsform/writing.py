@@ -19,6 +19,7 @@ from typing import Any
 from feedback.errors import InvalidInput
 from feedback.options import Option, Scale
 from feedback.survey import (
+    DateQuestion,
     MultiChoice,
     Note,
     Number,
@@ -147,6 +148,8 @@ class Sheets:
             if q.long:
                 row["appearance"] = "multiline"
             extras.pop("long", None)
+        elif isinstance(q, DateQuestion):
+            row["type"] = "date"  # min and max stay in the feedback column: read back as they are
         elif isinstance(q, Note):
             row["type"] = "note"
         else:

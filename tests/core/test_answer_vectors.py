@@ -99,6 +99,11 @@ def test_the_vectors_cover_every_built_in_type_and_every_error_key() -> None:
         "choose",
         "yes_or_no",
         "invalid",
+        "expected_date",
+        "no_such_date",
+        "date_between",
+        "date_from",
+        "date_until",
     }
 
 

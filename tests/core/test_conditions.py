@@ -150,7 +150,10 @@ def test_the_stored_form_reads_back_to_the_same_condition(raw):
         ({"age": {"gte": 18}}, "show_if.age.gte: unknown comparison 'gte'"),
         ({"age": {"gte": 18}}, "did you mean 'gt'?"),
         ({"age": {}}, "show_if.age: expected one of eq, ne"),
-        ({"age": {"gt": "old"}}, "show_if.age.gt: expected a number, found 'old'"),
+        (
+            {"age": {"gt": "old"}},
+            "show_if.age.gt: expected a number or a date (YYYY-MM-DD), found 'old'",
+        ),
         ({"age": {"gt": True}}, "show_if.age.gt: expected a number"),
         ({"role": {"in": "mp"}}, "show_if.role.in: expected a non-empty list"),
         ({"role": []}, "show_if.role: expected a non-empty list"),

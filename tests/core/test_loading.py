@@ -270,7 +270,7 @@ def test_show_if_unknown_comparison_suggests_the_closest(errors):
 @pytest.mark.parametrize(
     ("condition", "expected"),
     [
-        ("{role: {gt: 3}}", "'gt' needs a number or rating question"),
+        ("{role: {gt: 3}}", "'gt' needs a number, rating or date question"),
         ("{age: {ge: old}}", "expected a number"),
         ("{again: 1}", "expected true or false"),
         ("{skill: a}", "cannot be compared; only 'answered' applies"),

@@ -127,6 +127,39 @@ var FeedbackAnswers = (function () {
       { max: formatG(high) });
   }
 
+  var ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+  /* feedback.questions.date_from: "YYYY-MM-DD" only (spaces at the ends dropped), a day that
+     exists in the proleptic Gregorian calendar of Python's datetime.date (years 1 to 9999). */
+  function dateFrom(raw) {
+    var text = typeof raw === "string" ? strip(raw) : null;
+    if (text === null || !ISO_DATE.test(text)) {
+      throw new AnswerError("enter a date as YYYY-MM-DD, like 2026-01-14", "expected_date");
+    }
+    var year = parseInt(text.slice(0, 4), 10);
+    var month = parseInt(text.slice(5, 7), 10);
+    var day = parseInt(text.slice(8, 10), 10);
+    var leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    var days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    if (year < 1 || !days || day < 1 || day > days) {
+      throw new AnswerError("there is no date " + text, "no_such_date", { date: text });
+    }
+    return text;
+  }
+
+  /* A date within ``low`` .. ``high`` (ISO text, either null): ISO dates sort as text. */
+  function dateInRange(value, low, high) {
+    if ((low === null || value >= low) && (high === null || value <= high)) return value;
+    if (low !== null && high !== null) {
+      throw new AnswerError("enter a date from " + low + " to " + high, "date_between",
+        { min: low, max: high });
+    }
+    if (low !== null) {
+      throw new AnswerError("enter a date on or after " + low, "date_from", { min: low });
+    }
+    throw new AnswerError("enter a date on or before " + high, "date_until", { max: high });
+  }
+
   function pick(raw, ids) {
     if (blank(raw)) return undefined;
     if (typeof raw !== "string" || ids.indexOf(strip(raw)) < 0) {
@@ -228,6 +261,10 @@ var FeedbackAnswers = (function () {
       }
       return text;
     },
+    date: function (q, raw, survey) {
+      if (blank(raw)) return undefined;
+      return dateInRange(dateFrom(raw), prop(q, "min", survey), prop(q, "max", survey));
+    },
     note: function (q, raw) {
       if (blank(raw)) return undefined;
       throw new AnswerError("this is a note: nothing is asked here", "invalid");
@@ -274,6 +311,7 @@ var FeedbackAnswers = (function () {
     length: length,
     numberFrom: numberFrom,
     parseNumber: parseNumber,
+    dateFrom: dateFrom,
     prop: prop,
     ids: ids,
     define: define,

@@ -25,7 +25,9 @@ var FeedbackConditions = (function () {
     if (op === "ne") return !any([operand]);
     if (op === "in") return any(operand);
     if (op === "not_in") return !any(operand);
-    if (typeof answer !== "number") return false;
+    // numbers, or two ISO dates (a date question's answers), which sort as text sorts
+    var dates = typeof answer === "string" && typeof operand === "string";
+    if (!dates && (typeof answer !== "number" || typeof operand !== "number")) return false;
     if (op === "gt") return answer > operand;
     if (op === "ge") return answer >= operand;
     if (op === "lt") return answer < operand;

@@ -318,6 +318,21 @@ var feedback = (function () {
     read: typed
   });
 
+  /* A date: the browser's date picker (keyboard-operable, in the reader's own date order),
+     whose value is always YYYY-MM-DD whatever it shows; a browser without one shows a text
+     field, where the hint says how to type it. */
+  registerType("date", {
+    render: function (q, c) {
+      var field = el("input", Object.assign({
+        type: "date", value: one(c.raw), min: q.min || null, max: q.max || null,
+        placeholder: "YYYY-MM-DD", autocomplete: "off"
+      }, fieldAttrs(q, c)));
+      return el("div", { "class": "field", id: "q-" + q.id },
+        [c.label("q-" + q.id + "-input")].concat(c.notes(), [field]));
+    },
+    read: typed
+  });
+
   return {
     AnswerError: A.AnswerError,
     registerType: registerType,

@@ -191,12 +191,6 @@ ROLE_ROW = "<qid><![CDATA[100]]></qid>\n    <parent_qid><![CDATA[0]]></parent_qi
             "question of this type",
         ),
         (
-            "<type><![CDATA[N]]></type>\n    <title><![CDATA[COLLEAGUES]]>",
-            "<type><![CDATA[D]]></type>\n    <title><![CDATA[COLLEAGUES]]>",
-            "question COLLEAGUES (<row> of <questions>, type 'D': date/time): feedback has no "
-            "date question",
-        ),
-        (
             "<title><![CDATA[ROLE]]></title>\n    <preg/>\n    <other><![CDATA[N]]>",
             "<title><![CDATA[ROLE]]></title>\n    <preg/>\n    <other><![CDATA[Y]]>",
             "question ROLE (<row> of <questions>, type 'L': list (radio)): has an 'Other' option",
@@ -219,7 +213,7 @@ ROLE_ROW = "<qid><![CDATA[100]]></qid>\n    <parent_qid><![CDATA[0]]></parent_qi
             "the text shows another answer or a participant's details ({TOKEN:FIRSTNAME})",
         ),
     ],
-    ids=["ranking", "date", "other", "function", "unknown-code", "piping"],
+    ids=["ranking", "other", "function", "unknown-code", "piping"],
 )
 def test_lss_what_cannot_be_carried_over_is_named_with_its_line(
     tmp_path: Path, old: str, new: str, expected: str
@@ -231,6 +225,61 @@ def test_lss_what_cannot_be_carried_over_is_named_with_its_line(
     line = _line_of(changed, f"<title><![CDATA[{named.group(1)}]]>")
     # the line is the <row> of the question named (a few lines above its code)
     assert any(f"changed.lss:{n}: " in message for n in range(line - 20, line + 1)), message
+
+
+def _lss_colleagues_as_date(tmp_path: Path, date_format: str, date_min: str = "2020-01-01") -> Path:
+    """The seminar survey with COLLEAGUES a date/time question, its number attributes made
+    LimeSurvey's date attributes, and MORE shown after a date."""
+    text = LSS.read_text(encoding="utf-8")
+    for old, new in (
+        (
+            "<type><![CDATA[N]]></type>\n    <title><![CDATA[COLLEAGUES]]>",
+            "<type><![CDATA[D]]></type>\n    <title><![CDATA[COLLEAGUES]]>",
+        ),
+        ("min_num_value_n]]></attribute>\n    <value><![CDATA[0]]>", f"date_min]]></attribute>\n    <value><![CDATA[{date_min}]]>"),
+        ("COLLEAGUES > 0 and !is_empty(ROLE)", 'COLLEAGUES >= "2025-01-01"'),
+        ("max_num_value_n]]></attribute>\n    <value><![CDATA[500]]>", "date_max]]></attribute>\n    <value><![CDATA[2026-12-31 00:00]]>"),
+        ("num_value_int_only]]></attribute>\n    <value><![CDATA[1]]>", f"date_format]]></attribute>\n    <value><![CDATA[{date_format}]]>"),
+    ):  # fmt: skip
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    source = tmp_path / "dated.lss"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+def test_lss_a_date_question_is_a_date_with_its_range(read: Any, tmp_path: Path) -> None:
+    """LimeSurvey's D (date/time) asking a date alone: a date question; its fixed date_min and
+    date_max (stored as LimeSurvey stores them, a time of 00:00 allowed) its range."""
+    survey = read(_lss_colleagues_as_date(tmp_path, "dd.mm.yyyy"))
+    question = survey.by_id["colleagues"]
+    assert question.type == "date"
+    assert (str(question.min), str(question.max)) == ("2020-01-01", "2026-12-31")
+    assert question.parse(" 2024-02-29 ") == "2024-02-29"
+    more = survey.by_id["more"].show_if
+    assert more is not None and more.dump() == {"colleagues": {"ge": "2025-01-01"}}
+
+
+def test_lss_a_date_range_that_is_an_equation_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SurveyError) as caught:
+        feedback_foreign_surveys.load_survey(
+            path=_lss_colleagues_as_date(tmp_path, "dd.mm.yyyy", date_min="{TODAY}")
+        )
+    assert (
+        "question COLLEAGUES (<row> of <questions>, type 'D': date/time): the attribute "
+        "date_min is '{TODAY}'; feedback takes a date (YYYY-MM-DD) only"
+    ) in caught.value.render()
+
+
+def test_lss_a_date_and_time_question_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SurveyError) as caught:
+        feedback_foreign_surveys.load_survey(
+            path=_lss_colleagues_as_date(tmp_path, "dd.mm.yyyy HH:MM")
+        )
+    assert (
+        "question COLLEAGUES (<row> of <questions>, type 'D': date/time): asks a time too "
+        "(date_format 'dd.mm.yyyy HH:MM'); feedback asks a date only"
+    ) in caught.value.render()
 
 
 def test_lss_every_problem_is_listed_in_one_run(tmp_path: Path) -> None:
@@ -277,9 +326,14 @@ def _set(page: int, element: int, **values: Any) -> Callable[[dict[str, Any]], N
             "'showOtherItem' cannot be carried over",
         ),
         (
-            _set(1, 4, inputType="date"),
-            "pages[1].elements[4]: element 'colleagues' (type 'text'): a date, which feedback has "
-            "no question for",
+            _set(1, 4, inputType="datetime-local"),
+            "pages[1].elements[4]: element 'colleagues' (type 'text'): an input of type "
+            "'datetime-local', which feedback has no question for",
+        ),
+        (
+            _set(1, 4, inputType="date", min="today()"),
+            "pages[1].elements[4].min: element 'colleagues' (type 'text'): the min 'today()' of "
+            "a date; feedback takes a date (YYYY-MM-DD) only",
         ),
         (
             _set(1, 3, visibleIf="age({birthdate}) > 18"),
@@ -295,12 +349,33 @@ def _set(page: int, element: int, **values: Any) -> Callable[[dict[str, Any]], N
             "element 'parliament' (type 'boolean'): a hidden element (visible: false)",
         ),
     ],
-    ids=["matrixdynamic", "other", "date", "function", "unknown-choice", "hidden"],
+    ids=["matrixdynamic", "other", "datetime", "date-min", "function", "unknown-choice", "hidden"],
 )
 def test_surveyjs_what_cannot_be_carried_over_is_named_with_its_place(
     tmp_path: Path, change: Callable[[dict[str, Any]], None], expected: str
 ) -> None:
     assert expected in _surveyjs_problem(tmp_path, change)
+
+
+def test_surveyjs_a_date_input_is_a_date_question(read: Any, tmp_path: Path) -> None:
+    """A text of ``inputType: date`` (SurveyJS's date picker): a date question, its min and max
+    its range, and a visibleIf comparing it with a date a show_if on the date."""
+    data = json.loads(SURVEYJS.read_text(encoding="utf-8"))
+    data["pages"][1]["elements"] += [
+        {"type": "text", "name": "trained", "inputType": "date", "min": "2020-01-01",
+         "max": "2026-12-31"},
+        {"type": "comment", "name": "why", "visibleIf": "{trained} >= '2025-01-01'"},
+    ]  # fmt: skip
+    source = tmp_path / "dated.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    survey = read(source)
+    question = survey.by_id["trained"]
+    assert question.type == "date"
+    assert (str(question.min), str(question.max)) == ("2020-01-01", "2026-12-31")
+    why = survey.by_id["why"].show_if
+    assert why is not None and why.dump() == {"trained": {"ge": "2025-01-01"}}
+    assert why.evaluate({"trained": "2025-06-01"})
+    assert not why.evaluate({"trained": "2024-12-31"})
 
 
 def test_surveyjs_panels_and_flat_elements(read: Any, tmp_path: Path) -> None:

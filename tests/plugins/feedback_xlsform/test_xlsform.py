@@ -41,7 +41,7 @@ def test_seminar_form_maps_the_shared_types(feedback_engine: Engine) -> None:
     q = survey.by_id
     assert {k: v.type for k, v in q.items()} == {
         "welcome": "note", "role": "single_choice", "years_in_office": "number",
-        "age": "number", "first_seminar": "yes_no", "attended_on": "text", "hours": "number",
+        "age": "number", "first_seminar": "yes_no", "attended_on": "date", "hours": "number",
         "topics": "multi_choice", "topics_other": "text", "usefulness": "single_choice",
         "comments": "text",
     }  # fmt: skip
@@ -102,6 +102,39 @@ def test_round_trip_through_xlsform(feedback_engine: Engine, tmp_path: Path, sou
     assert back.canonical() == survey.canonical()
     assert back == survey
     assert back.version == survey.version
+
+
+DATED = """\
+id: dated
+title: Dated
+questions:
+  - {id: trained, type: date, label: "When were you trained?", min: 2020-01-01, max: 2026-12-31}
+  - {id: refresher, type: yes_no, label: "A refresher since?", show_if: {trained: {le: 2023-12-31}}}
+"""
+
+
+def test_a_date_question_goes_out_as_date_and_comes_back_unchanged(
+    feedback_engine: Engine, tmp_path: Path
+) -> None:
+    """XLSForm's ``date`` is our date (it was one line of text before the date question): written
+    as ``date``, compared in ``relevant`` with ``date('...')``, read back the same."""
+    from openpyxl import load_workbook
+    from pyxform.xls2xform import convert
+
+    source = tmp_path / "dated.yaml"
+    source.write_text(DATED, encoding="utf-8")
+    survey = feedback_engine.read_survey(source)
+    out = tmp_path / "dated.xlsx"
+    write_xlsform(survey, out)
+    sheet = load_workbook(out)["survey"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=False)) for row in sheet.iter_rows(2)]
+    assert rows[0]["type"] == "date" and rows[0]["name"] == "trained"
+    assert rows[1]["relevant"] == "${trained} <= date('2023-12-31')"
+    back = feedback_engine.read_survey(out)
+    assert back.canonical() == survey.canonical()
+    assert back.by_id["trained"].type == "date"
+    assert 'type="date"' in convert(xlsform=str(out)).xform  # KoboToolbox's date widget
 
 
 def test_exported_form_converts_with_pyxform(feedback_engine: Engine, tmp_path: Path) -> None:
