@@ -51,6 +51,8 @@ sections:
       - {id: amount, type: number, label: Amount, min: 0.5, max: 10, unit: litres}
       - {id: short, type: text, label: Ten characters at most, max_length: 10}
       - {id: long, type: text, long: true, label: Tell us more}
+      - {id: arrived, type: date, label: "When did you arrive?", min: "2026-01-01",
+         max: "2026-12-31"}
   - id: later
     title: Later
     questions:
@@ -300,6 +302,7 @@ def test_every_question_type_is_checked_shown_and_encoded(
         page.check(f"#q-several-{'xyz'.index(box) + 1}")
     page.check("#q-change-then-1")
     page.fill("#q-amount-input", "abc")
+    page.fill("#q-arrived-input", "2025-12-31")  # the browser's picker, a day too early
     # past the field's maxlength, as a paste into an older browser could be
     page.eval_on_selector(
         "#q-short-input",
@@ -312,6 +315,7 @@ def test_every_question_type_is_checked_shown_and_encoded(
         "change": "Please choose an answer in both rows.",
         "amount": "Please type a number.",
         "short": "Please use at most 10 characters.",
+        "arrived": "Please give a date from 2026-01-01 to 2026-12-31.",
     }
     for qid, text in errors.items():
         assert page.inner_text(f"#q-{qid}-error") == text
@@ -322,6 +326,7 @@ def test_every_question_type_is_checked_shown_and_encoded(
         "What you know: Please choose an answer in both rows.",
         "Amount: Please type a number.",
         "Ten characters at most: Please use at most 10 characters.",
+        "When did you arrive?: Please give a date from 2026-01-01 to 2026-12-31.",
     ]
     assert page.get_attribute("#q-amount-input", "aria-invalid") == "true"
     assert page.get_attribute("#q-amount-input", "aria-describedby") == "q-amount-error"
@@ -355,6 +360,7 @@ def test_every_question_type_is_checked_shown_and_encoded(
     page.fill("#q-amount-input", "2,5")
     page.fill("#q-short-input", "ten chars!")
     page.fill("#q-long-input", "line one\nline two")
+    page.fill("#q-arrived-input", "2026-02-28")
 
     page.click("button[lang=nl]")  # the answers stay, the words change
     assert page.is_checked("#q-pick-2") and page.input_value("#q-amount-input") == "2,5"
@@ -380,6 +386,7 @@ def test_every_question_type_is_checked_shown_and_encoded(
         "amount": 2.5,
         "short": "ten chars!",
         "long": "line one\nline two",
+        "arrived": "2026-02-28",
         "only_if_not_a": False,
     }
     assert laptop.problems == [] and laptop.outside == []

@@ -3,7 +3,9 @@ core (`feedback.form_words`), not from the web form's plugin."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from helpers import EVENT
@@ -11,6 +13,8 @@ from helpers import EVENT
 from feedback import form_words
 from feedback.engine import Engine
 from feedback_offline import standalone
+
+VECTORS = Path(__file__).resolve().parents[2] / "data" / "answer_vectors.json"
 
 
 @pytest.mark.parametrize("language", ["en", "nl", "fr"])
@@ -33,3 +37,14 @@ def test_a_shared_word_changed_in_the_core_changes_in_the_form(
     assert data["words"]["nl"]["next"] == "Verder"
     assert data["words"]["en"]["next"] == "Next"
     assert data["language_names"] == {"en": "English", "nl": "Vlaams"}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_answer_problem_has_its_words_in_the_form(language: str) -> None:
+    """Each problem the one parser can raise (the keys of the shared answer vectors) is shown in
+    the form's words, not in the parser's English: a new key (the date's) was missed once."""
+    vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
+    keys = {case["key"] for case in vectors["cases"] if case.get("key")}
+    offline = standalone.words(language)
+    assert sorted(keys - set(offline)) == []
+    assert all(offline[key] == form_words.words(language)[key] for key in keys)
