@@ -368,6 +368,16 @@ class Composer:
             "link": self.link(recipient.token),
             "expires": format_date(recipient.expires, self.written_in(kind, language)),
         }
+        return self.render_parts(kind, language, context)
+
+    def render_parts(
+        self, kind: str, language: str, context: dict[str, Any]
+    ) -> tuple[str, str, str]:
+        """Subject, text and HTML of a message of ``kind`` from its templates and ``context``;
+        the text written from the HTML when the project gives an HTML template only.
+
+        :raises TemplateProblem: a template has an error (named with its file and line).
+        """
         try:
             subject = header_text(self.template(kind, language, "subject").render(context))
             context["subject"] = subject

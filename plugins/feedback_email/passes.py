@@ -35,22 +35,17 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateError
-
 from feedback.checkin import Pass, checkin_link, issue_passes, withdraw_pass
 from feedback.config import Settings
 from feedback.errors import InvalidInput
 from feedback.text import MAX_CITY, MAX_NAME, MAX_TITLE, plain
 from feedback_email.compose import (
     Composer,
-    TemplateProblem,
     ascii_address,
     header_text,
     verify,
-    where,
 )
 from feedback_email.delivery import Progress, known_event, sending_lock
-from feedback_email.plaintext import html_to_text
 from feedback_email.transport import (
     OutboxTransport,
     SendFailed,
@@ -157,20 +152,7 @@ class PassComposer(Composer):
 
         :raises TemplateProblem: a template has an error (named with its file and line).
         """
-        context = self.context(pass_, language, qr, qr_size)
-        try:
-            subject = header_text(self.template(KIND, language, "subject").render(context))
-            context["subject"] = subject
-            html = self.template(KIND, language, "html").render(context)
-            if self.text_from_html(KIND, language):
-                text = html_to_text(html)
-            else:
-                text = self.template(KIND, language, "txt").render(context)
-        except TemplateProblem:
-            raise
-        except TemplateError as exc:
-            raise TemplateProblem(f"{where(exc)}: {exc.message or exc}") from exc
-        return subject, text, html
+        return self.render_parts(KIND, language, self.context(pass_, language, qr, qr_size))
 
     def pass_message(self, pass_: Pass, language: str) -> EmailMessage:
         """The whole message: ``multipart/alternative`` of the text and a ``multipart/related``
