@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from helpers import EVENT
 from kiosk_helpers import (
@@ -22,7 +20,8 @@ from textual.widgets import Button
 pytestmark = pytest.mark.asyncio
 
 
-async def test_a_full_fill_in_of_the_shipped_survey_is_stored_as_chosen(kiosk, engine):
+async def test_a_full_fill_in_of_the_shipped_survey_is_stored_as_chosen(kiosk, engine, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773144000")  # the core's clock: 10 March 2026
     app = kiosk()
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.screen.id == "attract"
@@ -70,7 +69,7 @@ async def test_a_full_fill_in_of_the_shipped_survey_is_stored_as_chosen(kiosk, e
     assert row["language"] == "en"
     assert row["event"] == EVENT["id"]
     assert row["survey"] == "post-seminar"
-    assert row["submitted"] == dt.date.today().isoformat()
+    assert row["submitted"] == "2026-03-10"
     assert row["answers"] == {
         "role": "mp",
         "country": "NL",

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 from typing import Any
 
@@ -119,13 +118,14 @@ def test_unlocked_data_entry(project, engine, started):
     assert started[0]["sigint"] != signal.SIG_IGN
 
 
-def test_choose_event_makes_a_default_event_on_an_empty_database(make_engine):
+def test_choose_event_makes_a_default_event_on_an_empty_database(make_engine, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773144000")  # the core's clock: 10 March 2026
     engine = make_engine(event=False)
     assert choose_event(engine, None) == DEFAULT_EVENT["id"]
     event = engine.store.event(DEFAULT_EVENT["id"])
     assert event is not None
     assert event["title"] == DEFAULT_EVENT["title"]
-    assert event["date"] == dt.date.today().isoformat()
+    assert event["date"] == "2026-03-10"
     assert choose_event(engine, None) == DEFAULT_EVENT["id"]  # made once
     assert len(engine.store.events()) == 1
 

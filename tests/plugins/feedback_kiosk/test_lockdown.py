@@ -3,8 +3,6 @@ PIN, see today's count and the spool backlog, switch event or exit."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from helpers import EVENT, make_response
 from kiosk_helpers import PIN, current, go_to, press, rows, submit, text_of, type_text
@@ -65,8 +63,9 @@ async def test_ctrl_o_asks_for_the_pin_and_a_wrong_one_keeps_the_kiosk(kiosk):
         assert app.is_running
 
 
-async def test_the_right_pin_opens_the_operator_screen_with_the_figures(kiosk, engine):
-    today = dt.date.today().isoformat()
+async def test_the_right_pin_opens_the_operator_screen_with_the_figures(kiosk, engine, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773144000")  # the core's clock: 10 March 2026
+    today = "2026-03-10"
     engine.submit(make_response("post-seminar", {"role": "mp"}, submitted=today))
     engine.submit(make_response("post-seminar", {"role": "ngo"}, submitted="2011-01-26"))
     app = kiosk()

@@ -148,12 +148,13 @@ def test_the_response_holds_the_session(session, survey):
     assert session.response().id == response.id  # a resend is the same response
 
 
-def test_each_session_is_a_new_response(survey):
+def test_each_session_is_a_new_response(survey, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773144000")  # the core's clock: 10 March 2026
     first = KioskSession(survey, EVENT["id"], "en", channel="paper")
     second = KioskSession(survey, EVENT["id"], "en", channel="paper")
     assert first.id != second.id
     assert first.response().channel == "paper"
-    assert first.response().submitted == dt.date.today()
+    assert first.response().submitted == dt.date(2026, 3, 10)
 
 
 def test_a_change_from_the_review_returns_to_it_through_new_questions_only(session):
