@@ -7,6 +7,7 @@ Importable as ``from offline_form_helpers import ...`` (pytest puts this folder 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,6 +108,11 @@ delete Crypto.prototype.randomUUID;
 """
 
 
+#: the moment the laptop's browser reads as now: noon on 10 March 2026, UTC
+TODAY_MOMENT = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+TODAY = TODAY_MOMENT.date().isoformat()
+
+
 class Laptop:
     """A browser profile on a laptop with no network: one page, its localStorage kept across
     reloads; every request to anything but file://, data: or blob: is refused and recorded, and
@@ -121,6 +127,9 @@ class Laptop:
         self.context.route("**/*", self._route)
         self.context.set_offline(True)
         self.page = self.context.new_page()
+        # the page's clock (Date), which dates a response: fixed, so that no test depends on
+        # the machine's day (timers still run)
+        self.page.clock.set_fixed_time(TODAY_MOMENT)
         self.page.on(
             "console",
             lambda m: (

@@ -8,7 +8,6 @@ does; the form's logic (core.js) agrees with Python on conditions, numbers and c
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 from helpers import chromium_browser, run
-from offline_form_helpers import NO_SUBTLE, UUID4, Laptop, write_form
+from offline_form_helpers import NO_SUBTLE, TODAY, UUID4, Laptop, write_form
 
 from feedback.conditions import parse_condition
 from feedback.engine import Engine
@@ -123,7 +122,7 @@ def check_file(name: str, content: dict[str, Any]) -> dict[str, Any]:
     assert name == f"response-{response['id']}.json"
     assert re.match(UUID4, response["id"])
     assert response["channel"] == "offline"
-    assert response["submitted"] == dt.date.today().isoformat()
+    assert response["submitted"] == TODAY  # the browser's clock, fixed by the laptop
     return response
 
 
