@@ -267,6 +267,50 @@ def parse_range(text: str) -> tuple[float | None, float | None]:
     return low, high
 
 
+def parse_date_range(text: str) -> tuple[str | None, str | None]:
+    """``. >= date('2026-01-01') and . <= date('2026-12-31')`` (either part alone too) as (min,
+    max), each an ISO date.
+
+    :raises ExpressionError: any other constraint, or a date that is not one.
+    """
+    why = "only a range of the form \". >= date('2026-01-01') and . <= date('2026-12-31')\""
+    low: str | None = None
+    high: str | None = None
+    parts: list[list[tuple[str, str]]] = [[]]
+    for token in _tokens(text):
+        if token == ("OPS_BOOL", "and"):
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    for part in parts:
+        shape = [kind for kind, _ in part]
+        if shape != ["SELF_REF", "OPS_COMP", "FUNC_CALL", "SYSTEM_LITERAL", "CLOSE_PAREN"] or (
+            part[2][1] != "date("
+        ):
+            raise ExpressionError(f'cannot carry over "{text}": {why}')
+        try:
+            day = date_from(part[3][1][1:-1])
+        except AnswerError as exc:
+            raise ExpressionError(f'cannot carry over "{text}": {exc}') from None
+        if part[1] == ("OPS_COMP", ">=") and low is None:
+            low = day
+        elif part[1] == ("OPS_COMP", "<=") and high is None:
+            high = day
+        else:
+            raise ExpressionError(f'cannot carry over "{text}": {why}')
+    return low, high
+
+
+def write_date_range(low: object | None, high: object | None) -> str:
+    """The constraint of a date range (the inverse of `parse_date_range`); ``""`` for none."""
+    parts = []
+    if low is not None:
+        parts.append(f". >= date('{low}')")
+    if high is not None:
+        parts.append(f". <= date('{high}')")
+    return " and ".join(parts)
+
+
 def write_range(low: float | None, high: float | None) -> str:
     """The constraint of a range (the inverse of `parse_range`); ``""`` for none."""
     parts = []

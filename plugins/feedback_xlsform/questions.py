@@ -18,6 +18,7 @@ from feedback_xlsform.reading import (
     ChoiceLists,
     Reader,
     Row,
+    date_range,
     number_range,
     relevance,
     scale_of,
@@ -166,10 +167,13 @@ def _question(
             question |= number_range(reader, row, int if whole else float)
             if extras.get("type") == "rating":
                 question.pop("integer", None)
+        elif kind == "date":
+            question |= date_range(reader, row)
         elif row.get("bind:constraint"):
             reader.problems.add(
                 "survey", row.number, row.column("bind:constraint"),
-                f"cannot carry over {row.get('bind:constraint')!r}: only a number's range",
+                f"cannot carry over {row.get('bind:constraint')!r}: only a number's or a date's "
+                "range",
             )  # fmt: skip
         appearance = row.get("control:appearance")
         if appearance == "multiline" and kind in ("text", "string"):

@@ -24,7 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from feedback.errors import Problem, SurveyError
-from feedback_xlsform.expressions import ExpressionError, parse_range, parse_relevant
+from feedback_xlsform.expressions import (
+    ExpressionError,
+    parse_date_range,
+    parse_range,
+    parse_relevant,
+)
 
 #: ``English (en)`` -> ``en``: the language code KoboToolbox writes after a language's name
 LANGUAGE = re.compile(r"\(\s*([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\s*\)\s*$")
@@ -313,6 +318,19 @@ def relevance(reader: Reader, row: Row) -> Any:
     except ExpressionError as exc:
         reader.problems.add("survey", row.number, row.column("bind:relevant"), str(exc))
         return None
+
+
+def date_range(reader: Reader, row: Row) -> dict[str, Any]:
+    """A date question's ``min`` and ``max`` from its ``constraint``, if it has one."""
+    text = row.get("bind:constraint")
+    if not text:
+        return {}
+    try:
+        low, high = parse_date_range(text)
+    except ExpressionError as exc:
+        reader.problems.add("survey", row.number, row.column("bind:constraint"), str(exc))
+        return {}
+    return {k: v for k, v in (("min", low), ("max", high)) if v is not None}
 
 
 def number_range(reader: Reader, row: Row, cast: Callable[[float], Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from feedback.survey import (
     YesNo,
     humanise,
 )
-from feedback_xlsform.expressions import write_range, write_relevant
+from feedback_xlsform.expressions import write_date_range, write_range, write_relevant
 from feedback_xlsform.questions import KINDS
 
 #: language names as KoboToolbox writes them before the code, in the language itself
@@ -149,7 +149,10 @@ class Sheets:
                 row["appearance"] = "multiline"
             extras.pop("long", None)
         elif isinstance(q, DateQuestion):
-            row["type"] = "date"  # min and max stay in the feedback column: read back as they are
+            row["type"] = "date"
+            if q.min is not None or q.max is not None:  # a constraint Kobo and ODK enforce
+                row["constraint"] = write_date_range(q.min, q.max)
+            extras = {k: v for k, v in extras.items() if k not in ("min", "max")}
         elif isinstance(q, Note):
             row["type"] = "note"
         else:

@@ -131,10 +131,37 @@ def test_a_date_question_goes_out_as_date_and_comes_back_unchanged(
     rows = [dict(zip(header, (c.value for c in row), strict=False)) for row in sheet.iter_rows(2)]
     assert rows[0]["type"] == "date" and rows[0]["name"] == "trained"
     assert rows[1]["relevant"] == "${trained} <= date('2023-12-31')"
+    # the range as a constraint, which KoboToolbox and ODK Collect enforce (it was kept in the
+    # feedback column only, which they ignore)
+    assert rows[0]["constraint"] == ". >= date('2020-01-01') and . <= date('2026-12-31')"
+    assert "min" not in (rows[0].get("feedback") or "")
     back = feedback_engine.read_survey(out)
     assert back.canonical() == survey.canonical()
     assert back.by_id["trained"].type == "date"
-    assert 'type="date"' in convert(xlsform=str(out)).xform  # KoboToolbox's date widget
+    xform = convert(xlsform=str(out)).xform
+    assert 'type="date"' in xform  # KoboToolbox's date widget
+    assert "constraint=\". &gt;= date('2020-01-01') and . &lt;= date('2026-12-31')\"" in xform
+
+
+@pytest.mark.parametrize(
+    "constraint",
+    [". >= date('2026-02-30')", ". >= today()", ". >= date('2026-01-01') or . = 5"],
+)
+def test_a_date_constraint_we_cannot_carry_is_named(tmp_path: Path, constraint: str) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "survey"
+    sheet.append(["type", "name", "label", "constraint"])
+    sheet.append(["date", "trained", "When were you trained?", constraint])
+    book.create_sheet("settings").append(["form_id", "form_title"])
+    book["settings"].append(["dated", "Dated"])
+    path = tmp_path / "dated.xlsx"
+    book.save(path)
+    with pytest.raises(SurveyError) as info:
+        load_survey(path)
+    assert "survey sheet, row 2, column" in str(info.value)
+    assert "cannot carry over" in str(info.value)
 
 
 def test_exported_form_converts_with_pyxform(feedback_engine: Engine, tmp_path: Path) -> None:
