@@ -7,64 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import EVENT, dump, make_response, open_engine, pm_with_formats, query, run
+from helpers import EVENT, dump, make_response, query, run
+from merge_helpers import open_project, project
 
 from feedback.checkin import check_in_pass, issue_passes
 from feedback.engine import Engine
 from feedback.errors import InvalidInput
-from feedback.linking import new_key_file, person_link, read_key
-from feedback.migrations import plugin_migrations
-from feedback.plugins import make_plugin_manager
-
-FIRST = """\
-id: first
-title: On the day
-languages: [en]
-self_code: [parent, month]
-questions:
-  - {id: intend, type: yes_no, label: "Will you contact an NGO?"}
-  - {id: parent, type: text, label: "The first letter of your mother's first name"}
-  - {id: month, type: text, label: "The month you were born"}
-"""
-
-PERSONAL = """\
-id: personal
-title: Ninety days on, by link
-languages: [en]
-anonymous: false
-linking: pseudonymous
-follows: {survey: first, wave: day_90, due_days: 90}
-questions:
-  - {id: acted, type: yes_no, label: "Did you contact an NGO?"}
-"""
+from feedback.linking import person_link, read_key
 
 #: a walk-in without an email: the merge matches her on name, role, country and organisation
 WALK_IN = {"name": "Zoë Visser", "email": None, "role": "ngo", "country": "NL"}
-
-
-@pytest.fixture
-def key_file(tmp_path: Path) -> Path:
-    folder = tmp_path / "keys"  # apart from both projects
-    folder.mkdir()
-    path = folder / "linking.key"
-    new_key_file(path)
-    return path
-
-
-def project(root: Path, name: str, key: Path) -> Path:
-    folder = root / name
-    (folder / "surveys").mkdir(parents=True)
-    for survey, text in (("first", FIRST), ("personal", PERSONAL)):
-        (folder / "surveys" / f"{survey}.yaml").write_text(text, encoding="utf-8")
-    (folder / "feedback.toml").write_text(f'linking_key = "{key}"\n', encoding="utf-8")
-    return folder
-
-
-def open_project(folder: Path) -> Engine:
-    engine = open_engine(folder, pm_with_formats())
-    engine.store.migrate(plugin_migrations(make_plugin_manager()))
-    engine.store.upsert_event(dict(EVENT))
-    return engine
 
 
 def add_person(engine: Engine, person: dict[str, str | None]) -> int:
