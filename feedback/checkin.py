@@ -13,7 +13,6 @@ replaced is returned, so that a mistaken check-in can be undone exactly.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from feedback.errors import InvalidInput
 from feedback.invitations import hash_token, looks_like_token, new_token
 from feedback.store import now
+from feedback.text import folded
 
 if TYPE_CHECKING:
     from feedback.engine import Engine
@@ -147,17 +147,11 @@ class CheckedIn:
     before: dict[str, Any] | None
 
 
-def _folded(text: str | None) -> str:
-    """``text`` for matching: case folded, accents dropped ("Élodie" is found by "elodie")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def find_names(store: Store, event: str, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """The people on the roster of ``event`` whose name, organisation or email holds every word
     of ``text`` (case and accents ignored), by name; at most ``limit``. Each row has ``id``,
     ``name``, ``organisation``, ``attended`` and ``source``."""
-    words = _folded(text).split()
+    words = folded(text).split()
     rows = store.conn.execute(
         "SELECT p.id, p.name, p.organisation, p.email, a.attended, a.source"
         " FROM attendance a JOIN people p ON p.id = a.person WHERE a.event = ?"
@@ -166,7 +160,7 @@ def find_names(store: Store, event: str, text: str, limit: int = 20) -> list[dic
     ).fetchall()
     found = []
     for person, name, organisation, email, attended, source in rows:
-        haystack = " ".join(_folded(part) for part in (name, organisation, email))
+        haystack = " ".join(folded(part) for part in (name, organisation, email))
         if all(word in haystack for word in words):
             found.append(
                 {

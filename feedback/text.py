@@ -19,6 +19,7 @@ cannot move a terminal's cursor or add a line to a header either.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from pydantic import AfterValidator
@@ -106,6 +107,13 @@ def plain_text(max_length: int) -> AfterValidator:
         return check_text(value, max_length) if isinstance(value, str) else value
 
     return AfterValidator(validate)
+
+
+def folded(text: str | None) -> str:
+    """``text`` for comparing names: case folded, accents dropped ("Élodie" matches
+    "elodie"); ``None`` as empty."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def cut(value: str, length: int = 60) -> str:

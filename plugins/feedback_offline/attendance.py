@@ -15,7 +15,6 @@ The sheet is built once as plain data (`Sheet`) and drawn from it as HTML (escap
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from feedback.cli import CommandError, FeedbackGroup, check_output, db_option, s
 from feedback.engine import Engine
 from feedback.errors import FeedbackError, did_you_mean
 from feedback.i18n import long_date
+from feedback.text import folded
 from feedback_offline.bidi import visual
 
 TEMPLATES = Path(__file__).parent / "paper_templates"
@@ -120,17 +120,11 @@ class Sheet:
         return " · ".join(p for p in (self.date, self.place) if p)
 
 
-def _fold(text: str) -> str:
-    """``text`` for comparing: without accents, case folded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def family_key(name: str) -> tuple[str, str]:
     """How names are sorted: by the family name (the last word: "Anna de Vries" under V), then
     by the whole name."""
     words = name.split()
-    return (_fold(words[-1]) if words else "", _fold(name))
+    return (folded(words[-1]) if words else "", folded(name))
 
 
 def build_sheet(
