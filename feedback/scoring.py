@@ -508,14 +508,13 @@ class ScoringContext:
     #: how a count of each channel's responses reads (``"kiosk": "at the kiosk"``), as the
     #: plugins that register the channels word it (`feedback.registry.Channel.phrase`)
     channel_phrases: dict[str, str] = field(default_factory=dict)
+    #: scorers may keep what they compute once per context here (e.g. visible questions)
+    cache: dict[str, Any] = field(default_factory=dict)
 
     def counted_by(self, channel: str) -> str:
         """The words after a count of responses from ``channel``: ``at the kiosk``; ``by
         <channel>`` for a channel no plugin registers (an uninstalled one's old responses)."""
         return self.channel_phrases.get(channel) or f"by {channel}"
-
-    #: scorers may keep what they compute once per context here (e.g. visible questions)
-    cache: dict[str, Any] = field(default_factory=dict)
 
     def items(self, construct: str) -> list[QuestionBase]:
         """Questions measuring ``construct`` in any survey version used, once per question id."""
